@@ -1,0 +1,204 @@
+/**
+ * Accounts, publishing and the logs (events, deliveries, attempts) under `/v1/accounts`.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { createAccount, listAccounts } from '../app/accounts.ts';
+import type { AppContext } from '../app/context.ts';
+import { getDelivery, getEvent, listDeliveries, listEvents, retryDelivery } from '../app/delivery-log.ts';
+import { type PublishResult, publishEvents } from '../app/publish-events.ts';
+import { MAX_BATCH_BODY_BYTES } from './http-app.ts';
+import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
+import { accountInPath, pageOf, requireAdmin, responses } from './route-support.ts';
+import {
+  AccountCreatedOut,
+  AccountIn,
+  AccountOut,
+  AccountParams,
+  DeliveryDetailOut,
+  DeliveryListQuery,
+  DeliveryOut,
+  DeliveryParams,
+  EventBatchIn,
+  EventDetailOut,
+  EventIn,
+  EventListQuery,
+  EventOut,
+  EventParams,
+  ListOf,
+  PageQuery,
+  PublishBatchOut,
+  PublishOut,
+} from './schemas.ts';
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,100}$' })),
+});
+
+function publishOut(result: PublishResult) {
+  return {
+    id: result.id,
+    type: result.type,
+    occurredAt: new Date(result.occurredAt).toISOString(),
+    createdAt: new Date(result.createdAt).toISOString(),
+    deliveries: [...result.deliveryIds],
+    created: result.created,
+  };
+}
+
+/** Registers the account, publishing and log routes. */
+export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post(
+    '/accounts',
+    { schema: { tags: ['accounts'], body: AccountIn, response: responses(201, AccountCreatedOut) } },
+    async (request, reply) => {
+      requireAdmin(request);
+      const { account, apiKey } = await createAccount(ctx, request.body as AccountIn);
+      return reply.code(201).send({ ...accountOut(account), apiKey });
+    },
+  );
+
+  app.get(
+    '/accounts',
+    { schema: { tags: ['accounts'], querystring: PageQuery, response: responses(200, ListOf(AccountOut)) } },
+    async (request) => {
+      requireAdmin(request);
+      const page = await listAccounts(ctx, pageOf(request.query as PageQuery));
+      return { data: page.items.map(accountOut), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId',
+    { schema: { tags: ['accounts'], params: AccountParams, response: responses(200, AccountOut) } },
+    async (request) => {
+      const accountId = await accountInPath(ctx, request);
+      const account = await ctx.store.getAccount(accountId);
+      return accountOut(account!);
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Publish one event',
+        params: AccountParams,
+        headers: IdempotencyHeaders,
+        body: EventIn,
+        response: responses(202, PublishOut),
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const accountId = await accountInPath(ctx, request);
+      const body = request.body as EventIn;
+      const id = body.id ?? request.headers['idempotency-key'];
+      const [result] = await publishEvents(ctx, accountId, [{ ...body, id: id as string | undefined }]);
+      const out = publishOut(result!);
+      // A replay of a known id answers 200 with the stored event: nothing new was accepted.
+      if (!out.created) reply.header('idempotent-replayed', 'true');
+      return reply.code(out.created ? 202 : 200).send(out);
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/events/batch',
+    {
+      bodyLimit: MAX_BATCH_BODY_BYTES,
+      schema: {
+        tags: ['events'],
+        summary: 'Publish up to 1,000 events in one transaction',
+        params: AccountParams,
+        headers: IdempotencyHeaders,
+        body: EventBatchIn,
+        response: responses(202, PublishBatchOut),
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const accountId = await accountInPath(ctx, request);
+      const key = request.headers['idempotency-key'] as string | undefined;
+      // With an Idempotency-Key, events without an id get `<key>:<index>`, so resending the batch is a no-op.
+      const inputs = (request.body as EventBatchIn).events.map((event, index) => ({
+        ...event,
+        id: event.id ?? (key === undefined ? undefined : `${key}:${index}`),
+      }));
+      const results = await publishEvents(ctx, accountId, inputs, 'events');
+      return reply.code(202).send({ events: results.map(publishOut) });
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/events',
+    {
+      schema: {
+        tags: ['events'],
+        params: AccountParams,
+        querystring: EventListQuery,
+        response: responses(200, ListOf(EventOut)),
+      },
+    },
+    async (request) => {
+      const accountId = await accountInPath(ctx, request);
+      const query = request.query as PageQuery & { type?: string };
+      const page = await listEvents(ctx, accountId, pageOf(query), { type: query.type });
+      return { data: page.items.map(eventOut), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/events/:eventId',
+    { schema: { tags: ['events'], params: EventParams, response: responses(200, EventDetailOut) } },
+    async (request) => {
+      const accountId = await accountInPath(ctx, request);
+      const { eventId } = request.params as { eventId: string };
+      const { event, deliveries } = await getEvent(ctx, accountId, eventId);
+      return { ...eventOut(event), deliveries: deliveries.map(deliveryOut) };
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/deliveries',
+    {
+      schema: {
+        tags: ['deliveries'],
+        params: AccountParams,
+        querystring: DeliveryListQuery,
+        response: responses(200, ListOf(DeliveryOut)),
+      },
+    },
+    async (request) => {
+      const accountId = await accountInPath(ctx, request);
+      const query = request.query as PageQuery & { endpointId?: string; eventId?: string; status?: never };
+      const page = await listDeliveries(ctx, accountId, pageOf(query), {
+        endpointId: query.endpointId,
+        eventId: query.eventId,
+        status: query.status,
+      });
+      return { data: page.items.map(deliveryOut), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/deliveries/:deliveryId',
+    { schema: { tags: ['deliveries'], params: DeliveryParams, response: responses(200, DeliveryDetailOut) } },
+    async (request) => {
+      const accountId = await accountInPath(ctx, request);
+      const { deliveryId } = request.params as { deliveryId: string };
+      const { delivery, attempts } = await getDelivery(ctx, accountId, deliveryId);
+      return { ...deliveryOut(delivery), attempts: attempts.map(attemptOut) };
+    },
+  );
+
+  app.post(
+    '/accounts/:accountId/deliveries/:deliveryId/retry',
+    { schema: { tags: ['deliveries'], params: DeliveryParams, response: responses(202, DeliveryOut) } },
+    async (request, reply) => {
+      const accountId = await accountInPath(ctx, request);
+      const { deliveryId } = request.params as { deliveryId: string };
+      return reply.code(202).send(deliveryOut(await retryDelivery(ctx, accountId, deliveryId)));
+    },
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * The one place an error becomes HTTP: every failure leaves as `application/problem+json`
+ * (RFC 9457) with a stable `code` and, when an input is at fault, the `field`.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../app/app-error.ts';
+import { assertNever } from '../domain/assert-never.ts';
+import { InvalidCursorError } from '../store/pagination.ts';
+
+/** The HTTP status of each error code. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid_json':
+    case 'invalid_cursor':
+      return 400;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+    case 'route_not_found':
+      return 404;
+    case 'delivery_in_progress':
+    case 'endpoint_disabled':
+      return 409;
+    case 'payload_too_large':
+      return 413;
+    case 'unsupported_media_type':
+      return 415;
+    case 'missing_field':
+    case 'unknown_field':
+    case 'invalid_field':
+    case 'invalid_url':
+    case 'endpoint_url_blocked':
+      return 422;
+    case 'internal_error':
+      return 500;
+    case 'not_ready':
+      return 503;
+    default:
+      return assertNever(code);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Sends an {@link AppError} as problem details. */
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+  const status = statusOf(error.code);
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: `https://hookline.dev/errors#${error.code}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code: error.code,
+      detail: error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+    });
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `/events/2/data` → `events[2].data`, the way the docs and messages name fields. */
+function fieldPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter((p) => p.length > 0);
+  if (extra !== undefined) parts.push(extra);
+  return parts
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Turns the first schema violation into an {@link AppError} naming the field. */
+function validationError(errors: readonly AjvError[], context: string | undefined): AppError {
+  // With anyOf/union schemas ajv reports every branch; a missing or unknown field is the clearest.
+  const first =
+    errors.find((e) => e.keyword === 'required') ??
+    errors.find((e) => e.keyword === 'additionalProperties') ??
+    errors[0];
+  if (!first) return new AppError('invalid_field', 'the request is invalid');
+  const where = context === 'body' || context === undefined ? '' : `${context} `;
+  if (first.keyword === 'required') {
+    const field = fieldPath(first.instancePath, String(first.params['missingProperty']));
+    return new AppError('missing_field', `${where}${field} is required`, field);
+  }
+  if (first.keyword === 'additionalProperties') {
+    const field = fieldPath(first.instancePath, String(first.params['additionalProperty']));
+    return new AppError('unknown_field', `${where}${field} is not a known field`, field);
+  }
+  const field = fieldPath(first.instancePath) || (context ?? 'body');
+  return new AppError('invalid_field', `${where}${field} ${first.message ?? 'is invalid'}`, field);
+}
+
+/**
+ * Maps anything thrown in a request to an {@link AppError}: our own errors as they are, the web
+ * framework's (bad JSON, media type, body size, schema) to their codes, and the rest to
+ * `internal_error` (logged, never shown: the message may hold internals).
+ */
+export function toAppError(error: unknown, request: FastifyRequest): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof InvalidCursorError) return new AppError('invalid_cursor', error.message, 'cursor');
+  const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (e.validation) return validationError(e.validation, e.validationContext);
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('invalid_json', 'the body is not valid JSON', 'body');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', 'the request body is larger than allowed', 'body');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'send the body as application/json', 'content-type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('invalid_json', 'the body does not match its Content-Length', 'body');
+  }
+  if (e.statusCode === 400 && error instanceof SyntaxError) {
+    return new AppError('invalid_json', 'the body is not valid JSON', 'body');
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return new AppError('internal_error', 'something went wrong on our side (logged with the request id)');
+}

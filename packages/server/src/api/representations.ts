@@ -1,0 +1,83 @@
+/**
+ * Store records as the API shows them: instants as ISO strings, secrets only where asked for.
+ */
+import type {
+  AccountRecord,
+  AttemptRecord,
+  DeliveryRecord,
+  EndpointRecord,
+  EventRecord,
+} from '../store/store.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+/** An account, without anything secret. */
+export function accountOut(account: AccountRecord) {
+  return { id: account.id, name: account.name, createdAt: iso(account.createdAt) };
+}
+
+/** An endpoint, without its secret. */
+export function endpointOut(endpoint: EndpointRecord) {
+  return {
+    id: endpoint.id,
+    url: endpoint.urls.join(','),
+    urls: endpoint.urls,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    headers: endpoint.headers,
+    timeoutMs: endpoint.timeoutMs,
+    maxConcurrency: endpoint.maxConcurrency,
+    rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    createdAt: iso(endpoint.createdAt),
+    updatedAt: iso(endpoint.updatedAt),
+  };
+}
+
+/** An event with its data parsed back from the stored JSON text. */
+export function eventOut(event: EventRecord) {
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: iso(event.occurredAt),
+    createdAt: iso(event.createdAt),
+    data: JSON.parse(event.dataJson) as unknown,
+  };
+}
+
+/** A delivery. */
+export function deliveryOut(delivery: DeliveryRecord) {
+  return {
+    id: delivery.id,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    endpointId: delivery.endpointId,
+    url: delivery.url,
+    status: delivery.status,
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: isoOrNull(delivery.nextAttemptAt),
+    lastAttemptAt: isoOrNull(delivery.lastAttemptAt),
+    lastStatusCode: delivery.lastStatusCode,
+    lastErrorCode: delivery.lastErrorCode,
+    createdAt: iso(delivery.createdAt),
+    updatedAt: iso(delivery.updatedAt),
+  };
+}
+
+/** One attempt of a delivery. */
+export function attemptOut(attempt: AttemptRecord) {
+  return {
+    id: attempt.id,
+    number: attempt.number,
+    startedAt: iso(attempt.startedAt),
+    durationMs: attempt.durationMs,
+    statusCode: attempt.statusCode,
+    errorCode: attempt.errorCode,
+    errorMessage: attempt.errorMessage,
+    responseBody: attempt.responseBody,
+    responseBodyTruncated: attempt.responseBodyTruncated,
+    succeeded: attempt.succeeded,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * What every use case works with: the store, the clock, id generation and the settings that shape
+ * behaviour. Built once by the composition root (`server.ts`).
+ */
+import { randomBytes } from 'node:crypto';
+import { formatId, type IdKind } from '../domain/ids.ts';
+import type { Store } from '../store/store.ts';
+
+/** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
+export interface UrlChecker {
+  checkUrl(url: string): Promise<
+    | { ok: true }
+    | {
+        ok: false;
+        code: 'invalid_url' | 'unsupported_scheme' | 'blocked_address' | 'unresolvable';
+        message: string;
+      }
+  >;
+}
+
+/** The dependencies and settings of the use cases. */
+export interface AppContext {
+  readonly store: Store;
+  readonly now: () => number;
+  readonly newId: (kind: IdKind) => string;
+  readonly urlChecker: UrlChecker;
+  /** Tells the delivery workers that new deliveries are due now (no polling delay on the hot path). */
+  readonly wakeWorkers: () => void;
+  /** Counts what publishing accepted (for metrics). */
+  readonly onPublished: (events: number, deliveries: number) => void;
+  readonly maxEventBytes: number;
+  readonly secretGraceMs: number;
+}
+
+/** Ids from the system clock and the OS random source. */
+export function systemIdSource(now: () => number): (kind: IdKind) => string {
+  return (kind) => formatId(kind, now(), randomBytes(10));
+}

@@ -1,0 +1,263 @@
+/**
+ * Managing endpoints: create with a signing secret, change, delete, rotate the secret with a grace
+ * period, send a test event, and recover (re-queue) what failed in a time range.
+ */
+import { generateSecret } from '@hookline/receiver';
+import type { EndpointChanges, EndpointRecord, Page, PageRequest } from '../store/store.ts';
+import { AppError, notFound } from './app-error.ts';
+import type { AppContext } from './context.ts';
+
+/** The endpoint settings a caller provides. */
+export interface EndpointInput {
+  /** One URL, or several separated by commas. */
+  readonly url: string;
+  readonly description?: string | undefined;
+  readonly eventTypes?: readonly string[] | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly timeoutMs?: number | null | undefined;
+  readonly maxConcurrency?: number | null | undefined;
+  readonly rateLimitPerSecond?: number | null | undefined;
+  /** A `whsec_` secret to use instead of a generated one (e.g. when migrating from another sender). */
+  readonly secret?: string | undefined;
+}
+
+/** The changes a caller may make. */
+export type EndpointPatch = Partial<Omit<EndpointInput, 'secret'>>;
+
+// Headers Hookline sets itself; letting an endpoint override them would break signing or framing.
+const RESERVED_HEADERS = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+/** Splits and checks a URL field; each URL must be http(s) and must not point at a refused address. */
+export async function checkUrls(ctx: AppContext, text: string, field = 'url'): Promise<string[]> {
+  const urls = text
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  if (urls.length === 0) throw new AppError('invalid_url', 'at least one URL is required', field);
+  if (new Set(urls).size !== urls.length)
+    throw new AppError('invalid_url', 'the same URL is listed twice', field);
+  for (const url of urls) {
+    const check = await ctx.urlChecker.checkUrl(url);
+    if (check.ok) continue;
+    switch (check.code) {
+      case 'blocked_address':
+        throw new AppError('endpoint_url_blocked', `${check.message}`, field);
+      case 'invalid_url':
+      case 'unsupported_scheme':
+        throw new AppError('invalid_url', check.message, field);
+      case 'unresolvable':
+        // DNS can fail for a moment; every attempt checks the address again before connecting.
+        continue;
+    }
+  }
+  return urls;
+}
+
+function checkHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const field = `headers.${name}`;
+    if (!HEADER_NAME.test(name)) throw new AppError('invalid_field', 'not a valid header name', field);
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new AppError('invalid_field', `${name} is set by Hookline and cannot be overridden`, field);
+    }
+    if (/[\r\n\0]/.test(value))
+      throw new AppError('invalid_field', 'header values cannot contain line breaks', field);
+    clean[name] = value;
+  }
+  return clean;
+}
+
+/** Creates an endpoint; the result carries its secret. */
+export async function createEndpoint(
+  ctx: AppContext,
+  accountId: string,
+  input: EndpointInput,
+): Promise<EndpointRecord> {
+  const urls = await checkUrls(ctx, input.url);
+  if (input.secret !== undefined && !SECRET.test(input.secret)) {
+    throw new AppError(
+      'invalid_field',
+      'a secret is whsec_ followed by at least 24 bytes in base64',
+      'secret',
+    );
+  }
+  const nowMs = ctx.now();
+  const endpoint: EndpointRecord = {
+    id: ctx.newId('endpoint'),
+    accountId,
+    urls,
+    description: input.description ?? '',
+    eventTypes: input.eventTypes ?? ['*'],
+    enabled: input.enabled ?? true,
+    disabledReason: null,
+    secret: input.secret ?? generateSecret(),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    headers: checkHeaders(input.headers ?? {}),
+    timeoutMs: input.timeoutMs ?? null,
+    maxConcurrency: input.maxConcurrency ?? null,
+    rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  };
+  await ctx.store.createEndpoint(endpoint);
+  return endpoint;
+}
+
+/** One endpoint of the account. */
+export async function getEndpoint(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+): Promise<EndpointRecord> {
+  const endpoint = await ctx.store.getEndpoint(accountId, endpointId);
+  if (!endpoint) throw notFound('endpoint', 'endpointId');
+  return endpoint;
+}
+
+/** The account's endpoints, oldest first. */
+export function listEndpoints(
+  ctx: AppContext,
+  accountId: string,
+  page: PageRequest,
+): Promise<Page<EndpointRecord>> {
+  return ctx.store.listEndpoints(accountId, page);
+}
+
+/** Changes an endpoint. Disabling it cancels its pending deliveries; enabling it clears `disabledReason`. */
+export async function updateEndpoint(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+  patch: EndpointPatch,
+): Promise<EndpointRecord> {
+  const changes: { -readonly [K in keyof EndpointChanges]: EndpointChanges[K] } = {};
+  if (patch.url !== undefined) changes.urls = await checkUrls(ctx, patch.url);
+  if (patch.description !== undefined) changes.description = patch.description;
+  if (patch.eventTypes !== undefined) changes.eventTypes = patch.eventTypes;
+  if (patch.headers !== undefined) changes.headers = checkHeaders(patch.headers);
+  if (patch.timeoutMs !== undefined) changes.timeoutMs = patch.timeoutMs;
+  if (patch.maxConcurrency !== undefined) changes.maxConcurrency = patch.maxConcurrency;
+  if (patch.rateLimitPerSecond !== undefined) changes.rateLimitPerSecond = patch.rateLimitPerSecond;
+  if (patch.enabled !== undefined) {
+    changes.enabled = patch.enabled;
+    if (patch.enabled) changes.disabledReason = null;
+  }
+  const updated = await ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now());
+  if (!updated) throw notFound('endpoint', 'endpointId');
+  return updated;
+}
+
+/** Deletes an endpoint; its pending deliveries are cancelled and its log is kept. */
+export async function deleteEndpoint(ctx: AppContext, accountId: string, endpointId: string): Promise<void> {
+  if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now())))
+    throw notFound('endpoint', 'endpointId');
+}
+
+/**
+ * Replaces the signing secret. The previous one keeps signing beside the new one until the grace
+ * period ends, so receivers can switch without dropping a delivery.
+ */
+export async function rotateSecret(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+  input: { secret?: string | undefined },
+): Promise<EndpointRecord> {
+  if (input.secret !== undefined && !SECRET.test(input.secret)) {
+    throw new AppError(
+      'invalid_field',
+      'a secret is whsec_ followed by at least 24 bytes in base64',
+      'secret',
+    );
+  }
+  const current = await getEndpoint(ctx, accountId, endpointId);
+  const nowMs = ctx.now();
+  const updated = await ctx.store.updateEndpoint(
+    accountId,
+    endpointId,
+    {
+      secret: input.secret ?? generateSecret(),
+      previousSecret: current.secret,
+      previousSecretExpiresAt: nowMs + ctx.secretGraceMs,
+    },
+    nowMs,
+  );
+  if (!updated) throw notFound('endpoint', 'endpointId');
+  return updated;
+}
+
+/** The test event type, delivered only by the send-test route. */
+export const TEST_EVENT_TYPE = 'hookline.test';
+
+/** Sends a test event to this endpoint only, whatever its event types. */
+export async function sendTestEvent(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+): Promise<{ eventId: string; deliveryIds: string[] }> {
+  const endpoint = await getEndpoint(ctx, accountId, endpointId);
+  if (!endpoint.enabled)
+    throw new AppError('endpoint_disabled', 'enable the endpoint before testing it', 'endpointId');
+  const nowMs = ctx.now();
+  const eventId = ctx.newId('event');
+  const data = { message: 'A test event from Hookline', endpointId: endpoint.id };
+  const deliveries = endpoint.urls.map((url) => ({
+    id: ctx.newId('delivery'),
+    endpointId: endpoint.id,
+    url,
+    nextAttemptAt: nowMs,
+  }));
+  await ctx.store.insertEvents(accountId, [
+    {
+      event: {
+        id: eventId,
+        accountId,
+        type: TEST_EVENT_TYPE,
+        dataJson: JSON.stringify(data),
+        occurredAt: nowMs,
+        createdAt: nowMs,
+      },
+      deliveries,
+    },
+  ]);
+  ctx.wakeWorkers();
+  return { eventId, deliveryIds: deliveries.map((d) => d.id) };
+}
+
+/** Re-queues the endpoint's failed and cancelled deliveries created in `[since, until)`. */
+export async function recoverEndpoint(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+  input: { since: string; until?: string | undefined },
+): Promise<{ recovered: number }> {
+  await getEndpoint(ctx, accountId, endpointId);
+  const nowMs = ctx.now();
+  const sinceMs = Date.parse(input.since);
+  if (Number.isNaN(sinceMs)) throw new AppError('invalid_field', 'since is not a date-time', 'since');
+  const untilMs = input.until === undefined ? nowMs + 1 : Date.parse(input.until);
+  if (Number.isNaN(untilMs)) throw new AppError('invalid_field', 'until is not a date-time', 'until');
+  if (untilMs <= sinceMs) throw new AppError('invalid_field', 'until must be after since', 'until');
+  const recovered = await ctx.store.recoverDeliveries(accountId, endpointId, { sinceMs, untilMs }, nowMs);
+  if (recovered > 0) ctx.wakeWorkers();
+  return { recovered };
+}

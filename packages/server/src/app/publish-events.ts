@@ -1,0 +1,103 @@
+/**
+ * Publishing: an event and every delivery it owes are written in one transaction before the caller
+ * hears "accepted", so nothing accepted is lost. Publishing the same event id again returns the
+ * stored event and creates no deliveries.
+ */
+import { wantsEventType } from '../domain/event-type.ts';
+import type { EndpointRecord, NewDelivery, NewEvent } from '../store/store.ts';
+import { AppError } from './app-error.ts';
+import type { AppContext } from './context.ts';
+
+/** One event as the platform publishes it. */
+export interface PublishInput {
+  readonly id?: string | undefined;
+  readonly type: string;
+  readonly data: unknown;
+  /** ISO 8601; defaults to the publish time. */
+  readonly occurredAt?: string | undefined;
+}
+
+/** The answer for one published event. */
+export interface PublishResult {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+  readonly deliveryIds: readonly string[];
+  /** `false` when the id was published before: nothing new was written. */
+  readonly created: boolean;
+}
+
+/**
+ * Publishes events for one account in one transaction.
+ * @param fieldPrefix how the inputs are named in errors (`''` for one event, `events` for a batch).
+ */
+export async function publishEvents(
+  ctx: AppContext,
+  accountId: string,
+  inputs: readonly PublishInput[],
+  fieldPrefix = '',
+): Promise<PublishResult[]> {
+  const nowMs = ctx.now();
+  const endpoints = await ctx.store.listEnabledEndpoints(accountId);
+  const newEvents = inputs.map((input, index): NewEvent => {
+    const at = (field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
+    const dataJson = JSON.stringify(input.data);
+    if (Buffer.byteLength(dataJson) > ctx.maxEventBytes) {
+      throw new AppError(
+        'payload_too_large',
+        `event data is larger than the limit of ${ctx.maxEventBytes} bytes`,
+        at('data'),
+      );
+    }
+    const occurredAt = input.occurredAt === undefined ? nowMs : Date.parse(input.occurredAt);
+    if (Number.isNaN(occurredAt))
+      throw new AppError('invalid_field', 'occurredAt is not a date-time', at('occurredAt'));
+    return {
+      event: {
+        id: input.id ?? ctx.newId('event'),
+        accountId,
+        type: input.type,
+        dataJson,
+        occurredAt,
+        createdAt: nowMs,
+      },
+      deliveries: plannedDeliveries(ctx, endpoints, input.type, nowMs),
+    };
+  });
+  const results = await ctx.store.insertEvents(accountId, newEvents);
+  let accepted = 0;
+  let deliveries = 0;
+  for (const r of results) {
+    if (!r.inserted) continue;
+    accepted++;
+    deliveries += r.deliveryIds.length;
+  }
+  ctx.onPublished(accepted, deliveries);
+  if (deliveries > 0) ctx.wakeWorkers();
+  return results.map((r) => ({
+    id: r.event.id,
+    type: r.event.type,
+    occurredAt: r.event.occurredAt,
+    createdAt: r.event.createdAt,
+    deliveryIds: r.deliveryIds,
+    created: r.inserted,
+  }));
+}
+
+/** One delivery per URL of every enabled endpoint that wants this event type; the first attempt is due now. */
+function plannedDeliveries(
+  ctx: AppContext,
+  endpoints: readonly EndpointRecord[],
+  type: string,
+  nowMs: number,
+): NewDelivery[] {
+  const deliveries: NewDelivery[] = [];
+  for (const endpoint of endpoints) {
+    if (!wantsEventType(endpoint.eventTypes, type)) continue;
+    for (const url of endpoint.urls) {
+      deliveries.push({ id: ctx.newId('delivery'), endpointId: endpoint.id, url, nextAttemptAt: nowMs });
+    }
+  }
+  return deliveries;
+}

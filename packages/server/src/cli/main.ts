@@ -1,0 +1,104 @@
+/**
+ * The `hookline` command line: `hookline start` (the default) runs the API and the delivery workers.
+ * Settings come from the environment (see docs/configuration.md); argv only picks the command.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { startServer } from '../server.ts';
+import { VERSION } from '../version.ts';
+
+const USAGE = `Usage: hookline <command>
+
+Commands:
+  start      Run the API and the delivery workers (default)
+  version    Print the version
+
+Settings are environment variables; see docs/configuration.md.
+`;
+
+/** Runs the command line with the given arguments; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const command = parsed.positionals[0] ?? 'start';
+  if (parsed.values['help']) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.values['version'] || command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  return start();
+}
+
+async function start(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hookline: ${error.message}\nSee docs/configuration.md.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  const tokenNote = {
+    environment: '(from HOOKLINE_ADMIN_TOKEN)',
+    generated: `(generated and saved in ${config.dataDir}/admin-token)`,
+    'data-dir': `(from ${config.dataDir}/admin-token)`,
+  }[server.adminTokenSource];
+  process.stdout.write(
+    [
+      '',
+      `  Hookline ${VERSION} is running`,
+      '',
+      `  URL          ${server.url}`,
+      `  Admin token  ${server.adminToken} ${tokenNote}`,
+      `  Database     ${server.databasePath}`,
+      `  API docs     ${server.url}/openapi.json`,
+      '',
+      '  Create an account:',
+      `    curl -s -X POST ${server.url}/v1/accounts -H "Authorization: Bearer ${server.adminToken}" \\`,
+      `      -H 'content-type: application/json' -d '{"name":"My shop"}'`,
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      server.logger.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    server.logger.info({ signal }, 'draining attempts in flight, then stopping');
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('unhandledRejection', (reason) => {
+    server.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  return new Promise<number>(() => {
+    // Runs until a signal stops it.
+  });
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

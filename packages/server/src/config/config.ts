@@ -1,0 +1,242 @@
+/**
+ * Every setting Hookline reads, in one table: the environment variable, its default, its unit and the
+ * sentence `docs/configuration.md` shows for it (a test keeps the page and this table in step).
+ * The loaded configuration is frozen; nothing else in the server reads `process.env`.
+ */
+
+import { formatDurationMs, parseDurationListMs, parseDurationMs } from '../domain/duration.ts';
+import { type Cidr, parseCidrList } from '../domain/ip-range.ts';
+
+/** The server's configuration after parsing and validation. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly adminToken: string | undefined;
+  readonly retryScheduleMs: readonly number[];
+  readonly timeoutMs: number;
+  readonly allowTargets: readonly Cidr[];
+  readonly logLevel: LogLevel;
+  readonly maxEventBytes: number;
+  readonly secretGraceMs: number;
+  readonly retryAfterMaxMs: number;
+  readonly workerConcurrency: number;
+  readonly endpointConcurrency: number;
+  readonly claimBatchSize: number;
+  readonly pollIntervalMs: number;
+  readonly maxResponseBodyBytes: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Log levels accepted by `HOOKLINE_LOG_LEVEL`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** One documented setting. */
+export interface SettingSpec {
+  readonly env: string;
+  readonly key: keyof Config;
+  /** The default as an operator would write it; `undefined` when unset means "none". */
+  readonly defaultText: string | undefined;
+  readonly description: string;
+  readonly parse: (text: string) => Config[keyof Config];
+}
+
+/** Raised when a setting is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(min: number, max: number) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text.trim())) throw new Error(`"${text}" is not a whole number`);
+    const value = Number(text);
+    if (value < min || value > max) throw new Error(`${value} is outside ${min}..${max}`);
+    return value;
+  };
+}
+
+function duration(minMs: number) {
+  return (text: string): number => {
+    const ms = parseDurationMs(text);
+    if (ms < minMs) throw new Error(`${text} is shorter than ${formatDurationMs(minMs)}`);
+    return ms;
+  };
+}
+
+/** The table of settings, in the order `docs/configuration.md` lists them. */
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    env: 'PORT',
+    key: 'port',
+    defaultText: '8080',
+    description: 'TCP port of the API, the dashboard and the operations routes. `0` picks a free port.',
+    parse: integer(0, 65_535),
+  },
+  {
+    env: 'HOOKLINE_HOST',
+    key: 'host',
+    defaultText: '0.0.0.0',
+    description: 'Address the HTTP server listens on. Use `127.0.0.1` to accept local connections only.',
+    parse: (text) => {
+      if (text.trim() === '') throw new Error('is empty');
+      return text.trim();
+    },
+  },
+  {
+    env: 'HOOKLINE_DATA_DIR',
+    key: 'dataDir',
+    defaultText: './data',
+    description:
+      'Directory holding the SQLite database (`hookline.db` with its WAL files) and the generated admin token.',
+    parse: (text) => {
+      if (text.trim() === '') throw new Error('is empty');
+      return text.trim();
+    },
+  },
+  {
+    env: 'HOOKLINE_ADMIN_TOKEN',
+    key: 'adminToken',
+    defaultText: undefined,
+    description:
+      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. At least 16 characters.',
+    parse: (text) => {
+      if (text.length < 16) throw new Error('must be at least 16 characters');
+      return text;
+    },
+  },
+  {
+    env: 'HOOKLINE_RETRY_SCHEDULE',
+    key: 'retryScheduleMs',
+    defaultText: '5s,5m,30m,2h,5h,10h,14h,20h,24h',
+    description:
+      'Delays before each retry, after the immediate first attempt; each delay gets ±20 % jitter. The default spreads 10 attempts over about three days. When the list is used up, the delivery is `failed`.',
+    parse: (text) => {
+      const delays = parseDurationListMs(text);
+      if (delays.length === 0) throw new Error('needs at least one duration');
+      if (delays.length > 50) throw new Error('allows at most 50 retries');
+      return delays;
+    },
+  },
+  {
+    env: 'HOOKLINE_TIMEOUT_MS',
+    key: 'timeoutMs',
+    defaultText: '15000',
+    description:
+      'Total deadline of one attempt in milliseconds: connecting, sending, the response headers and the (capped) response body together. An endpoint may set a lower `timeoutMs`.',
+    parse: integer(100, 300_000),
+  },
+  {
+    env: 'HOOKLINE_ALLOW_TARGETS',
+    key: 'allowTargets',
+    defaultText: '',
+    description:
+      'Comma-separated CIDRs that endpoints may target although they are loopback, private, link-local or otherwise non-public, e.g. `127.0.0.0/8,::1/128` for local development. Default: none, every non-public address is refused.',
+    parse: (text) => parseCidrList(text),
+  },
+  {
+    env: 'HOOKLINE_LOG_LEVEL',
+    key: 'logLevel',
+    defaultText: 'info',
+    description: `Log level of the JSON logs on standard output: ${LOG_LEVELS.join(', ')}.`,
+    parse: (text) => {
+      const level = text.trim().toLowerCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new Error(`"${text}" is not a log level`);
+      return level as LogLevel;
+    },
+  },
+  {
+    env: 'HOOKLINE_MAX_EVENT_BYTES',
+    key: 'maxEventBytes',
+    defaultText: '262144',
+    description:
+      'Largest accepted event, in bytes of its JSON `data` (256 KiB by default). Larger events are refused with 413 `payload_too_large`.',
+    parse: integer(1_024, 16 * 1024 * 1024),
+  },
+  {
+    env: 'HOOKLINE_SECRET_GRACE',
+    key: 'secretGraceMs',
+    defaultText: '24h',
+    description:
+      'After a secret rotation, how long the previous secret keeps signing beside the new one (both signatures are sent).',
+    parse: duration(0),
+  },
+  {
+    env: 'HOOKLINE_RETRY_AFTER_MAX',
+    key: 'retryAfterMaxMs',
+    defaultText: '1h',
+    description:
+      'Upper bound on a receiver’s `Retry-After` (on 429 and 503). A longer value is clamped to this so a receiver cannot park a delivery for ever.',
+    parse: duration(1_000),
+  },
+  {
+    env: 'HOOKLINE_WORKER_CONCURRENCY',
+    key: 'workerConcurrency',
+    defaultText: '512',
+    description: 'Attempts one process keeps in flight at most, over all endpoints.',
+    parse: integer(1, 100_000),
+  },
+  {
+    env: 'HOOKLINE_ENDPOINT_CONCURRENCY',
+    key: 'endpointConcurrency',
+    defaultText: '32',
+    description:
+      'Attempts in flight to one endpoint URL at most (an endpoint may set a lower `maxConcurrency`), so a slow or hanging receiver cannot take every worker slot.',
+    parse: integer(1, 10_000),
+  },
+  {
+    env: 'HOOKLINE_CLAIM_BATCH',
+    key: 'claimBatchSize',
+    defaultText: '256',
+    description: 'Deliveries claimed from the database in one query.',
+    parse: integer(1, 10_000),
+  },
+  {
+    env: 'HOOKLINE_POLL_INTERVAL',
+    key: 'pollIntervalMs',
+    defaultText: '1s',
+    description:
+      'How often idle workers look for due retries. New events wake the workers at once; this only bounds how late a scheduled retry may start.',
+    parse: duration(10),
+  },
+  {
+    env: 'HOOKLINE_MAX_RESPONSE_BODY_BYTES',
+    key: 'maxResponseBodyBytes',
+    defaultText: '65536',
+    description:
+      'How much of each response body is kept in the attempt log (after decompression). Reading stops there; the rest is never buffered.',
+    parse: integer(0, 1024 * 1024),
+  },
+  {
+    env: 'HOOKLINE_SHUTDOWN_TIMEOUT',
+    key: 'shutdownTimeoutMs',
+    defaultText: '20s',
+    description:
+      'On SIGTERM or SIGINT, how long to wait for attempts in flight before exiting. Deliveries still unfinished then are retried after their lease expires.',
+    parse: duration(0),
+  },
+];
+
+/**
+ * Reads the settings from an environment. Every invalid variable is reported, not only the first.
+ * @throws ConfigError whose message names each invalid variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    const text = raw === undefined || raw === '' ? setting.defaultText : raw;
+    if (text === undefined) {
+      values[setting.key] = undefined;
+      continue;
+    }
+    try {
+      values[setting.key] = setting.parse(text);
+    } catch (error) {
+      problems.push(`${setting.env}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration\n  ${problems.join('\n  ')}`);
+  return Object.freeze(values as unknown as Config);
+}

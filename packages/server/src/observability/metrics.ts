@@ -1,0 +1,71 @@
+/**
+ * Prometheus metrics on `/metrics`. One registry per server instance (tests run several servers in
+ * one process, so the global default registry would mix them).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The metrics Hookline exports. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly eventsPublished = new Counter({
+    name: 'hookline_events_published_total',
+    help: 'Events accepted (idempotent replays not counted).',
+    registers: [this.registry],
+  });
+
+  readonly deliveriesCreated = new Counter({
+    name: 'hookline_deliveries_created_total',
+    help: 'Deliveries created by publishing.',
+    registers: [this.registry],
+  });
+
+  readonly deliveriesSucceeded = new Counter({
+    name: 'hookline_deliveries_succeeded_total',
+    help: 'Deliveries that got a 2xx.',
+    registers: [this.registry],
+  });
+
+  readonly deliveriesFailed = new Counter({
+    name: 'hookline_deliveries_failed_total',
+    help: 'Deliveries that used up the retry schedule.',
+    registers: [this.registry],
+  });
+
+  readonly attempts = new Counter({
+    name: 'hookline_attempts_total',
+    help: 'HTTP attempts by outcome (succeeded, retry, failed, gone).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  // Buckets from 5 ms (a receiver on the same network) to the 15 s default deadline.
+  readonly attemptDuration = new Histogram({
+    name: 'hookline_attempt_duration_seconds',
+    help: 'Duration of HTTP attempts, connect to end of the (capped) body.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+    registers: [this.registry],
+  });
+
+  readonly inFlight = new Gauge({
+    name: 'hookline_attempts_in_flight',
+    help: 'Attempts this process has in flight.',
+    registers: [this.registry],
+  });
+
+  /** @param queueDepth read at scrape time, so it costs nothing between scrapes. */
+  constructor(queueDepth: () => Promise<{ pending: number; sending: number }>) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hookline_process_' });
+    new Gauge({
+      name: 'hookline_queue_depth',
+      help: 'Live deliveries in the database by state (pending: waiting or scheduled; sending: leased).',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const depth = await queueDepth();
+        this.set({ state: 'pending' }, depth.pending);
+        this.set({ state: 'sending' }, depth.sending);
+      },
+    });
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The one storage interface. The SQLite store implements it today; every other backend must pass
+ * the same contract suite. Everything above this file is database-agnostic.
+ *
+ * Instants are milliseconds since the epoch (`…At`); event data is kept as the JSON text it was
+ * published as, so it is parsed and serialised once, not once per delivery.
+ */
+import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import type { SendErrorCode } from '../domain/send-outcome.ts';
+
+/** A merchant (tenant). */
+export interface AccountRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** A merchant's webhook. */
+export interface EndpointRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly urls: readonly string[];
+  readonly description: string;
+  /** Event type names, `*` for all, or a family wildcard such as `order.*`. */
+  readonly eventTypes: readonly string[];
+  readonly enabled: boolean;
+  /** Why the endpoint was disabled by Hookline (e.g. `gone` after a 410), `null` otherwise. */
+  readonly disabledReason: string | null;
+  readonly secret: string;
+  readonly previousSecret: string | null;
+  readonly previousSecretExpiresAt: number | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number | null;
+  readonly maxConcurrency: number | null;
+  readonly rateLimitPerSecond: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** The fields a caller may change on an endpoint. */
+export type EndpointChanges = Partial<
+  Pick<
+    EndpointRecord,
+    | 'urls'
+    | 'description'
+    | 'eventTypes'
+    | 'enabled'
+    | 'disabledReason'
+    | 'headers'
+    | 'timeoutMs'
+    | 'maxConcurrency'
+    | 'rateLimitPerSecond'
+    | 'secret'
+    | 'previousSecret'
+    | 'previousSecretExpiresAt'
+  >
+>;
+
+/** A published event. */
+export interface EventRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly type: string;
+  /** The event data as JSON text. */
+  readonly dataJson: string;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+}
+
+/** A delivery as the logs show it. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly endpointId: string;
+  readonly url: string;
+  readonly status: DeliveryStatus;
+  readonly attemptCount: number;
+  /** When the next attempt is due (for `pending`), or the lease expiry (for `sending`). */
+  readonly nextAttemptAt: number | null;
+  readonly lastAttemptAt: number | null;
+  readonly lastStatusCode: number | null;
+  readonly lastErrorCode: SendErrorCode | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** One HTTP request of a delivery. */
+export interface AttemptRecord {
+  readonly id: string;
+  readonly deliveryId: string;
+  readonly accountId: string;
+  /** 1 for the first attempt of the delivery. */
+  readonly number: number;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  readonly errorCode: SendErrorCode | null;
+  readonly errorMessage: string | null;
+  readonly responseBody: string | null;
+  readonly responseBodyTruncated: boolean;
+  readonly succeeded: boolean;
+}
+
+/** A new event with the deliveries it owes, written together or not at all. */
+export interface NewEvent {
+  readonly event: EventRecord;
+  readonly deliveries: readonly NewDelivery[];
+}
+
+/** A delivery to create with its event. */
+export interface NewDelivery {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly url: string;
+  /** First attempt time: the publish time, since the first attempt is immediate. */
+  readonly nextAttemptAt: number;
+}
+
+/** What inserting one event did. */
+export type InsertEventResult =
+  | { readonly inserted: true; readonly event: EventRecord; readonly deliveryIds: readonly string[] }
+  | { readonly inserted: false; readonly event: EventRecord; readonly deliveryIds: readonly string[] };
+
+/** A delivery a worker has claimed, with everything needed to send it. */
+export interface ClaimedDelivery {
+  readonly id: string;
+  readonly accountId: string;
+  readonly endpointId: string;
+  readonly url: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly dataJson: string;
+  readonly occurredAt: number;
+  /** Attempts made before this claim. */
+  readonly attemptCount: number;
+  /** Fencing token: results are written only while the delivery still carries this lease. */
+  readonly lease: number;
+}
+
+/** The result of one attempt, to be committed with others in one transaction. */
+export interface AttemptResult {
+  readonly claim: ClaimedDelivery;
+  readonly attempt: AttemptRecord;
+  /** The delivery's new state. */
+  readonly status: 'pending' | 'succeeded' | 'failed' | 'cancelled';
+  readonly nextAttemptAt: number | null;
+  /** A 410 disables the endpoint and cancels its live deliveries in the same transaction. */
+  readonly disableEndpoint: boolean;
+}
+
+/** Cursor pagination: newest first for logs, oldest first for accounts and endpoints. */
+export interface PageRequest {
+  readonly limit: number;
+  /** An opaque cursor from a previous page. */
+  readonly cursor?: string | undefined;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass as `cursor` to get the next page; `null` on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Filters of the deliveries log. */
+export interface DeliveryFilter {
+  readonly endpointId?: string | undefined;
+  readonly eventId?: string | undefined;
+  readonly status?: DeliveryStatus | undefined;
+}
+
+/** Options of a claim. */
+export interface ClaimRequest {
+  readonly nowMs: number;
+  readonly limit: number;
+  /** The lease: a claimed delivery becomes claimable again at `nowMs + leaseMs`. */
+  readonly leaseMs: number;
+  /** Endpoints this worker is already saturating; their deliveries are left for later. */
+  readonly skipEndpointIds: readonly string[];
+}
+
+/** The storage interface. All methods that take an account id only ever see that account's rows. */
+export interface Store {
+  /** Creates an account with the hash of its API key. */
+  createAccount(account: AccountRecord, apiKeyHash: string): Promise<void>;
+  getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
+  /** The account whose API key has this hash. */
+  findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined>;
+
+  createEndpoint(endpoint: EndpointRecord): Promise<void>;
+  getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined>;
+  listEndpoints(accountId: string, page: PageRequest): Promise<Page<EndpointRecord>>;
+  /** Every enabled endpoint of an account: the candidates for fan-out. */
+  listEnabledEndpoints(accountId: string): Promise<readonly EndpointRecord[]>;
+  /** Endpoints by id, whatever their account: the engine reads the configuration of what it sends. */
+  getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]>;
+  /**
+   * Changes an endpoint; disabling it cancels its live deliveries in the same transaction.
+   * Returns the updated endpoint, or `undefined` when it does not exist in this account.
+   */
+  updateEndpoint(
+    accountId: string,
+    endpointId: string,
+    changes: EndpointChanges,
+    nowMs: number,
+  ): Promise<EndpointRecord | undefined>;
+  /** Deletes an endpoint and cancels its live deliveries; the delivery log is kept. */
+  deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean>;
+
+  /**
+   * Writes events and their deliveries in one transaction. An event whose id already exists in the
+   * account is not written again and gets no new deliveries (idempotent publish).
+   */
+  insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]>;
+  getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined>;
+  listEvents(
+    accountId: string,
+    page: PageRequest,
+    filter: { type?: string | undefined },
+  ): Promise<Page<EventRecord>>;
+
+  getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | undefined>;
+  listDeliveries(accountId: string, page: PageRequest, filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
+  listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]>;
+  /** Puts one delivery back in the queue, due now; only from a terminal state. */
+  retryDelivery(accountId: string, deliveryId: string, nowMs: number): Promise<DeliveryRecord | undefined>;
+  /** Re-queues an endpoint's failed and cancelled deliveries created in `[sinceMs, untilMs)`. */
+  recoverDeliveries(
+    accountId: string,
+    endpointId: string,
+    range: { sinceMs: number; untilMs: number },
+    nowMs: number,
+  ): Promise<number>;
+
+  /** Claims up to `limit` due deliveries under a lease, oldest due first. */
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /** Commits a group of attempt results in one transaction; results whose lease was lost only log their attempt. */
+  recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void>;
+  /** Hands claims back unsent (on shutdown): due now, for the next worker. Lost leases are left alone. */
+  releaseClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void>;
+  /**
+   * Makes every leased delivery due now. Only for a store that one process owns (the embedded SQLite
+   * file): at its start, every lease belongs to a process that is gone.
+   */
+  releaseAllLeases(nowMs: number): Promise<number>;
+  /** When the earliest live delivery is due, or `undefined` when the queue is empty. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Deliveries by live state, for the queue-depth metric. */
+  queueDepth(): Promise<{ pending: number; sending: number }>;
+
+  /** Answers when the database is usable (for `/readyz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
