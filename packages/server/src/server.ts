@@ -10,12 +10,13 @@ import type { Logger } from 'pino';
 import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
-import type { Config } from './config/config.ts';
+import { type Config, parseAdminToken } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { HttpSender } from './delivery/http-sender.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
+import { lockDataDir } from './store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { VERSION } from './version.ts';
 
@@ -44,7 +45,17 @@ export interface StartOptions {
 function resolveAdminToken(config: Config): { token: string; source: RunningServer['adminTokenSource'] } {
   if (config.adminToken !== undefined) return { token: config.adminToken, source: 'environment' };
   const path = join(config.dataDir, 'admin-token');
-  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), source: 'data-dir' };
+  if (existsSync(path)) {
+    const token = readFileSync(path, 'utf8').trim();
+    try {
+      return { token: parseAdminToken(token), source: 'data-dir' };
+    } catch (error) {
+      // An empty or edited file would otherwise lock the operator out without a word.
+      throw new Error(
+        `the admin token in ${path} ${(error as Error).message}; fix it, delete the file to generate a new one, or set HOOKLINE_ADMIN_TOKEN`,
+      );
+    }
+  }
   const token = generateAdminToken();
   writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
@@ -55,9 +66,17 @@ function resolveAdminToken(config: Config): { token: string; source: RunningServ
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
-  const admin = resolveAdminToken(config);
+  const lock = lockDataDir(config.dataDir);
+  let admin: ReturnType<typeof resolveAdminToken>;
+  let store: SqliteStore;
   const databasePath = resolve(config.dataDir, 'hookline.db');
-  const store = SqliteStore.open({ path: databasePath });
+  try {
+    admin = resolveAdminToken(config);
+    store = SqliteStore.open({ path: databasePath });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const now = () => Date.now();
   // One process owns the SQLite file, so every lease in it belongs to a process that is gone: its
   // deliveries are due again at once instead of after their lease.
@@ -65,7 +84,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (released > 0) logger.info({ deliveries: released }, 'resuming deliveries interrupted by the last stop');
 
   const guard = new SsrfGuard({ allow: config.allowTargets });
-  const agent = guard.createAgent({ connections: config.endpointConcurrency });
+  // undici pools sockets per origin, not per endpoint: endpoints of many accounts may share one origin
+  // (a Zapier-style service). The engine already caps attempts per endpoint and per process, so the pool
+  // must never make an attempt wait for a socket: a wait would spend the attempt's deadline and end as
+  // a false `timeout`. No origin can need more sockets than the process has attempts in flight.
+  const agent = guard.createAgent({ connections: config.workerConcurrency });
   const metrics = new Metrics(() => store.queueDepth());
   const newId = systemIdSource(now);
   const engine = new DeliveryEngine({
@@ -107,7 +130,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     version: VERSION,
     isAccepting: () => accepting,
   });
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A port in use or a bad host: release the database and sockets so the caller can report and exit.
+    await app.close();
+    await agent.close();
+    await store.close();
+    lock.release();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   engine.start();
@@ -119,8 +151,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       accepting = false;
       await app.close();
       await engine.stop(config.shutdownTimeoutMs);
-      await agent.close();
+      // Attempts still running after the drain are abandoned: destroying the pool ends them now, and
+      // the next start resends them (their results are no longer recorded).
+      await agent.destroy();
       await store.close();
+      lock.release();
       logger.info('stopped');
       logger.flush?.();
     })();

@@ -1,6 +1,7 @@
 /**
  * Endpoints under `/v1/accounts/{accountId}/endpoints`: CRUD, the secret, rotation, send-test and recover.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import {
@@ -95,7 +96,7 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
 
   app.delete(
     '/accounts/:accountId/endpoints/:endpointId',
-    { schema: { tags, params: EndpointParams } },
+    { schema: { tags, params: EndpointParams, response: responses(204, Type.Null()) } },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
       await deleteEndpoint(ctx, accountId, endpointIdOf(request.params));

@@ -58,6 +58,8 @@ const TITLES: Record<number, string> = {
 /** Sends an {@link AppError} as problem details. */
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   const status = statusOf(error.code);
+  // RFC 9110 §11.6.1: a 401 must name the authentication scheme the client is to use.
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
   return reply
     .code(status)
     .type('application/problem+json')
@@ -128,6 +130,9 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
       return new AppError('unsupported_media_type', 'send the body as application/json', 'content-type');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_json', 'the body does not match its Content-Length', 'body');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
   }
   if (e.statusCode === 400 && error instanceof SyntaxError) {
     return new AppError('invalid_json', 'the body is not valid JSON', 'body');

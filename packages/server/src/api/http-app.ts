@@ -54,6 +54,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     bodyLimit: ctx.maxEventBytes + 64 * 1024,
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
+    // Event ids may be 128 characters (EVENT_ID_PATTERN); the router's default of 100 refused them.
+    routerOptions: { maxParamLength: 128 },
+    // Paths the router cannot match (bad percent-encoding, a longer segment) answer as problems too.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toAppError(error, request)),
   });
 
   // Two validators: bodies are taken exactly as sent (no type coercion, unknown fields refused by the
@@ -64,9 +68,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const paramAjv = addFormats.default(
     new Ajv.default({ coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false }),
   );
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema),
-  );
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (httpPart !== 'body') return paramAjv.compile(schema);
+    const validate = bodyAjv.compile(schema);
+    // No body at all reads as `{}`: a rotation needs none, and elsewhere the first missing field is named.
+    return (data: unknown) => {
+      const value = data ?? {};
+      return validate(value) ? { value } : { error: validate.errors ?? [] };
+    };
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -108,6 +118,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.addSchema(Problem);
 
   app.decorateRequest('principal', null);
+  // Every answer names its request, so an `internal_error` can be found in the logs by its id.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   registerOperationsRoutes(app, options);
 

@@ -29,7 +29,13 @@ export function pageOf(query: PageQuery): PageRequest {
   return { limit: query.limit ?? 50, cursor: query.cursor };
 }
 
+// Errors leave as application/problem+json (see error-response.ts); the document says so.
+const problem = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+};
+
 /** Route response schemas: the success shape plus problem details for errors (for the OpenAPI document). */
 export function responses(status: number, schema: TSchema): Record<string, unknown> {
-  return { [status]: schema, '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } };
+  return { [status]: schema, '4xx': problem, '5xx': problem };
 }

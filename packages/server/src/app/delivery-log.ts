@@ -67,6 +67,18 @@ export async function retryDelivery(
   if (!isTerminal(delivery.status)) {
     throw new AppError('delivery_in_progress', 'the delivery is already queued or being sent', 'deliveryId');
   }
+  // The engine sends nothing to a deleted or disabled endpoint: a delivery queued for one would stay
+  // live (claimed, dropped, claimed again when the lease ends) and never reach a final state.
+  const endpoint = await ctx.store.getEndpoint(accountId, delivery.endpointId);
+  if (!endpoint)
+    throw new AppError('endpoint_disabled', 'the endpoint of this delivery was deleted', 'deliveryId');
+  if (!endpoint.enabled) {
+    throw new AppError(
+      'endpoint_disabled',
+      'enable the endpoint of this delivery before retrying it',
+      'deliveryId',
+    );
+  }
   const retried = await ctx.store.retryDelivery(accountId, deliveryId, ctx.now());
   if (!retried)
     throw new AppError('delivery_in_progress', 'the delivery is already queued or being sent', 'deliveryId');

@@ -250,13 +250,25 @@ export async function recoverEndpoint(
   endpointId: string,
   input: { since: string; until?: string | undefined },
 ): Promise<{ recovered: number }> {
-  await getEndpoint(ctx, accountId, endpointId);
+  const endpoint = await getEndpoint(ctx, accountId, endpointId);
+  // Re-queued deliveries of a disabled endpoint would never be sent nor reach a final state.
+  if (!endpoint.enabled) {
+    throw new AppError(
+      'endpoint_disabled',
+      'enable the endpoint before recovering its deliveries',
+      'endpointId',
+    );
+  }
   const nowMs = ctx.now();
   const sinceMs = Date.parse(input.since);
   if (Number.isNaN(sinceMs)) throw new AppError('invalid_field', 'since is not a date-time', 'since');
   const untilMs = input.until === undefined ? nowMs + 1 : Date.parse(input.until);
   if (Number.isNaN(untilMs)) throw new AppError('invalid_field', 'until is not a date-time', 'until');
-  if (untilMs <= sinceMs) throw new AppError('invalid_field', 'until must be after since', 'until');
+  if (untilMs <= sinceMs) {
+    // Without an `until` the range ends now, so the input at fault is a `since` in the future.
+    if (input.until === undefined) throw new AppError('invalid_field', 'since must be in the past', 'since');
+    throw new AppError('invalid_field', 'until must be after since', 'until');
+  }
   const recovered = await ctx.store.recoverDeliveries(accountId, endpointId, { sinceMs, untilMs }, nowMs);
   if (recovered > 0) ctx.wakeWorkers();
   return { recovered };

@@ -42,6 +42,13 @@ export async function publishEvents(
   const endpoints = await ctx.store.listEnabledEndpoints(accountId);
   const newEvents = inputs.map((input, index): NewEvent => {
     const at = (field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
+    if (nestedDeeperThan(input.data, MAX_DATA_DEPTH)) {
+      throw new AppError(
+        'invalid_field',
+        `event data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+        at('data'),
+      );
+    }
     const dataJson = JSON.stringify(input.data);
     if (Buffer.byteLength(dataJson) > ctx.maxEventBytes) {
       throw new AppError(
@@ -83,6 +90,25 @@ export async function publishEvents(
     deliveryIds: r.deliveryIds,
     created: r.inserted,
   }));
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted in event data. Commerce payloads stay under 10;
+ * Ruby's JSON (Rails receivers) refuses more than 100 by default; and about 10,000 levels, which fit
+ * in a 256 KiB body, overflow the stack of `JSON.stringify` (a 500 instead of an answer).
+ */
+export const MAX_DATA_DEPTH = 100;
+
+/** Whether `value` nests objects or arrays more than `limit` levels deep; iterative, so any depth is safe. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** One delivery per URL of every enabled endpoint that wants this event type; the first attempt is due now. */

@@ -3,8 +3,8 @@
  * Settings come from the environment (see docs/configuration.md); argv only picks the command.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/config.ts';
-import { startServer } from '../server.ts';
+import { ConfigError, loadConfig, unknownSettings } from '../config/config.ts';
+import { type RunningServer, startServer } from '../server.ts';
 import { VERSION } from '../version.ts';
 
 const USAGE = `Usage: hookline <command>
@@ -45,7 +45,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   return start();
 }
 
+/** Which setting to look at when the start failed with a system error. */
+function startHint(error: unknown): string {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (syscall === 'listen') {
+    return code === 'EADDRINUSE'
+      ? ' (another process listens there; set PORT)'
+      : ' (check PORT and HOOKLINE_HOST; ports below 1024 need privileges)';
+  }
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EEXIST' || code === 'ENOTDIR') {
+    return ' (check HOOKLINE_DATA_DIR: it must be a writable directory)';
+  }
+  return '';
+}
+
 async function start(): Promise<number> {
+  for (const name of unknownSettings(process.env)) {
+    process.stderr.write(
+      `hookline: warning: ${name} is not a setting and is ignored (see docs/configuration.md)\n`,
+    );
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
@@ -56,7 +75,15 @@ async function start(): Promise<number> {
     }
     throw error;
   }
-  const server = await startServer(config);
+  let server: RunningServer;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    // Expected start failures (a port in use, an unwritable data dir, a bad admin-token file) get one
+    // line naming the cause instead of a stack trace.
+    process.stderr.write(`hookline: could not start: ${(error as Error).message}${startHint(error)}\n`);
+    return 1;
+  }
   const tokenNote = {
     environment: '(from HOOKLINE_ADMIN_TOKEN)',
     generated: `(generated and saved in ${config.dataDir}/admin-token)`,

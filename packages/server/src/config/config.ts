@@ -38,6 +38,8 @@ export interface SettingSpec {
   readonly key: keyof Config;
   /** The default as an operator would write it; `undefined` when unset means "none". */
   readonly defaultText: string | undefined;
+  /** What the value is measured in or made of, as the documentation's table shows it. */
+  readonly unit: string;
   readonly description: string;
   readonly parse: (text: string) => Config[keyof Config];
 }
@@ -64,19 +66,34 @@ function duration(minMs: number) {
   };
 }
 
+/**
+ * Checks an admin token, from `HOOKLINE_ADMIN_TOKEN` or from `<data dir>/admin-token`.
+ * @throws Error saying what is wrong with it (never the token itself).
+ */
+export function parseAdminToken(text: string): string {
+  if (text.length < 16) throw new Error('must be at least 16 characters');
+  // A bearer token travels in a header as one word: a space, a line break or a non-ASCII character
+  // would make a token that no request can present.
+  if (!/^[\x21-\x7e]+$/.test(text)) throw new Error('must be printable ASCII without spaces');
+  return text;
+}
+
 /** The table of settings, in the order `docs/configuration.md` lists them. */
 export const SETTINGS: readonly SettingSpec[] = [
   {
     env: 'PORT',
     key: 'port',
     defaultText: '8080',
-    description: 'TCP port of the API, the dashboard and the operations routes. `0` picks a free port.',
+    unit: 'TCP port',
+    description:
+      'TCP port of the API and the operations routes (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`). `0` picks a free port.',
     parse: integer(0, 65_535),
   },
   {
     env: 'HOOKLINE_HOST',
     key: 'host',
     defaultText: '0.0.0.0',
+    unit: 'IP address or host name',
     description: 'Address the HTTP server listens on. Use `127.0.0.1` to accept local connections only.',
     parse: (text) => {
       if (text.trim() === '') throw new Error('is empty');
@@ -87,6 +104,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_DATA_DIR',
     key: 'dataDir',
     defaultText: './data',
+    unit: 'directory path',
     description:
       'Directory holding the SQLite database (`hookline.db` with its WAL files) and the generated admin token.',
     parse: (text) => {
@@ -98,17 +116,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_ADMIN_TOKEN',
     key: 'adminToken',
     defaultText: undefined,
+    unit: 'text',
     description:
-      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. At least 16 characters.',
-    parse: (text) => {
-      if (text.length < 16) throw new Error('must be at least 16 characters');
-      return text;
-    },
+      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. At least 16 characters, printable ASCII without spaces.',
+    parse: parseAdminToken,
   },
   {
     env: 'HOOKLINE_RETRY_SCHEDULE',
     key: 'retryScheduleMs',
     defaultText: '5s,5m,30m,2h,5h,10h,14h,20h,24h',
+    unit: 'list of durations',
     description:
       'Delays before each retry, after the immediate first attempt; each delay gets ±20 % jitter. The default spreads 10 attempts over about three days. When the list is used up, the delivery is `failed`.',
     parse: (text) => {
@@ -122,14 +139,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_TIMEOUT_MS',
     key: 'timeoutMs',
     defaultText: '15000',
+    unit: 'milliseconds',
     description:
-      'Total deadline of one attempt in milliseconds: connecting, sending, the response headers and the (capped) response body together. An endpoint may set a lower `timeoutMs`.',
+      'Total deadline of one attempt: resolving the name, connecting, sending, the response headers and the (capped) response body together. An endpoint may set a lower `timeoutMs`; a higher one is cut to this.',
     parse: integer(100, 300_000),
   },
   {
     env: 'HOOKLINE_ALLOW_TARGETS',
     key: 'allowTargets',
     defaultText: '',
+    unit: 'list of CIDRs',
     description:
       'Comma-separated CIDRs that endpoints may target although they are loopback, private, link-local or otherwise non-public, e.g. `127.0.0.0/8,::1/128` for local development. Default: none, every non-public address is refused.',
     parse: (text) => parseCidrList(text),
@@ -138,6 +157,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_LOG_LEVEL',
     key: 'logLevel',
     defaultText: 'info',
+    unit: 'level',
     description: `Log level of the JSON logs on standard output: ${LOG_LEVELS.join(', ')}.`,
     parse: (text) => {
       const level = text.trim().toLowerCase();
@@ -149,6 +169,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_MAX_EVENT_BYTES',
     key: 'maxEventBytes',
     defaultText: '262144',
+    unit: 'bytes',
     description:
       'Largest accepted event, in bytes of its JSON `data` (256 KiB by default). Larger events are refused with 413 `payload_too_large`.',
     parse: integer(1_024, 16 * 1024 * 1024),
@@ -157,6 +178,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_SECRET_GRACE',
     key: 'secretGraceMs',
     defaultText: '24h',
+    unit: 'duration',
     description:
       'After a secret rotation, how long the previous secret keeps signing beside the new one (both signatures are sent).',
     parse: duration(0),
@@ -165,6 +187,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_RETRY_AFTER_MAX',
     key: 'retryAfterMaxMs',
     defaultText: '1h',
+    unit: 'duration',
     description:
       'Upper bound on a receiver’s `Retry-After` (on 429 and 503). A longer value is clamped to this so a receiver cannot park a delivery for ever.',
     parse: duration(1_000),
@@ -173,6 +196,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_WORKER_CONCURRENCY',
     key: 'workerConcurrency',
     defaultText: '512',
+    unit: 'attempts',
     description: 'Attempts one process keeps in flight at most, over all endpoints.',
     parse: integer(1, 100_000),
   },
@@ -180,14 +204,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_ENDPOINT_CONCURRENCY',
     key: 'endpointConcurrency',
     defaultText: '32',
+    unit: 'attempts',
     description:
-      'Attempts in flight to one endpoint URL at most (an endpoint may set a lower `maxConcurrency`), so a slow or hanging receiver cannot take every worker slot.',
+      'Attempts in flight to one endpoint at most, over all its URLs (an endpoint may set a lower `maxConcurrency`), so a slow or hanging receiver cannot take every worker slot.',
     parse: integer(1, 10_000),
   },
   {
     env: 'HOOKLINE_CLAIM_BATCH',
     key: 'claimBatchSize',
     defaultText: '256',
+    unit: 'deliveries',
     description: 'Deliveries claimed from the database in one query.',
     parse: integer(1, 10_000),
   },
@@ -195,6 +221,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_POLL_INTERVAL',
     key: 'pollIntervalMs',
     defaultText: '1s',
+    unit: 'duration',
     description:
       'How often idle workers look for due retries. New events wake the workers at once; this only bounds how late a scheduled retry may start.',
     parse: duration(10),
@@ -203,6 +230,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_MAX_RESPONSE_BODY_BYTES',
     key: 'maxResponseBodyBytes',
     defaultText: '65536',
+    unit: 'bytes',
     description:
       'How much of each response body is kept in the attempt log (after decompression). Reading stops there; the rest is never buffered.',
     parse: integer(0, 1024 * 1024),
@@ -211,11 +239,23 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_SHUTDOWN_TIMEOUT',
     key: 'shutdownTimeoutMs',
     defaultText: '20s',
+    unit: 'duration',
     description:
-      'On SIGTERM or SIGINT, how long to wait for attempts in flight before exiting. Deliveries still unfinished then are retried after their lease expires.',
+      'On SIGTERM or SIGINT, how long to wait for attempts in flight before exiting. Attempts still unfinished then are made again when the server starts next (the receiver may get them twice).',
     parse: duration(0),
   },
 ];
+
+/**
+ * The `HOOKLINE_*` variables of an environment that are not settings: most likely misspelt ones, which
+ * `loadConfig` ignores, so the setting they meant silently keeps its default.
+ */
+export function unknownSettings(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set(SETTINGS.map((setting) => setting.env));
+  return Object.keys(env)
+    .filter((name) => name.startsWith('HOOKLINE_') && !known.has(name))
+    .sort();
+}
 
 /**
  * Reads the settings from an environment. Every invalid variable is reported, not only the first.

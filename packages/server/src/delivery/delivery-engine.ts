@@ -83,6 +83,7 @@ export class DeliveryEngine {
   private readonly maxLocal: number;
   private readonly minClaim: number;
   private running = false;
+  private closed = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeSleeper: (() => void) | undefined;
   private wakePending = false;
@@ -216,8 +217,10 @@ export class DeliveryEngine {
     });
   }
 
+  // An endpoint may only lower the operator's per-endpoint cap, never raise it: the setting is the
+  // ceiling on how much of a process one merchant's receiver may hold.
   private capOf(endpoint: EndpointRecord): number {
-    return endpoint.maxConcurrency ?? this.o.endpointConcurrency;
+    return Math.min(endpoint.maxConcurrency ?? this.o.endpointConcurrency, this.o.endpointConcurrency);
   }
 
   private saturatedEndpoints(): string[] {
@@ -234,10 +237,18 @@ export class DeliveryEngine {
     const endpoints = new Map((await this.o.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]));
     const bodies = new Map<string, string>();
     const leaseUntil = nowMs + this.leaseMs;
+    const orphaned: ClaimedDelivery[] = [];
+    const excess: ClaimedDelivery[] = [];
     for (const delivery of claimed) {
       const slot = this.slotFor(delivery.endpointId, endpoints.get(delivery.endpointId));
-      // A deleted or disabled endpoint had its live deliveries cancelled in the same transaction.
-      if (!slot) continue;
+      if (!slot) {
+        orphaned.push(delivery);
+        continue;
+      }
+      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot.endpoint)) {
+        excess.push(delivery);
+        continue;
+      }
       let body = bodies.get(delivery.eventId);
       if (body === undefined) {
         body = webhookBody(delivery);
@@ -248,6 +259,30 @@ export class DeliveryEngine {
       this.ready.add(slot);
     }
     this.dispatch();
+    // The endpoint was deleted or disabled after the claim: sending is wrong, and leaving the row
+    // leased would hand it out again at every lease end.
+    if (orphaned.length > 0) await this.o.store.cancelClaims(orphaned, nowMs);
+    // More than the endpoint can start before the lease ends: back to the queue at once. The claim
+    // query skips the endpoint while it is saturated, so they are not claimed again straight away.
+    if (excess.length > 0) await this.o.store.releaseClaims(excess, nowMs);
+  }
+
+  /**
+   * How many claims an endpoint may hold (in flight and queued): as many as it can start before a
+   * lease ends. With the defaults (lease 60 s, deadline 15 s) that is two rounds of its concurrency
+   * cap; a rate limit lowers it to what the rate lets start in that time.
+   */
+  private holdLimit(endpoint: EndpointRecord): number {
+    const timeoutMs = this.timeoutOf(endpoint);
+    const usableMs = this.leaseMs - timeoutMs - LEASE_SAFETY_MS;
+    const byConcurrency = this.capOf(endpoint) * Math.max(1, Math.floor(usableMs / timeoutMs));
+    const rate = endpoint.rateLimitPerSecond;
+    if (rate === null || rate <= 0) return byConcurrency;
+    return Math.min(byConcurrency, Math.max(1, Math.floor((rate * usableMs) / 1000)));
+  }
+
+  private timeoutOf(endpoint: EndpointRecord): number {
+    return Math.min(endpoint.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
   }
 
   private slotFor(endpointId: string, endpoint: EndpointRecord | undefined): EndpointSlot | undefined {
@@ -307,7 +342,7 @@ export class DeliveryEngine {
       }
       slot.queue.shift();
       this.queued--;
-      const timeoutMs = Math.min(slot.endpoint.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
+      const timeoutMs = this.timeoutOf(slot.endpoint);
       // Too close to the lease expiry: leave it; the database hands it out again when the lease ends.
       if (nowMs + timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil) continue;
       slot.inFlight++;
@@ -340,10 +375,12 @@ export class DeliveryEngine {
     let outcome: SendOutcome;
     try {
       const timestamp = Math.floor(startedAt / 1000);
-      const headers: Record<string, string> = {
-        ...endpoint.headers,
+      const headers: Record<string, string> = { 'user-agent': this.o.userAgent };
+      // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
+      // sends both spellings of a name); the content type and signature headers below always win.
+      for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
+      Object.assign(headers, {
         'content-type': 'application/json',
-        'user-agent': this.o.userAgent,
         'webhook-id': delivery.eventId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeader(
@@ -352,7 +389,7 @@ export class DeliveryEngine {
           timestamp,
           claim.body,
         ),
-      };
+      });
       outcome = await this.o.sender.send({ url: delivery.url, headers, body: claim.body, timeoutMs });
     } catch (error) {
       // Only a bug gets here (the sender returns failures as values); count it as a failed attempt.
@@ -363,6 +400,11 @@ export class DeliveryEngine {
   }
 
   private finish(slot: EndpointSlot, claim: Claim, startedAt: number, outcome: SendOutcome): void {
+    if (this.closed) {
+      slot.inFlight--;
+      this.inFlight--;
+      return;
+    }
     const { delivery } = claim;
     const number = delivery.attemptCount + 1;
     const nowMs = this.o.now();

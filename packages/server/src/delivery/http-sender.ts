@@ -114,8 +114,12 @@ async function readCapped(
 ): Promise<{ text: string; truncated: boolean }> {
   const decoder = decoderFor(encoding);
   let source: Readable = body;
+  let encodedBytes = 0;
   if (decoder) {
     body.on('error', (error) => decoder.destroy(error));
+    body.on('data', (chunk: Buffer) => {
+      encodedBytes += chunk.length;
+    });
     source = body.pipe(decoder);
   }
   const chunks: Buffer[] = [];
@@ -141,7 +145,8 @@ async function readCapped(
   } catch (error) {
     // A broken compressed stream keeps what decoded; a deadline or reset is the caller's business.
     if (!decoder || body.errored) throw error;
-    truncated = true;
+    // No bytes at all (a 204 that names an encoding) is an empty body, which zlib calls an early end.
+    truncated = encodedBytes > 0;
   } finally {
     decoder?.destroy();
     body.destroy();
@@ -151,9 +156,17 @@ async function readCapped(
 
 // Node and undici error codes grouped into the closed set the attempt log shows.
 function describeError(error: unknown): { errorCode: SendErrorCode; message: string } {
-  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = e.code ?? e.cause?.code ?? '';
   const message = e.cause?.message ?? e.message ?? String(error);
+  // undici 7 leaves `code` unset on its HTTPParserError (it looks the llhttp error name up by the
+  // wrong key), so a response that breaks HTTP/1.1 is recognised by the error's name as well.
+  if (e.name === 'HTTPParserError') return { errorCode: 'invalid_response', message };
   if (code === 'ERR_HOOKLINE_BLOCKED_ADDRESS') return { errorCode: 'blocked_address', message };
   if (code === 'ECONNREFUSED') return { errorCode: 'connection_refused', message };
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {

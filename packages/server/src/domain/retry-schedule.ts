@@ -33,6 +33,12 @@ export function nextRetryDelayMs(input: RetryInput): number | undefined {
   return Math.max(jittered, Math.min(input.retryAfterMs, input.retryAfterMaxMs));
 }
 
+// The HTTP-date forms of RFC 9110 §5.6.7: IMF-fixdate and RFC 850 (both end in GMT), and asctime,
+// which means UTC but names no zone. They are checked before `Date.parse`, which on its own reads
+// loose text as a date (`1.5` and `abc 1` as days in 2001, `2099-01-01` as ISO 8601).
+const ZONED_HTTP_DATE = /^[a-z]{3,9}, \d{2}[ -][a-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/i;
+const ASCTIME_DATE = /^[a-z]{3} [a-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/i;
+
 /**
  * Reads a `Retry-After` header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Returns milliseconds from `nowMs`, or `undefined` when the value is absent or not understood.
@@ -41,7 +47,9 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1_000;
-  const dateMs = Date.parse(text);
+  let dateMs = Number.NaN;
+  if (ZONED_HTTP_DATE.test(text)) dateMs = Date.parse(text);
+  else if (ASCTIME_DATE.test(text)) dateMs = Date.parse(`${text} GMT`);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - nowMs);
 }

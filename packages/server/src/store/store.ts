@@ -241,6 +241,8 @@ export interface Store {
   recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void>;
   /** Hands claims back unsent (on shutdown): due now, for the next worker. Lost leases are left alone. */
   releaseClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void>;
+  /** Cancels claims whose endpoint was deleted or disabled after they were claimed. */
+  cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void>;
   /**
    * Makes every leased delivery due now. Only for a store that one process owns (the embedded SQLite
    * file): at its start, every lease belongs to a process that is gone.

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 
 /** A JSON response. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response fields ad hoc and assert on them
 export interface ApiResponse<T = any> {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -19,6 +20,7 @@ export interface ApiResponse<T = any> {
 
 /** Calls the API with a bearer token. */
 export interface ApiClient {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields ad hoc and assert on them
   call<T = any>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
@@ -58,7 +60,7 @@ export function apiClient(baseUrl: string, defaultToken: string): ApiClient {
       } catch {
         // keep the text (e.g. /metrics)
       }
-      return { status: response.statusCode, headers: response.headers, body: parsed as any };
+      return { status: response.statusCode, headers: response.headers, body: parsed as never };
     },
   };
 }

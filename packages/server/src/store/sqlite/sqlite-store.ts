@@ -337,6 +337,13 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const claim of claims) s.cancelClaim.run({ nowMs, id: claim.id, lease: claim.lease });
+    })();
+  }
+
   async releaseAllLeases(nowMs: number): Promise<number> {
     return this.statements.releaseAllLeases.run({ nowMs }).changes;
   }
@@ -463,13 +470,20 @@ function prepareStatements(db: Database.Database) {
        VALUES (@id, @deliveryId, @accountId, @number, @startedAt, @durationMs, @statusCode, @errorCode,
          @errorMessage, @responseBody, @responseBodyTruncated, @succeeded)`,
     ),
-    // The fence: a worker whose lease was taken over (lease no longer matches) writes nothing. A success
-    // is still written over a cancellation, because the receiver did get the event.
+    // Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
+    // The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
+    // only for a success, because the receiver did get the event.
     finishAttempt: db.prepare(
-      `UPDATE deliveries SET status = @status, next_attempt_at = @nextAttemptAt, attempt_count = @attemptCount,
-         last_attempt_at = @lastAttemptAt, last_status_code = @lastStatusCode, last_error_code = @lastErrorCode,
-         updated_at = @nowMs
-       WHERE id = @id AND lease = @lease AND (status = 'sending' OR @status = 'succeeded')`,
+      `UPDATE deliveries SET
+         status = CASE WHEN status = 'sending' OR @status = 'succeeded' THEN @status ELSE status END,
+         next_attempt_at = CASE WHEN status = 'sending' OR @status = 'succeeded' THEN @nextAttemptAt ELSE next_attempt_at END,
+         attempt_count = @attemptCount, last_attempt_at = @lastAttemptAt, last_status_code = @lastStatusCode,
+         last_error_code = @lastErrorCode, updated_at = @nowMs
+       WHERE id = @id AND lease = @lease`,
+    ),
+    cancelClaim: db.prepare(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = @nowMs
+       WHERE id = @id AND lease = @lease AND status = 'sending'`,
     ),
     releaseClaim: db.prepare(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs
