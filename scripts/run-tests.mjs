@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under packages/ with Node's test runner (Node 20 does not expand globs itself).
+// Runs every *.test.ts under packages/ and bench/ with Node's test runner (Node 20 does not expand globs itself).
 // Extra arguments narrow the run to files whose path contains one of them: `npm test -- ssrf receiver`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** @param {string} dir @returns {string[]} */
@@ -15,7 +15,8 @@ function findTests(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = findTests('packages')
+const files = ['packages', 'bench']
+  .flatMap((root) => (existsSync(root) ? findTests(root) : []))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
 if (files.length === 0) {

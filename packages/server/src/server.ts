@@ -114,6 +114,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     newId,
     urlChecker: guard,
     wakeWorkers: () => engine.wake(),
+    onEndpointChanged: (endpointId, endpoint) => engine.endpointChanged(endpointId, endpoint),
     onPublished: (events, deliveries) => {
       metrics.eventsPublished.inc(events);
       metrics.deliveriesCreated.inc(deliveries);

@@ -56,7 +56,7 @@ after(async () => {
 });
 
 describe('one event', () => {
-  it('answers a repeated id with the stored event, 200 and idempotent-replayed, and no new deliveries', async () => {
+  it('answers a repeated id with the stored event, idempotent-replayed, and no new deliveries', async () => {
     const first = await t.api.call('POST', eventsPath, {
       body: { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
     });
@@ -67,15 +67,13 @@ describe('one event', () => {
     assert.equal(first.body.deliveries.length, 1);
     const countBefore = (await allDeliveries()).length;
 
-    // The replay carries other data: the stored event wins, nothing is overwritten.
     const again = await t.api.call('POST', eventsPath, {
-      body: { id: 'order-1', type: 'order.refunded', data: { total: '99.00' } },
+      body: { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
     });
-    assert.equal(again.status, 200);
+    assert.equal(again.status, 202);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(again.body.created, false);
     assert.equal(again.body.id, first.body.id);
-    assert.equal(again.body.type, 'order.paid');
     assert.deepEqual(again.body.deliveries, first.body.deliveries);
     assert.equal(again.body.createdAt, first.body.createdAt);
     assert.equal((await allDeliveries()).length, countBefore);
@@ -89,31 +87,56 @@ describe('one event', () => {
     assert.equal((await requestsPerEvent()).get('order-1'), 1);
   });
 
+  it('refuses the same id with another type or other data: 409 idempotency_conflict, nothing overwritten', async () => {
+    for (const body of [
+      { id: 'order-1', type: 'order.refunded', data: { total: '10.00' } },
+      { id: 'order-1', type: 'order.paid', data: { total: '99.00' } },
+    ]) {
+      const res = await t.api.call('POST', eventsPath, { body });
+      assert.equal(res.status, 409);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(res.body.code, 'idempotency_conflict');
+      assert.equal(res.body.field, 'id');
+    }
+    const stored = await t.api.call('GET', `${eventsPath}/order-1`);
+    assert.equal(stored.body.type, 'order.paid');
+    assert.deepEqual(stored.body.data, { total: '10.00' });
+  });
+
+  it('refuses a body id that differs from the Idempotency-Key header', async () => {
+    const res = await t.api.call('POST', eventsPath, {
+      body: { id: 'order-77', type: 'order.paid', data: {} },
+      headers: { 'idempotency-key': 'order-78' },
+    });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.field, 'id');
+  });
+
   it('does the same with the Idempotency-Key header', async () => {
     const publish = () =>
       t.api.call('POST', eventsPath, {
         body: { type: 'order.paid', data: { n: 2 } },
-        headers: { 'idempotency-key': 'checkout-42:attempt-1' },
+        headers: { 'idempotency-key': 'checkout-42.attempt-1' },
       });
     const first = await publish();
     assert.equal(first.status, 202);
-    assert.equal(first.body.id, 'checkout-42:attempt-1', 'the key becomes the event id');
+    assert.equal(first.body.id, 'checkout-42.attempt-1', 'the key becomes the event id');
     const countBefore = (await allDeliveries()).length;
     const again = await publish();
-    assert.equal(again.status, 200);
+    assert.equal(again.status, 202);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(again.body.created, false);
     assert.equal(again.body.id, first.body.id);
     assert.deepEqual(again.body.deliveries, first.body.deliveries);
     assert.equal((await allDeliveries()).length, countBefore);
-    assert.equal((await requestsPerEvent()).get('checkout-42:attempt-1'), 1);
+    assert.equal((await requestsPerEvent()).get('checkout-42.attempt-1'), 1);
   });
 
   it('does not count a replay as a published event', async () => {
     const before = publishedTotal((await t.api.call('GET', '/metrics', { token: null })).body);
     const body = { id: 'order-metrics', type: 'order.paid', data: {} };
     assert.equal((await t.api.call('POST', eventsPath, { body })).status, 202);
-    assert.equal((await t.api.call('POST', eventsPath, { body })).status, 200);
+    assert.equal((await t.api.call('POST', eventsPath, { body })).headers['idempotent-replayed'], 'true');
     const afterwards = publishedTotal((await t.api.call('GET', '/metrics', { token: null })).body);
     assert.equal(afterwards - before, 1);
   });
@@ -126,7 +149,7 @@ describe('batches', () => {
         events: [
           { id: 'b-1', type: 'order.paid', data: { n: 1 } },
           { id: 'b-2', type: 'order.paid', data: { n: 2 } },
-          { id: 'b-1', type: 'order.paid', data: { n: 3 } },
+          { id: 'b-1', type: 'order.paid', data: { n: 1 } },
         ],
       },
     });
@@ -146,6 +169,21 @@ describe('batches', () => {
     assert.deepEqual(stored.body.data, { n: 1 });
   });
 
+  it('refuses a batch that repeats an id with other data, and stores none of it', async () => {
+    const res = await t.api.call('POST', `${eventsPath}/batch`, {
+      body: {
+        events: [
+          { id: 'c-1', type: 'order.paid', data: { n: 1 } },
+          { id: 'b-1', type: 'order.paid', data: { n: 3 } },
+        ],
+      },
+    });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.code, 'idempotency_conflict');
+    assert.equal(res.body.field, 'events[1].id');
+    assert.equal((await t.api.call('GET', `${eventsPath}/c-1`)).status, 404);
+  });
+
   it('publishes an id already known from an earlier request once', async () => {
     const earlier = await t.api.call('GET', `${eventsPath}/b-2`);
     const countBefore = (await allDeliveries()).length;
@@ -154,7 +192,7 @@ describe('batches', () => {
         events: [
           { id: 'b-2', type: 'order.paid', data: { n: 2 } },
           { id: 'b-3', type: 'order.paid', data: { n: 3 } },
-          { id: 'order-1', type: 'order.paid', data: {} },
+          { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
         ],
       },
     });

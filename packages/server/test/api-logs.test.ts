@@ -158,7 +158,8 @@ describe('events', () => {
     assert.equal(detail.status, 200, JSON.stringify(detail.body));
     assert.equal(detail.body.id, id);
     const replay = await t.api.call('POST', `${base}/events`, { body: { id, type: 'long.id', data: {} } });
-    assert.equal(replay.status, 200);
+    assert.equal(replay.status, 202);
+    assert.equal(replay.body.created, false);
   });
 });
 

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { formatId, type IdKind } from '../src/domain/ids.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import type { AttemptResult, ClaimedDelivery, EndpointRecord, NewEvent } from '../src/store/store.ts';
+import {
+  type AttemptResult,
+  type ClaimedDelivery,
+  type EndpointRecord,
+  IdempotencyConflictError,
+  type NewEvent,
+} from '../src/store/store.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const LEASE_MS = 30_000;
@@ -255,14 +261,26 @@ describe('the SQLite delivery queue', () => {
     assert.equal(first!.inserted, true);
     assert.equal(first!.deliveryIds.length, 2);
 
-    const replay = newEvent(['ep_a', 'ep_b'], { id });
-    const [second] = await store.insertEvents(ACCOUNT, [
-      { ...replay, event: { ...replay.event, dataJson: '{"changed":true}' } },
-    ]);
+    const [second] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'], { id })]);
     assert.equal(second!.inserted, false);
     assert.deepEqual(second!.deliveryIds, first!.deliveryIds);
     assert.equal(second!.event.dataJson, '{"order":{"id":"ord_1","total":"9.95"}}');
     assert.equal((await store.listDeliveries(ACCOUNT, { limit: 10 }, {})).items.length, 2);
     assert.equal((await claim(T0)).length, 2);
+  });
+
+  test('the same event id with other data is a conflict and rolls the whole insert back', async () => {
+    const id = 'evt_order_1002_paid';
+    await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { id })]);
+    const changed = newEvent(['ep_a'], { id });
+    const fresh = newEvent(['ep_a'], { id: 'evt_order_1003_paid' });
+    await assert.rejects(
+      store.insertEvents(ACCOUNT, [
+        fresh,
+        { ...changed, event: { ...changed.event, dataJson: '{"changed":true}' } },
+      ]),
+      (error: unknown) => error instanceof IdempotencyConflictError && error.index === 1,
+    );
+    assert.equal(await store.getEvent(ACCOUNT, 'evt_order_1003_paid'), undefined);
   });
 });

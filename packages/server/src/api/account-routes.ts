@@ -4,12 +4,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { createAccount, listAccounts } from '../app/accounts.ts';
+import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import { getDelivery, getEvent, listDeliveries, listEvents, retryDelivery } from '../app/delivery-log.ts';
 import { type PublishResult, publishEvents } from '../app/publish-events.ts';
-import { MAX_BATCH_BODY_BYTES } from './http-app.ts';
+import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import { accountInPath, requireAdmin } from './access.ts';
 import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
-import { accountInPath, pageOf, requireAdmin, responses } from './route-support.ts';
 import {
   AccountCreatedOut,
   AccountIn,
@@ -29,10 +30,22 @@ import {
   PageQuery,
   PublishBatchOut,
   PublishOut,
+  pageOf,
+  responses,
 } from './schemas.ts';
 
+/** Largest batch request body: 1,000 events of about 32 KiB each. */
+export const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
+
+// No `:` in keys: a batch's events without an id get `<key>:<index>`, which must not collide with the
+// id a single publish takes from its key.
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,100}$' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$',
+      description: 'Makes the publish idempotent: the event id (single) or the prefix of event ids (batch)',
+    }),
+  ),
 });
 
 function publishOut(result: PublishResult) {
@@ -94,12 +107,16 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       requireAdmin(request);
       const accountId = await accountInPath(ctx, request);
       const body = request.body as EventIn;
-      const id = body.id ?? request.headers['idempotency-key'];
-      const [result] = await publishEvents(ctx, accountId, [{ ...body, id: id as string | undefined }]);
+      const key = request.headers['idempotency-key'] as string | undefined;
+      if (body.id !== undefined && key !== undefined && body.id !== key) {
+        throw new AppError('invalid_field', 'the body id and the Idempotency-Key header differ', 'id');
+      }
+      const [result] = await publishEvents(ctx, accountId, [{ ...body, id: body.id ?? key }]);
       const out = publishOut(result!);
-      // A replay of a known id answers 200 with the stored event: nothing new was accepted.
+      // A replay of a known id answers like the first publish, with the stored event; the header and
+      // `created: false` say that nothing new was accepted.
       if (!out.created) reply.header('idempotent-replayed', 'true');
-      return reply.code(out.created ? 202 : 200).send(out);
+      return reply.code(202).send(out);
     },
   );
 
@@ -171,7 +188,11 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const query = request.query as PageQuery & { endpointId?: string; eventId?: string; status?: never };
+      const query = request.query as PageQuery & {
+        endpointId?: string;
+        eventId?: string;
+        status?: DeliveryStatus;
+      };
       const page = await listDeliveries(ctx, accountId, pageOf(query), {
         endpointId: query.endpointId,
         eventId: query.eventId,

@@ -15,8 +15,8 @@ import {
   updateEndpoint,
 } from '../app/endpoints.ts';
 import type { EndpointRecord } from '../store/store.ts';
+import { accountInPath } from './access.ts';
 import { endpointOut } from './representations.ts';
-import { accountInPath, pageOf, responses } from './route-support.ts';
 import {
   AccountParams,
   EndpointCreatedOut,
@@ -26,9 +26,11 @@ import {
   EndpointPatch,
   ListOf,
   PageQuery,
+  pageOf,
   RecoverIn,
   RecoverOut,
   RotateIn,
+  responses,
   SecretOut,
   TestOut,
 } from './schemas.ts';

@@ -21,6 +21,7 @@ export function statusOf(code: ErrorCode): number {
     case 'route_not_found':
       return 404;
     case 'delivery_in_progress':
+    case 'idempotency_conflict':
     case 'endpoint_disabled':
       return 409;
     case 'payload_too_large':

@@ -40,9 +40,6 @@ export interface HttpAppOptions {
   readonly isAccepting: () => boolean;
 }
 
-/** Largest batch request body: 1,000 events of about 32 KiB each. */
-export const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
-
 /** Builds the Fastify application (not listening yet). */
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   const { ctx } = options;

@@ -6,6 +6,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DELIVERY_STATUSES } from '../domain/delivery-state.ts';
 import { EVENT_TYPE_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '../domain/event-type.ts';
+import type { PageRequest } from '../store/store.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant (UTC)' });
@@ -13,6 +14,7 @@ const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instan
 /** Ids a caller may choose for events: letters, digits and `_ . : -`, as order numbers and UUIDs use. */
 export const EVENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$';
 
+/** Problem details (RFC 9457): the body of every error answer. */
 export const Problem = Type.Object(
   {
     type: Type.String(),
@@ -25,14 +27,17 @@ export const Problem = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
+/** Body of `POST /v1/accounts`. */
 export const AccountIn = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
 export type AccountIn = Static<typeof AccountIn>;
 
+/** An account. */
 export const AccountOut = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Instant });
 
+/** A new account with its API key (shown once). */
 export const AccountCreatedOut = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -40,6 +45,7 @@ export const AccountCreatedOut = Type.Object({
   apiKey: Type.String({ description: 'Shown once: only its hash is stored' }),
 });
 
+/** One event to publish. */
 export const EventIn = Type.Object(
   {
     type: Type.String({
@@ -61,12 +67,14 @@ export const EventIn = Type.Object(
 );
 export type EventIn = Static<typeof EventIn>;
 
+/** Body of `POST …/events/batch`: up to 1,000 events, stored in one transaction. */
 export const EventBatchIn = Type.Object(
   { events: Type.Array(EventIn, { minItems: 1, maxItems: 1000 }) },
   { additionalProperties: false },
 );
 export type EventBatchIn = Static<typeof EventBatchIn>;
 
+/** The answer for one published event. */
 export const PublishOut = Type.Object({
   id: Type.String(),
   type: Type.String(),
@@ -76,8 +84,10 @@ export const PublishOut = Type.Object({
   created: Type.Boolean({ description: 'false when this id was published before (nothing new was written)' }),
 });
 
+/** The answer for a batch: one entry per event, in order. */
 export const PublishBatchOut = Type.Object({ events: Type.Array(PublishOut) });
 
+/** An event as the log shows it. */
 export const EventOut = Type.Object({
   id: Type.String(),
   type: Type.String(),
@@ -86,6 +96,7 @@ export const EventOut = Type.Object({
   data: Type.Unknown(),
 });
 
+/** A delivery: one event owed to one endpoint URL. */
 export const DeliveryOut = Type.Object({
   id: Type.String(),
   eventId: Type.String(),
@@ -102,11 +113,13 @@ export const DeliveryOut = Type.Object({
   updatedAt: Instant,
 });
 
+/** An event with its deliveries (the first 1,000; list more with `GET …/deliveries?eventId=`). */
 export const EventDetailOut = Type.Object({
   ...EventOut.properties,
   deliveries: Type.Array(DeliveryOut),
 });
 
+/** One HTTP request of a delivery. */
 export const AttemptOut = Type.Object({
   id: Type.String(),
   number: Type.Integer(),
@@ -120,6 +133,7 @@ export const AttemptOut = Type.Object({
   succeeded: Type.Boolean(),
 });
 
+/** A delivery with every attempt. */
 export const DeliveryDetailOut = Type.Object({
   ...DeliveryOut.properties,
   attempts: Type.Array(AttemptOut),
@@ -150,6 +164,7 @@ const endpointFields = {
   rateLimitPerSecond: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
 };
 
+/** Body of `POST …/endpoints`. */
 export const EndpointIn = Type.Object(
   {
     url: endpointFields.url,
@@ -168,9 +183,11 @@ export const EndpointIn = Type.Object(
 );
 export type EndpointIn = Static<typeof EndpointIn>;
 
+/** Body of `PATCH …/endpoints/{endpointId}`: any subset of the endpoint fields. */
 export const EndpointPatch = Type.Partial(Type.Omit(EndpointIn, ['secret']), { additionalProperties: false });
 export type EndpointPatch = Static<typeof EndpointPatch>;
 
+/** An endpoint (without its secret). */
 export const EndpointOut = Type.Object({
   id: Type.String(),
   url: Type.String({ description: 'The URLs, comma-separated as given' }),
@@ -187,43 +204,52 @@ export const EndpointOut = Type.Object({
   updatedAt: Instant,
 });
 
+/** A new endpoint with its signing secret. */
 export const EndpointCreatedOut = Type.Object({ ...EndpointOut.properties, secret: Type.String() });
 
+/** The signing secret of an endpoint. */
 export const SecretOut = Type.Object({
   secret: Type.String({ description: 'The current whsec_ signing secret' }),
   previousSecretExpiresAt: Nullable(Instant),
 });
 
+/** Body of `POST …/secret/rotate` (optional). */
 export const RotateIn = Type.Object(
   { secret: Type.Optional(Type.String({ description: 'Your own new whsec_ secret' })) },
   { additionalProperties: false },
 );
 
+/** Body of `POST …/recover`: re-queue failed and cancelled deliveries created in `[since, until)`. */
 export const RecoverIn = Type.Object(
   { since: Instant, until: Type.Optional(Instant) },
   { additionalProperties: false },
 );
 export type RecoverIn = Static<typeof RecoverIn>;
 
+/** How many deliveries a recover re-queued. */
 export const RecoverOut = Type.Object({ recovered: Type.Integer() });
 
+/** The test event and its deliveries. */
 export const TestOut = Type.Object({ eventId: Type.String(), deliveries: Type.Array(Type.String()) });
 
 /** A list page. */
 export const ListOf = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
+/** Paging parameters of every list. */
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
 });
 export type PageQuery = Static<typeof PageQuery>;
 
+/** Query of the events list. */
 export const EventListQuery = Type.Object({
   ...PageQuery.properties,
   type: Type.Optional(Type.String({ pattern: EVENT_TYPE_PATTERN })),
 });
 
+/** Query of the deliveries list. */
 export const DeliveryListQuery = Type.Object({
   ...PageQuery.properties,
   endpointId: Type.Optional(Type.String({ maxLength: 100 })),
@@ -231,16 +257,36 @@ export const DeliveryListQuery = Type.Object({
   status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
 });
 
+/** Path parameters naming an account. */
 export const AccountParams = Type.Object({ accountId: Type.String({ maxLength: 100 }) });
+/** Path parameters naming an endpoint. */
 export const EndpointParams = Type.Object({
   ...AccountParams.properties,
   endpointId: Type.String({ maxLength: 100 }),
 });
+/** Path parameters naming an event. */
 export const EventParams = Type.Object({
   ...AccountParams.properties,
   eventId: Type.String({ maxLength: 128 }),
 });
+/** Path parameters naming a delivery. */
 export const DeliveryParams = Type.Object({
   ...AccountParams.properties,
   deliveryId: Type.String({ maxLength: 100 }),
 });
+
+/** The page a list query asks for. */
+export function pageOf(query: PageQuery): PageRequest {
+  return { limit: query.limit ?? 50, cursor: query.cursor };
+}
+
+// Errors leave as application/problem+json (see error-response.ts); the document says so.
+const problem = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+};
+
+/** Route response schemas: the success shape plus problem details for errors (for the OpenAPI document). */
+export function responses(status: number, schema: TSchema): Record<string, unknown> {
+  return { [status]: schema, '4xx': problem, '5xx': problem };
+}

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'endpoint_disabled',
   'payload_too_large',
   'delivery_in_progress',
+  'idempotency_conflict',
   'not_ready',
   'internal_error',
 ] as const;

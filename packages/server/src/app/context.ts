@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatId, type IdKind } from '../domain/ids.ts';
-import type { Store } from '../store/store.ts';
+import type { EndpointRecord, Store } from '../store/store.ts';
 
 /** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
 export interface UrlChecker {
@@ -26,6 +26,8 @@ export interface AppContext {
   readonly urlChecker: UrlChecker;
   /** Tells the delivery workers that new deliveries are due now (no polling delay on the hot path). */
   readonly wakeWorkers: () => void;
+  /** Tells the delivery workers an endpoint changed (`undefined`: deleted), so queued work follows it. */
+  readonly onEndpointChanged: (endpointId: string, endpoint: EndpointRecord | undefined) => void;
   /** Counts what publishing accepted (for metrics). */
   readonly onPublished: (events: number, deliveries: number) => void;
   readonly maxEventBytes: number;

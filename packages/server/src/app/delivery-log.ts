@@ -67,8 +67,8 @@ export async function retryDelivery(
   if (!isTerminal(delivery.status)) {
     throw new AppError('delivery_in_progress', 'the delivery is already queued or being sent', 'deliveryId');
   }
-  // The engine sends nothing to a deleted or disabled endpoint: a delivery queued for one would stay
-  // live (claimed, dropped, claimed again when the lease ends) and never reach a final state.
+  // The engine sends nothing to a deleted or disabled endpoint (it would cancel the delivery at once),
+  // so say why now instead of accepting a retry that cannot happen.
   const endpoint = await ctx.store.getEndpoint(accountId, delivery.endpointId);
   if (!endpoint)
     throw new AppError('endpoint_disabled', 'the endpoint of this delivery was deleted', 'deliveryId');

@@ -2,10 +2,12 @@
  * Managing endpoints: create with a signing secret, change, delete, rotate the secret with a grace
  * period, send a test event, and recover (re-queue) what failed in a time range.
  */
-import { generateSecret } from '@hookline/receiver';
+import { decodeSecret, generateSecret } from '@hookline/receiver';
+import { assertNever } from '../domain/assert-never.ts';
 import type { EndpointChanges, EndpointRecord, Page, PageRequest } from '../store/store.ts';
 import { AppError, notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
+import { storeEvents } from './publish-events.ts';
 
 /** The endpoint settings a caller provides. */
 export interface EndpointInput {
@@ -42,7 +44,28 @@ const RESERVED_HEADERS = new Set([
   'expect',
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+// Standard Webhooks keys are 24 to 64 bytes; fewer would weaken the HMAC, more buys nothing.
+const MIN_SECRET_BYTES = 24;
+const MAX_SECRET_BYTES = 64;
+
+/** Checks a caller's own secret with the same decoder that signs with it, so a stored secret always signs. */
+function checkSecret(secret: string | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  let bytes = 0;
+  try {
+    bytes = secret.startsWith('whsec_') ? decodeSecret(secret).length : 0;
+  } catch {
+    bytes = 0;
+  }
+  if (bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES) {
+    throw new AppError(
+      'invalid_field',
+      `a secret is whsec_ followed by ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes in base64`,
+      'secret',
+    );
+  }
+  return secret;
+}
 
 /** Splits and checks a URL field; each URL must be http(s) and must not point at a refused address. */
 export async function checkUrls(ctx: AppContext, text: string, field = 'url'): Promise<string[]> {
@@ -65,6 +88,8 @@ export async function checkUrls(ctx: AppContext, text: string, field = 'url'): P
       case 'unresolvable':
         // DNS can fail for a moment; every attempt checks the address again before connecting.
         continue;
+      default:
+        assertNever(check.code);
     }
   }
   return urls;
@@ -78,8 +103,10 @@ function checkHeaders(headers: Readonly<Record<string, string>>): Record<string,
     if (RESERVED_HEADERS.has(name.toLowerCase())) {
       throw new AppError('invalid_field', `${name} is set by Hookline and cannot be overridden`, field);
     }
-    if (/[\r\n\0]/.test(value))
-      throw new AppError('invalid_field', 'header values cannot contain line breaks', field);
+    // HTTP/1.1 carries header values as visible ASCII, spaces and tabs; anything else cannot be sent.
+    if (!/^[\t\x20-\x7e]*$/.test(value)) {
+      throw new AppError('invalid_field', 'header values must be printable ASCII on one line', field);
+    }
     clean[name] = value;
   }
   return clean;
@@ -92,13 +119,7 @@ export async function createEndpoint(
   input: EndpointInput,
 ): Promise<EndpointRecord> {
   const urls = await checkUrls(ctx, input.url);
-  if (input.secret !== undefined && !SECRET.test(input.secret)) {
-    throw new AppError(
-      'invalid_field',
-      'a secret is whsec_ followed by at least 24 bytes in base64',
-      'secret',
-    );
-  }
+  const ownSecret = checkSecret(input.secret);
   const nowMs = ctx.now();
   const endpoint: EndpointRecord = {
     id: ctx.newId('endpoint'),
@@ -108,7 +129,7 @@ export async function createEndpoint(
     eventTypes: input.eventTypes ?? ['*'],
     enabled: input.enabled ?? true,
     disabledReason: null,
-    secret: input.secret ?? generateSecret(),
+    secret: ownSecret ?? generateSecret(),
     previousSecret: null,
     previousSecretExpiresAt: null,
     headers: checkHeaders(input.headers ?? {}),
@@ -163,13 +184,16 @@ export async function updateEndpoint(
   }
   const updated = await ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now());
   if (!updated) throw notFound('endpoint', 'endpointId');
+  ctx.onEndpointChanged(endpointId, updated);
   return updated;
 }
 
 /** Deletes an endpoint; its pending deliveries are cancelled and its log is kept. */
 export async function deleteEndpoint(ctx: AppContext, accountId: string, endpointId: string): Promise<void> {
-  if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now())))
+  if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now()))) {
     throw notFound('endpoint', 'endpointId');
+  }
+  ctx.onEndpointChanged(endpointId, undefined);
 }
 
 /**
@@ -182,26 +206,21 @@ export async function rotateSecret(
   endpointId: string,
   input: { secret?: string | undefined },
 ): Promise<EndpointRecord> {
-  if (input.secret !== undefined && !SECRET.test(input.secret)) {
-    throw new AppError(
-      'invalid_field',
-      'a secret is whsec_ followed by at least 24 bytes in base64',
-      'secret',
-    );
-  }
+  const ownSecret = checkSecret(input.secret);
   const current = await getEndpoint(ctx, accountId, endpointId);
   const nowMs = ctx.now();
   const updated = await ctx.store.updateEndpoint(
     accountId,
     endpointId,
     {
-      secret: input.secret ?? generateSecret(),
+      secret: ownSecret ?? generateSecret(),
       previousSecret: current.secret,
       previousSecretExpiresAt: nowMs + ctx.secretGraceMs,
     },
     nowMs,
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
+  ctx.onEndpointChanged(endpointId, updated);
   return updated;
 }
 
@@ -226,7 +245,7 @@ export async function sendTestEvent(
     url,
     nextAttemptAt: nowMs,
   }));
-  await ctx.store.insertEvents(accountId, [
+  await storeEvents(ctx, accountId, [
     {
       event: {
         id: eventId,
@@ -239,7 +258,6 @@ export async function sendTestEvent(
       deliveries,
     },
   ]);
-  ctx.wakeWorkers();
   return { eventId, deliveryIds: deliveries.map((d) => d.id) };
 }
 
@@ -251,7 +269,7 @@ export async function recoverEndpoint(
   input: { since: string; until?: string | undefined },
 ): Promise<{ recovered: number }> {
   const endpoint = await getEndpoint(ctx, accountId, endpointId);
-  // Re-queued deliveries of a disabled endpoint would never be sent nor reach a final state.
+  // A disabled endpoint's deliveries would be cancelled again at once: say so instead.
   if (!endpoint.enabled) {
     throw new AppError(
       'endpoint_disabled',

@@ -4,7 +4,13 @@
  * stored event and creates no deliveries.
  */
 import { wantsEventType } from '../domain/event-type.ts';
-import type { EndpointRecord, NewDelivery, NewEvent } from '../store/store.ts';
+import {
+  type EndpointRecord,
+  IdempotencyConflictError,
+  type InsertEventResult,
+  type NewDelivery,
+  type NewEvent,
+} from '../store/store.ts';
 import { AppError } from './app-error.ts';
 import type { AppContext } from './context.ts';
 
@@ -72,16 +78,14 @@ export async function publishEvents(
       deliveries: plannedDeliveries(ctx, endpoints, input.type, nowMs),
     };
   });
-  const results = await ctx.store.insertEvents(accountId, newEvents);
-  let accepted = 0;
-  let deliveries = 0;
-  for (const r of results) {
-    if (!r.inserted) continue;
-    accepted++;
-    deliveries += r.deliveryIds.length;
+  let results: InsertEventResult[];
+  try {
+    results = await storeEvents(ctx, accountId, newEvents);
+  } catch (error) {
+    if (!(error instanceof IdempotencyConflictError)) throw error;
+    const field = fieldPrefix ? `${fieldPrefix}[${error.index}].id` : 'id';
+    throw new AppError('idempotency_conflict', `${error.message}; use a new id for a new event`, field);
   }
-  ctx.onPublished(accepted, deliveries);
-  if (deliveries > 0) ctx.wakeWorkers();
   return results.map((r) => ({
     id: r.event.id,
     type: r.event.type,
@@ -109,6 +113,28 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
     for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * Writes events with their deliveries, counts what was new and wakes the workers: the one way events
+ * enter the store (publishing and send-test alike).
+ */
+export async function storeEvents(
+  ctx: AppContext,
+  accountId: string,
+  newEvents: readonly NewEvent[],
+): Promise<InsertEventResult[]> {
+  const results = await ctx.store.insertEvents(accountId, newEvents);
+  let accepted = 0;
+  let deliveries = 0;
+  for (const r of results) {
+    if (!r.inserted) continue;
+    accepted++;
+    deliveries += r.deliveryIds.length;
+  }
+  ctx.onPublished(accepted, deliveries);
+  if (deliveries > 0) ctx.wakeWorkers();
+  return results;
 }
 
 /** One delivery per URL of every enabled endpoint that wants this event type; the first attempt is due now. */

@@ -84,10 +84,16 @@ async function start(): Promise<number> {
     process.stderr.write(`hookline: could not start: ${(error as Error).message}${startHint(error)}\n`);
     return 1;
   }
-  const tokenNote = {
-    environment: '(from HOOKLINE_ADMIN_TOKEN)',
-    generated: `(generated and saved in ${config.dataDir}/admin-token)`,
-    'data-dir': `(from ${config.dataDir}/admin-token)`,
+  // The token is shown in full only when it was just generated: later starts point to where it is,
+  // so it does not end up in every log collector that captures standard output.
+  const tokenFile = `${config.dataDir}/admin-token`;
+  const token = {
+    generated: {
+      line: `${server.adminToken} (generated and saved in ${tokenFile})`,
+      shell: server.adminToken,
+    },
+    'data-dir': { line: `in ${tokenFile}`, shell: `$(cat ${tokenFile})` },
+    environment: { line: 'from HOOKLINE_ADMIN_TOKEN', shell: '$HOOKLINE_ADMIN_TOKEN' },
   }[server.adminTokenSource];
   process.stdout.write(
     [
@@ -95,12 +101,12 @@ async function start(): Promise<number> {
       `  Hookline ${VERSION} is running`,
       '',
       `  URL          ${server.url}`,
-      `  Admin token  ${server.adminToken} ${tokenNote}`,
+      `  Admin token  ${token.line}`,
       `  Database     ${server.databasePath}`,
       `  API docs     ${server.url}/openapi.json`,
       '',
       '  Create an account:',
-      `    curl -s -X POST ${server.url}/v1/accounts -H "Authorization: Bearer ${server.adminToken}" \\`,
+      `    curl -s -X POST ${server.url}/v1/accounts -H "Authorization: Bearer ${token.shell}" \\`,
       `      -H 'content-type: application/json' -d '{"name":"My shop"}'`,
       '',
       '',
@@ -115,12 +121,24 @@ async function start(): Promise<number> {
       process.exit(1);
     }
     server.logger.info({ signal }, 'draining attempts in flight, then stopping');
-    void server.stop().then(() => process.exit(0));
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('unhandledRejection', (reason) => {
     server.logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  // A bug that throws outside any request leaves the process in an unknown state: stop as cleanly as
+  // possible (attempts in flight are resent after the restart) and let the supervisor restart it.
+  process.on('uncaughtException', (error) => {
+    server.logger.fatal({ err: error }, 'uncaught exception; stopping');
+    server.stop().finally(() => process.exit(1));
   });
   return new Promise<number>(() => {
     // Runs until a signal stops it.

@@ -19,6 +19,7 @@
  */
 import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
+import { assertNever } from '../domain/assert-never.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
 import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
@@ -77,7 +78,7 @@ const LEASE_SAFETY_MS = 1_000;
 
 /** Runs delivery in this process. */
 export class DeliveryEngine {
-  private readonly o: DeliveryEngineOptions;
+  private readonly options: DeliveryEngineOptions;
   /** Lease of a claim: time to wait in a per-endpoint queue plus the attempt itself, with room to spare. */
   readonly leaseMs: number;
   private readonly maxLocal: number;
@@ -99,7 +100,7 @@ export class DeliveryEngine {
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: DeliveryEngineOptions) {
-    this.o = options;
+    this.options = options;
     this.leaseMs = 2 * options.timeoutMs + 30_000;
     // Keep one claim batch queued beyond the slots, so a finished attempt is replaced at once.
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
@@ -141,8 +142,8 @@ export class DeliveryEngine {
     this.queued = 0;
     this.ready.clear();
     if (waiting.length > 0) {
-      await this.o.store.releaseClaims(waiting, this.o.now()).catch((error: unknown) => {
-        this.o.logger.error(
+      await this.options.store.releaseClaims(waiting, this.options.now()).catch((error: unknown) => {
+        this.options.logger.error(
           { err: error },
           'could not release queued claims; they return when their lease expires',
         );
@@ -158,8 +159,28 @@ export class DeliveryEngine {
       });
     }
     if (this.inFlight > 0)
-      this.o.logger.warn({ inFlight: this.inFlight }, 'stopped with attempts still in flight');
+      this.options.logger.warn({ inFlight: this.inFlight }, 'stopped with attempts still in flight');
     await this.flush();
+    // From here the store may be closed: results of abandoned attempts are not recorded, and their
+    // deliveries are sent again after the next start.
+    this.closed = true;
+  }
+
+  /**
+   * An endpoint was changed, disabled or deleted through the API. Its new settings apply to claims
+   * already queued here; when it no longer accepts deliveries, they are dropped (the same transaction
+   * that disabled or deleted it cancelled them in the database).
+   */
+  endpointChanged(endpointId: string, endpoint: EndpointRecord | undefined): void {
+    const slot = this.slots.get(endpointId);
+    if (!slot) return;
+    if (endpoint?.enabled) {
+      slot.endpoint = endpoint;
+      return;
+    }
+    this.queued -= slot.queue.length;
+    slot.queue.length = 0;
+    this.ready.delete(slot);
   }
 
   private async claimLoop(): Promise<void> {
@@ -167,15 +188,15 @@ export class DeliveryEngine {
       const room = this.maxLocal - this.inFlight - this.queued;
       if (room < this.minClaim) {
         // Full: a finishing attempt wakes us when there is room for a worthwhile batch.
-        await this.sleep(this.o.pollIntervalMs);
+        await this.sleep(this.options.pollIntervalMs);
         continue;
       }
       this.wakePending = false;
-      const limit = Math.min(this.o.claimBatchSize, room);
+      const limit = Math.min(this.options.claimBatchSize, room);
       let claimed: ClaimedDelivery[];
-      const nowMs = this.o.now();
+      const nowMs = this.options.now();
       try {
-        claimed = await this.o.store.claimDue({
+        claimed = await this.options.store.claimDue({
           nowMs,
           limit,
           leaseMs: this.leaseMs,
@@ -183,8 +204,8 @@ export class DeliveryEngine {
         });
         if (claimed.length > 0) await this.accept(claimed, nowMs);
       } catch (error) {
-        this.o.logger.error({ err: error }, 'claiming deliveries failed; trying again');
-        await this.sleep(this.o.pollIntervalMs);
+        this.options.logger.error({ err: error }, 'claiming deliveries failed; trying again');
+        await this.sleep(this.options.pollIntervalMs);
         continue;
       }
       if (claimed.length === limit || this.wakePending) continue;
@@ -195,17 +216,18 @@ export class DeliveryEngine {
   /** How long to sleep when the last claim found less than a batch. */
   private async idleDelayMs(): Promise<number> {
     try {
-      const nextDue = await this.o.store.nextDueAt();
-      const untilDue = nextDue === undefined ? this.o.pollIntervalMs : nextDue - this.o.now();
+      const nextDue = await this.options.store.nextDueAt();
+      const untilDue = nextDue === undefined ? this.options.pollIntervalMs : nextDue - this.options.now();
       // Due now but not claimed means it belongs to a saturated endpoint: wait for a slot or a poll.
-      return untilDue <= 0 ? this.o.pollIntervalMs : Math.min(untilDue, this.o.pollIntervalMs);
+      return untilDue <= 0 ? this.options.pollIntervalMs : Math.min(untilDue, this.options.pollIntervalMs);
     } catch {
-      return this.o.pollIntervalMs;
+      return this.options.pollIntervalMs;
     }
   }
 
   private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    // A wake that came while the loop was busy (even between its last check and now) is not lost.
+    if (!this.running || this.wakePending) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -220,7 +242,10 @@ export class DeliveryEngine {
   // An endpoint may only lower the operator's per-endpoint cap, never raise it: the setting is the
   // ceiling on how much of a process one merchant's receiver may hold.
   private capOf(endpoint: EndpointRecord): number {
-    return Math.min(endpoint.maxConcurrency ?? this.o.endpointConcurrency, this.o.endpointConcurrency);
+    return Math.min(
+      endpoint.maxConcurrency ?? this.options.endpointConcurrency,
+      this.options.endpointConcurrency,
+    );
   }
 
   private saturatedEndpoints(): string[] {
@@ -234,14 +259,17 @@ export class DeliveryEngine {
   /** Files a claimed batch into per-endpoint queues, with each event's body built once. */
   private async accept(claimed: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
     const endpointIds = [...new Set(claimed.map((d) => d.endpointId))];
-    const endpoints = new Map((await this.o.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]));
+    const endpoints = new Map(
+      (await this.options.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]),
+    );
     const bodies = new Map<string, string>();
     const leaseUntil = nowMs + this.leaseMs;
     const orphaned: ClaimedDelivery[] = [];
     const excess: ClaimedDelivery[] = [];
     for (const delivery of claimed) {
       const slot = this.slotFor(delivery.endpointId, endpoints.get(delivery.endpointId));
-      if (!slot) {
+      // Deleted, disabled, or no longer one of the endpoint's URLs.
+      if (!slot || !slot.endpoint.urls.includes(delivery.url)) {
         orphaned.push(delivery);
         continue;
       }
@@ -261,10 +289,10 @@ export class DeliveryEngine {
     this.dispatch();
     // The endpoint was deleted or disabled after the claim: sending is wrong, and leaving the row
     // leased would hand it out again at every lease end.
-    if (orphaned.length > 0) await this.o.store.cancelClaims(orphaned, nowMs);
+    if (orphaned.length > 0) await this.options.store.cancelClaims(orphaned, nowMs);
     // More than the endpoint can start before the lease ends: back to the queue at once. The claim
     // query skips the endpoint while it is saturated, so they are not claimed again straight away.
-    if (excess.length > 0) await this.o.store.releaseClaims(excess, nowMs);
+    if (excess.length > 0) await this.options.store.releaseClaims(excess, nowMs);
   }
 
   /**
@@ -282,7 +310,7 @@ export class DeliveryEngine {
   }
 
   private timeoutOf(endpoint: EndpointRecord): number {
-    return Math.min(endpoint.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
+    return Math.min(endpoint.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
   }
 
   private slotFor(endpointId: string, endpoint: EndpointRecord | undefined): EndpointSlot | undefined {
@@ -315,7 +343,7 @@ export class DeliveryEngine {
   /** Starts queued attempts, round-robin over endpoints, within the global and per-endpoint caps. */
   private dispatch(): void {
     for (const slot of [...this.ready]) {
-      if (this.inFlight >= this.o.workerConcurrency) return;
+      if (this.inFlight >= this.options.workerConcurrency) return;
       this.startFrom(slot);
       this.ready.delete(slot);
       // Re-adding moves the slot to the end, so the next free slot goes to another endpoint first.
@@ -326,10 +354,17 @@ export class DeliveryEngine {
   private startFrom(slot: EndpointSlot): void {
     const cap = this.capOf(slot.endpoint);
     const rate = slot.endpoint.rateLimitPerSecond;
-    while (slot.inFlight < cap && this.inFlight < this.o.workerConcurrency) {
+    while (slot.inFlight < cap && this.inFlight < this.options.workerConcurrency) {
       const claim = slot.queue[0];
       if (!claim) return;
-      const nowMs = this.o.now();
+      const nowMs = this.options.now();
+      const timeoutMs = this.timeoutOf(slot.endpoint);
+      // Too close to the lease expiry: leave it; the database hands it out again when the lease ends.
+      if (nowMs + timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil) {
+        slot.queue.shift();
+        this.queued--;
+        continue;
+      }
       if (rate !== null && rate > 0) {
         if (nowMs < slot.nextStartAt) {
           slot.rateTimer ??= setTimeout(() => {
@@ -342,12 +377,9 @@ export class DeliveryEngine {
       }
       slot.queue.shift();
       this.queued--;
-      const timeoutMs = this.timeoutOf(slot.endpoint);
-      // Too close to the lease expiry: leave it; the database hands it out again when the lease ends.
-      if (nowMs + timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil) continue;
       slot.inFlight++;
       this.inFlight++;
-      this.o.metrics.inFlight.inc();
+      this.options.metrics.inFlight.inc();
       void this.attempt(slot, claim, timeoutMs);
     }
   }
@@ -371,11 +403,11 @@ export class DeliveryEngine {
   private async attempt(slot: EndpointSlot, claim: Claim, timeoutMs: number): Promise<void> {
     const { delivery } = claim;
     const endpoint = slot.endpoint;
-    const startedAt = this.o.now();
+    const startedAt = this.options.now();
     let outcome: SendOutcome;
     try {
       const timestamp = Math.floor(startedAt / 1000);
-      const headers: Record<string, string> = { 'user-agent': this.o.userAgent };
+      const headers: Record<string, string> = { 'user-agent': this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
       // sends both spellings of a name); the content type and signature headers below always win.
       for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
@@ -390,10 +422,10 @@ export class DeliveryEngine {
           claim.body,
         ),
       });
-      outcome = await this.o.sender.send({ url: delivery.url, headers, body: claim.body, timeoutMs });
+      outcome = await this.options.sender.send({ url: delivery.url, headers, body: claim.body, timeoutMs });
     } catch (error) {
       // Only a bug gets here (the sender returns failures as values); count it as a failed attempt.
-      this.o.logger.error({ err: error, deliveryId: delivery.id }, 'attempt crashed');
+      this.options.logger.error({ err: error, deliveryId: delivery.id }, 'attempt crashed');
       outcome = { kind: 'error', errorCode: 'network_error', message: String(error), durationMs: 0 };
     }
     this.finish(slot, claim, startedAt, outcome);
@@ -403,18 +435,19 @@ export class DeliveryEngine {
     if (this.closed) {
       slot.inFlight--;
       this.inFlight--;
+      this.options.metrics.inFlight.dec();
       return;
     }
     const { delivery } = claim;
     const number = delivery.attemptCount + 1;
-    const nowMs = this.o.now();
+    const nowMs = this.options.now();
     const decision = decideAfterAttempt({
       outcome,
-      attemptsMade: number,
-      scheduleMs: this.o.retryScheduleMs,
-      retryAfterMaxMs: this.o.retryAfterMaxMs,
+      attemptsMade: number - delivery.scheduleStart,
+      scheduleMs: this.options.retryScheduleMs,
+      retryAfterMaxMs: this.options.retryAfterMaxMs,
       nowMs,
-      random: this.o.random(),
+      random: this.options.random(),
     });
     const response = outcome.kind === 'response' ? outcome : undefined;
     this.results.push({
@@ -423,7 +456,7 @@ export class DeliveryEngine {
       nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
       disableEndpoint: decision.status === 'cancelled',
       attempt: {
-        id: this.o.newId('attempt'),
+        id: this.options.newId('attempt'),
         deliveryId: delivery.id,
         accountId: delivery.accountId,
         number,
@@ -439,39 +472,41 @@ export class DeliveryEngine {
     });
     this.scheduleFlush();
 
-    const m = this.o.metrics;
-    m.attemptDuration.observe(outcome.durationMs / 1000);
-    m.inFlight.dec();
+    const metrics = this.options.metrics;
+    metrics.attemptDuration.observe(outcome.durationMs / 1000);
+    metrics.inFlight.dec();
     const log = { deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: number };
     const detail = response
       ? { statusCode: response.statusCode }
       : { errorCode: outcome.kind === 'error' ? outcome.errorCode : undefined };
     switch (decision.status) {
       case 'succeeded':
-        m.attempts.inc({ outcome: 'succeeded' });
-        m.deliveriesSucceeded.inc();
-        this.o.logger.debug({ ...log, ...detail, durationMs: outcome.durationMs }, 'delivered');
+        metrics.attempts.inc({ outcome: 'succeeded' });
+        metrics.deliveriesSucceeded.inc();
+        this.options.logger.debug({ ...log, ...detail, durationMs: outcome.durationMs }, 'delivered');
         break;
       case 'pending':
-        m.attempts.inc({ outcome: 'retry' });
-        this.o.logger.info(
+        metrics.attempts.inc({ outcome: 'retry' });
+        this.options.logger.info(
           { ...log, ...detail, nextAttemptAt: new Date(decision.nextAttemptAt).toISOString() },
           'attempt failed; retry scheduled',
         );
         break;
       case 'failed':
-        m.attempts.inc({ outcome: 'failed' });
-        m.deliveriesFailed.inc();
-        this.o.logger.warn({ ...log, ...detail }, 'delivery failed; retry schedule used up');
+        metrics.attempts.inc({ outcome: 'failed' });
+        metrics.deliveriesFailed.inc();
+        this.options.logger.warn({ ...log, ...detail }, 'delivery failed; retry schedule used up');
         break;
       case 'cancelled':
-        m.attempts.inc({ outcome: 'gone' });
-        this.o.logger.warn(log, 'receiver answered 410 Gone; endpoint disabled');
+        metrics.attempts.inc({ outcome: 'gone' });
+        this.options.logger.warn(log, 'receiver answered 410 Gone; endpoint disabled');
         slot.goneAt = nowMs;
         this.queued -= slot.queue.length;
         slot.queue.length = 0;
         this.ready.delete(slot);
         break;
+      default:
+        assertNever(decision);
     }
 
     slot.inFlight--;
@@ -495,14 +530,14 @@ export class DeliveryEngine {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const batch = this.results;
-    if (batch.length === 0) return this.flushing;
+    if (batch.length === 0 || this.closed) return this.flushing;
     this.results = [];
     this.flushing = this.flushing.then(async () => {
       try {
-        await this.o.store.recordAttempts(batch, this.o.now());
+        await this.options.store.recordAttempts(batch, this.options.now());
       } catch (error) {
         // The leases of these deliveries expire and they are sent again: at-least-once holds.
-        this.o.logger.error({ err: error, results: batch.length }, 'could not record attempt results');
+        this.options.logger.error({ err: error, results: batch.length }, 'could not record attempt results');
       }
     });
     return this.flushing;

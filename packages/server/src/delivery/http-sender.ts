@@ -151,7 +151,22 @@ async function readCapped(
     decoder?.destroy();
     body.destroy();
   }
-  return { text: Buffer.concat(chunks, size).toString('utf8'), truncated };
+  const bytes = Buffer.concat(chunks, size);
+  // A cut may fall inside a multi-byte character: end before it, so the stored text stays within the
+  // cap and holds no broken character.
+  const end = truncated ? utf8Boundary(bytes) : bytes.length;
+  return { text: bytes.toString('utf8', 0, end), truncated };
+}
+
+/** The length of the longest prefix of `bytes` that ends on a whole UTF-8 character. */
+export function utf8Boundary(bytes: Buffer): number {
+  let start = bytes.length - 1;
+  // Continuation bytes are 10xxxxxx; a character has at most three of them.
+  while (start >= 0 && bytes.length - start <= 3 && ((bytes[start] as number) & 0xc0) === 0x80) start--;
+  if (start < 0) return bytes.length;
+  const lead = bytes[start] as number;
+  const width = lead >= 0xf8 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return start + width <= bytes.length ? bytes.length : start;
 }
 
 // Node and undici error codes grouped into the closed set the attempt log shows.

@@ -76,9 +76,9 @@ export const BLOCKED_ADDRESS_ERROR_CODE = 'ERR_HOOKLINE_BLOCKED_ADDRESS';
 
 /**
  * Raised (through the socket's connect callback, so undici rejects the request with it) when every
- * address of a target is refused. The delivery engine should record it as a permanent failure of the
- * attempt rather than a network blip: retrying will not change the answer until the operator
- * changes `HOOKLINE_ALLOW_TARGETS`.
+ * address of a target is refused. The attempt is logged as `blocked_address` and retried by the
+ * schedule like other failures: a host name's DNS answer, or `HOOKLINE_ALLOW_TARGETS`, may change
+ * within the days the schedule covers.
  */
 export class BlockedAddressError extends Error {
   /** Always {@link BLOCKED_ADDRESS_ERROR_CODE}. */
@@ -182,10 +182,10 @@ export class SsrfGuard {
   }
 
   /**
-   * The synchronous pre-flight the delivery engine runs before each request: scheme, no credentials,
-   * and, when the host is an IP literal, the address rule. Host names pass here and are checked
-   * by {@link lookup} when the agent connects. The agent from {@link createAgent} repeats the literal
-   * check itself, so this is a clearer error earlier, not the only line of defence.
+   * A synchronous check of a URL: scheme, no credentials, and, when the host is an IP literal, the
+   * address rule. Host names pass here and are checked by {@link lookup} when the agent connects.
+   * The agent from {@link createAgent} runs the literal check itself before every connection, so no
+   * request needs to call this; it exists for callers that want the answer without connecting.
    */
   assertLiteralAllowed(url: URL): TargetCheck {
     const shape = checkShape(url);

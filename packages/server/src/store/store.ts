@@ -103,6 +103,21 @@ export interface AttemptRecord {
   readonly succeeded: boolean;
 }
 
+/**
+ * Raised by `insertEvents` (and the whole transaction rolled back) when an event id is published
+ * again with another type or other data: a replay must not silently drop a different event.
+ */
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  /** Position of the conflicting event in the `insertEvents` input. */
+  readonly index: number;
+
+  constructor(index: number, eventId: string) {
+    super(`event ${eventId} was published before with another type or other data`);
+    this.index = index;
+  }
+}
+
 /** A new event with the deliveries it owes, written together or not at all. */
 export interface NewEvent {
   readonly event: EventRecord;
@@ -135,6 +150,8 @@ export interface ClaimedDelivery {
   readonly occurredAt: number;
   /** Attempts made before this claim. */
   readonly attemptCount: number;
+  /** `attemptCount` when the retry schedule last started: 0, or when the delivery was sent again by hand. */
+  readonly scheduleStart: number;
   /** Fencing token: results are written only while the delivery still carries this lease. */
   readonly lease: number;
 }
@@ -198,7 +215,8 @@ export interface Store {
   /** Endpoints by id, whatever their account: the engine reads the configuration of what it sends. */
   getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]>;
   /**
-   * Changes an endpoint; disabling it cancels its live deliveries in the same transaction.
+   * Changes an endpoint; disabling it cancels its live deliveries in the same transaction, and a
+   * replaced URL takes its undelivered deliveries along (removed URLs cancel their live ones).
    * Returns the updated endpoint, or `undefined` when it does not exist in this account.
    */
   updateEndpoint(
@@ -212,7 +230,8 @@ export interface Store {
 
   /**
    * Writes events and their deliveries in one transaction. An event whose id already exists in the
-   * account is not written again and gets no new deliveries (idempotent publish).
+   * account with the same type and data is not written again and gets no new deliveries (idempotent
+   * publish); with another type or data, nothing is written and {@link IdempotencyConflictError} is thrown.
    */
   insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]>;
   getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined>;
@@ -225,9 +244,9 @@ export interface Store {
   getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(accountId: string, page: PageRequest, filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
   listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]>;
-  /** Puts one delivery back in the queue, due now; only from a terminal state. */
+  /** Puts one delivery back in the queue, due now, with a fresh retry schedule; only from a terminal state. */
   retryDelivery(accountId: string, deliveryId: string, nowMs: number): Promise<DeliveryRecord | undefined>;
-  /** Re-queues an endpoint's failed and cancelled deliveries created in `[sinceMs, untilMs)`. */
+  /** Re-queues an endpoint's failed and cancelled deliveries created in `[sinceMs, untilMs)`, with a fresh retry schedule. */
   recoverDeliveries(
     accountId: string,
     endpointId: string,

@@ -55,6 +55,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     url              TEXT NOT NULL,
     status           TEXT NOT NULL,
     attempt_count    INTEGER NOT NULL DEFAULT 0,
+    schedule_start   INTEGER NOT NULL DEFAULT 0,  -- attempt_count when the retry schedule (re)started
     next_attempt_at  INTEGER,  -- due time while pending, lease expiry while sending
     lease            INTEGER NOT NULL DEFAULT 0,  -- fencing token, bumped by every claim
     last_attempt_at  INTEGER,

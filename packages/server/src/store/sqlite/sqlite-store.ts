@@ -30,6 +30,7 @@ import type {
   PageRequest,
   Store,
 } from '../store.ts';
+import { IdempotencyConflictError } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, unknown>;
@@ -138,6 +139,9 @@ export class SqliteStore implements Store {
     nowMs: number,
   ): Promise<EndpointRecord | undefined> {
     return this.db.transaction(() => {
+      const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
+      if (!beforeRow) return undefined;
+      const before = toEndpoint(beforeRow);
       const sets: string[] = ['updated_at = @updatedAt'];
       const params: Record<string, unknown> = { id: endpointId, accountId, updatedAt: nowMs };
       for (const [key, value] of Object.entries(changes) as [keyof EndpointChanges, unknown][]) {
@@ -149,16 +153,36 @@ export class SqliteStore implements Store {
         .prepare(`UPDATE endpoints SET ${sets.join(', ')} WHERE id = @id AND account_id = @accountId`)
         .run(params);
       if (result.changes === 0) return undefined;
-      if (changes.enabled === false) this.statements.cancelLiveForEndpoint.run(nowMs, endpointId);
+      const target = { nowMs, endpointId, accountId };
+      if (changes.enabled === false) this.statements.cancelLiveForEndpoint.run(target);
+      if (changes.urls !== undefined) this.followUrlChange(target, before as EndpointRecord, changes.urls);
       return toEndpoint(this.statements.getEndpoint.get(endpointId, accountId) as Row);
     })();
+  }
+
+  /**
+   * Deliveries follow a change of URLs: one URL replaced by one other takes its deliveries along;
+   * otherwise the live deliveries of removed URLs are cancelled.
+   */
+  private followUrlChange(
+    target: { nowMs: number; endpointId: string; accountId: string },
+    before: EndpointRecord,
+    urls: readonly string[],
+  ): void {
+    const removed = before.urls.filter((url) => !urls.includes(url));
+    const added = urls.filter((url) => !before.urls.includes(url));
+    if (removed.length === 1 && added.length === 1) {
+      this.statements.retargetDeliveries.run({ ...target, from: removed[0], to: added[0] });
+      return;
+    }
+    for (const url of removed) this.statements.cancelLiveForUrl.run({ ...target, url });
   }
 
   async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
     return this.db.transaction(() => {
       const result = this.statements.deleteEndpoint.run(endpointId, accountId);
       if (result.changes === 0) return false;
-      this.statements.cancelLiveForEndpoint.run(nowMs, endpointId);
+      this.statements.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
       return true;
     })();
   }
@@ -166,11 +190,14 @@ export class SqliteStore implements Store {
   async insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
     const s = this.statements;
     return this.db.transaction(() =>
-      events.map(({ event, deliveries }): InsertEventResult => {
+      events.map(({ event, deliveries }, index): InsertEventResult => {
         const inserted = s.insertEvent.get(event) as { seq: number } | undefined;
         if (!inserted) {
           const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
-          const deliveryIds = (s.deliveryIdsOfEvent.all(existing['seq']) as { id: string }[]).map(
+          if (existing['type'] !== event.type || existing['data'] !== event.dataJson) {
+            throw new IdempotencyConflictError(index, event.id);
+          }
+          const deliveryIds = (s.deliveryIdsOfEvent.all(existing['seq'], accountId) as { id: string }[]).map(
             (r) => r.id,
           );
           return { inserted: false, event: toEvent(existing), deliveryIds };
@@ -295,6 +322,7 @@ export class SqliteStore implements Store {
           dataJson: event['data'] as string,
           occurredAt: event['occurred_at'] as number,
           attemptCount: row['attempt_count'] as number,
+          scheduleStart: row['schedule_start'] as number,
           lease: row['lease'] as number,
         };
       });
@@ -311,7 +339,7 @@ export class SqliteStore implements Store {
           responseBodyTruncated: a.responseBodyTruncated ? 1 : 0,
           succeeded: a.succeeded ? 1 : 0,
         });
-        s.finishAttempt.run({
+        const finished = s.finishAttempt.run({
           id: result.claim.id,
           lease: result.claim.lease,
           status: result.status,
@@ -322,9 +350,11 @@ export class SqliteStore implements Store {
           lastErrorCode: a.errorCode,
           nowMs,
         });
-        if (result.disableEndpoint) {
-          s.disableEndpoint.run('gone', nowMs, result.claim.endpointId);
-          s.cancelLiveForEndpoint.run(nowMs, result.claim.endpointId);
+        // A 410 disables the endpoint only when it comes from the current lease holder.
+        if (result.disableEndpoint && finished.changes === 1) {
+          const { endpointId, accountId } = result.claim;
+          s.disableEndpoint.run('gone', nowMs, endpointId);
+          s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
       }
     })();
@@ -417,8 +447,18 @@ function prepareStatements(db: Database.Database) {
       'UPDATE endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1',
     ),
     cancelLiveForEndpoint: db.prepare(
-      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?
-       WHERE endpoint_id = ? AND status IN ${LIVE}`,
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = @nowMs
+       WHERE endpoint_id = @endpointId AND account_id = @accountId AND status IN ${LIVE}`,
+    ),
+    // A URL replaced by another: every delivery not yet delivered follows it, so "fix the URL, then
+    // recover" sends to the fixed URL.
+    retargetDeliveries: db.prepare(
+      `UPDATE deliveries SET url = @to, updated_at = @nowMs
+       WHERE endpoint_id = @endpointId AND account_id = @accountId AND url = @from AND status != 'succeeded'`,
+    ),
+    cancelLiveForUrl: db.prepare(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = @nowMs
+       WHERE endpoint_id = @endpointId AND account_id = @accountId AND url = @url AND status IN ${LIVE}`,
     ),
     insertEvent: db.prepare(
       `INSERT INTO events (account_id, id, type, data, occurred_at, created_at)
@@ -426,7 +466,9 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (account_id, id) DO NOTHING RETURNING seq`,
     ),
     getEventWithSeq: db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?'),
-    deliveryIdsOfEvent: db.prepare('SELECT id FROM deliveries WHERE event_seq = ? ORDER BY seq'),
+    deliveryIdsOfEvent: db.prepare(
+      'SELECT id FROM deliveries WHERE event_seq = ? AND account_id = ? ORDER BY seq',
+    ),
     eventsBySeq: db.prepare(
       'SELECT seq, id, type, data, occurred_at FROM events WHERE seq IN (SELECT value FROM json_each(?))',
     ),
@@ -444,12 +486,16 @@ function prepareStatements(db: Database.Database) {
        WHERE d.id = ? AND d.account_id = ?`,
     ),
     listAttempts: db.prepare('SELECT * FROM attempts WHERE delivery_id = ? AND account_id = ? ORDER BY seq'),
+    // Sending again by hand starts the retry schedule over (schedule_start), so a recovered delivery
+    // gets the same chances as a new one.
     requeueDelivery: db.prepare(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, schedule_start = attempt_count,
+         updated_at = @nowMs
        WHERE id = @id AND account_id = @accountId AND status NOT IN ${LIVE}`,
     ),
     recoverDeliveries: db.prepare(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, schedule_start = attempt_count,
+         updated_at = @nowMs
        WHERE account_id = @accountId AND endpoint_id = @endpointId AND status IN ('failed', 'cancelled')
          AND created_at >= @sinceMs AND created_at < @untilMs`,
     ),
@@ -462,7 +508,7 @@ function prepareStatements(db: Database.Database) {
          WHERE status IN ${LIVE} AND next_attempt_at <= @nowMs
            AND endpoint_id NOT IN (SELECT value FROM json_each(@skip))
          ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING id, account_id, event_seq, endpoint_id, url, attempt_count, lease`,
+       RETURNING id, account_id, event_seq, endpoint_id, url, attempt_count, schedule_start, lease`,
     ),
     insertAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code, error_code,
