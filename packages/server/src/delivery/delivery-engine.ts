@@ -67,6 +67,10 @@ interface EndpointSlot {
   rateTimer: NodeJS.Timeout | undefined;
   /** Set when a 410 disabled the endpoint and the database may not know yet. */
   goneAt: number | undefined;
+  /** Moving average of attempt durations (0 until the first attempt ends). */
+  latencyMs: number;
+  /** When an attempt of this endpoint last ended (or the slot was made): how long it has been stuck. */
+  lastProgressAt: number;
 }
 
 // Results are committed when this many wait, or after FLUSH_DELAY_MS, whichever comes first: about one
@@ -75,6 +79,11 @@ const FLUSH_BATCH = 100;
 const FLUSH_DELAY_MS = 5;
 // A claim is sent only if its attempt can finish this long before the lease runs out.
 const LEASE_SAFETY_MS = 1_000;
+// Bounds of how long claims an endpoint has no room for are put off: long enough not to be claimed
+// again at once, at most one deadline (by then every attempt in flight has ended).
+const MIN_DEFER_MS = 10;
+// Weight of the newest attempt in the moving average of an endpoint's latency.
+const LATENCY_WEIGHT = 0.2;
 
 /** Runs delivery in this process. */
 export class DeliveryEngine {
@@ -88,6 +97,10 @@ export class DeliveryEngine {
   private loopDone: Promise<void> = Promise.resolve();
   private wakeSleeper: (() => void) | undefined;
   private wakePending = false;
+  /** The last claim was a full batch: more may be due, so finished attempts should make room for it. */
+  private moreDue = false;
+  /** New work was announced while the process was full: claim it as soon as there is room. */
+  private wakeWhenRoom = false;
   private inFlight = 0;
   private queued = 0;
   private readonly slots = new Map<string, EndpointSlot>();
@@ -187,28 +200,37 @@ export class DeliveryEngine {
     while (this.running) {
       const room = this.maxLocal - this.inFlight - this.queued;
       if (room < this.minClaim) {
-        // Full: a finishing attempt wakes us when there is room for a worthwhile batch.
+        // Full: a wake now is kept for later, and a finishing attempt passes it on when there is room
+        // for a worthwhile batch.
+        if (this.wakePending) {
+          this.wakeWhenRoom = true;
+          this.wakePending = false;
+        }
         await this.sleep(this.options.pollIntervalMs);
         continue;
       }
       this.wakePending = false;
       const limit = Math.min(this.options.claimBatchSize, room);
       let claimed: ClaimedDelivery[];
+      let deferred = 0;
       const nowMs = this.options.now();
       try {
         claimed = await this.options.store.claimDue({
           nowMs,
           limit,
           leaseMs: this.leaseMs,
-          skipEndpointIds: this.saturatedEndpoints(),
         });
-        if (claimed.length > 0) await this.accept(claimed, nowMs);
+        this.options.metrics.claims.inc();
+        deferred = claimed.length > 0 ? await this.accept(claimed, nowMs) : 0;
       } catch (error) {
         this.options.logger.error({ err: error }, 'claiming deliveries failed; trying again');
         await this.sleep(this.options.pollIntervalMs);
         continue;
       }
-      if (claimed.length === limit || this.wakePending) continue;
+      // A full batch that fitted means more is probably due: finished attempts make room for it. A batch
+      // that had to be deferred in part means the endpoints are full: wait for the deferred time instead.
+      this.moreDue = claimed.length === limit && deferred === 0;
+      if (this.moreDue || this.wakePending) continue;
       await this.sleep(await this.idleDelayMs());
     }
   }
@@ -218,8 +240,7 @@ export class DeliveryEngine {
     try {
       const nextDue = await this.options.store.nextDueAt();
       const untilDue = nextDue === undefined ? this.options.pollIntervalMs : nextDue - this.options.now();
-      // Due now but not claimed means it belongs to a saturated endpoint: wait for a slot or a poll.
-      return untilDue <= 0 ? this.options.pollIntervalMs : Math.min(untilDue, this.options.pollIntervalMs);
+      return Math.max(0, Math.min(untilDue, this.options.pollIntervalMs));
     } catch {
       return this.options.pollIntervalMs;
     }
@@ -248,16 +269,11 @@ export class DeliveryEngine {
     );
   }
 
-  private saturatedEndpoints(): string[] {
-    const ids: string[] = [];
-    for (const [id, slot] of this.slots) {
-      if (slot.inFlight + slot.queue.length >= this.capOf(slot.endpoint)) ids.push(id);
-    }
-    return ids;
-  }
-
-  /** Files a claimed batch into per-endpoint queues, with each event's body built once. */
-  private async accept(claimed: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
+  /**
+   * Files a claimed batch into per-endpoint queues, with each event's body built once.
+   * @returns how many claims were deferred because their endpoint had no room.
+   */
+  private async accept(claimed: readonly ClaimedDelivery[], nowMs: number): Promise<number> {
     const endpointIds = [...new Set(claimed.map((d) => d.endpointId))];
     const endpoints = new Map(
       (await this.options.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]),
@@ -265,7 +281,8 @@ export class DeliveryEngine {
     const bodies = new Map<string, string>();
     const leaseUntil = nowMs + this.leaseMs;
     const orphaned: ClaimedDelivery[] = [];
-    const excess: ClaimedDelivery[] = [];
+    const deferred = new Map<number, ClaimedDelivery[]>();
+    const excessOf = new Map<EndpointSlot, number>();
     for (const delivery of claimed) {
       const slot = this.slotFor(delivery.endpointId, endpoints.get(delivery.endpointId));
       // Deleted, disabled, or no longer one of the endpoint's URLs.
@@ -273,8 +290,10 @@ export class DeliveryEngine {
         orphaned.push(delivery);
         continue;
       }
-      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot.endpoint)) {
-        excess.push(delivery);
+      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot)) {
+        const dueAt = nowMs + this.deferMs(slot, (excessOf.get(slot) ?? 0) + 1, nowMs);
+        excessOf.set(slot, (excessOf.get(slot) ?? 0) + 1);
+        deferred.set(dueAt, [...(deferred.get(dueAt) ?? []), delivery]);
         continue;
       }
       let body = bodies.get(delivery.eventId);
@@ -290,21 +309,52 @@ export class DeliveryEngine {
     // The endpoint was deleted or disabled after the claim: sending is wrong, and leaving the row
     // leased would hand it out again at every lease end.
     if (orphaned.length > 0) await this.options.store.cancelClaims(orphaned, nowMs);
-    // More than the endpoint can start before the lease ends: back to the queue at once. The claim
-    // query skips the endpoint while it is saturated, so they are not claimed again straight away.
-    if (excess.length > 0) await this.options.store.releaseClaims(excess, nowMs);
+    // More than the endpoint can start before the lease ends: back to the queue, due when the endpoint
+    // should have room again. Leaving them due now would keep them at the head of the queue, where
+    // every claim would read them again (a hanging endpoint would slow every other one down).
+    let count = 0;
+    for (const [dueAt, claims] of deferred) {
+      await this.options.store.releaseClaims(claims, dueAt);
+      count += claims.length;
+    }
+    const claimedMetric = this.options.metrics.claimed;
+    claimedMetric.inc({ fate: 'queued' }, claimed.length - count - orphaned.length);
+    if (count > 0) claimedMetric.inc({ fate: 'deferred' }, count);
+    if (orphaned.length > 0) claimedMetric.inc({ fate: 'cancelled' }, orphaned.length);
+    return count;
+  }
+
+  /**
+   * When the `nth` claim an endpoint had no room for should come back: when its turn should come, from
+   * what the endpoint holds, its concurrency and its latency, so deferred claims return spread out
+   * as room appears instead of all at once (to be deferred again). An endpoint stuck for longer than
+   * its latency says (a hanging receiver) is left alone for as long again, up to one deadline.
+   * Rounded up to {@link MIN_DEFER_MS} steps so claims due together are released together.
+   */
+  private deferMs(slot: EndpointSlot, nth: number, nowMs: number): number {
+    const ahead = slot.inFlight + slot.queue.length + nth;
+    const turnMs = (ahead / this.capOf(slot.endpoint)) * Math.max(slot.latencyMs, 1);
+    const stuckMs = slot.inFlight > 0 ? nowMs - slot.lastProgressAt : 0;
+    const delayMs = Math.min(this.timeoutOf(slot.endpoint), Math.max(turnMs, stuckMs));
+    return Math.max(1, Math.ceil(delayMs / MIN_DEFER_MS)) * MIN_DEFER_MS;
   }
 
   /**
    * How many claims an endpoint may hold (in flight and queued): as many as it can start before a
-   * lease ends. With the defaults (lease 60 s, deadline 15 s) that is two rounds of its concurrency
-   * cap; a rate limit lowers it to what the rate lets start in that time.
+   * lease ends, judged by how long its attempts take (at first by the deadline: two rounds of its
+   * concurrency cap with the defaults, lease 60 s and deadline 15 s). A fast endpoint may so hold all
+   * the process will hold (`workerConcurrency` + one claim batch), and is never deferred; a hanging one
+   * holds one round and has the rest deferred. A rate limit lowers it to what the rate lets start in
+   * that time. If a fast endpoint turns slow, what it holds beyond its new limit is dropped unsent when
+   * its lease could run out, and comes back.
    */
-  private holdLimit(endpoint: EndpointRecord): number {
-    const timeoutMs = this.timeoutOf(endpoint);
+  private holdLimit(slot: EndpointSlot): number {
+    const timeoutMs = this.timeoutOf(slot.endpoint);
     const usableMs = this.leaseMs - timeoutMs - LEASE_SAFETY_MS;
-    const byConcurrency = this.capOf(endpoint) * Math.max(1, Math.floor(usableMs / timeoutMs));
-    const rate = endpoint.rateLimitPerSecond;
+    const roundMs = slot.latencyMs > 0 ? Math.min(timeoutMs, slot.latencyMs * 4) : timeoutMs;
+    const rounds = Math.max(1, Math.floor(usableMs / Math.max(roundMs, 1)));
+    const byConcurrency = this.capOf(slot.endpoint) * rounds;
+    const rate = slot.endpoint.rateLimitPerSecond;
     if (rate === null || rate <= 0) return byConcurrency;
     return Math.min(byConcurrency, Math.max(1, Math.floor((rate * usableMs) / 1000)));
   }
@@ -327,6 +377,8 @@ export class DeliveryEngine {
         nextStartAt: 0,
         rateTimer: undefined,
         goneAt: undefined,
+        latencyMs: 0,
+        lastProgressAt: this.options.now(),
       };
       this.slots.set(endpointId, created);
       return created;
@@ -509,12 +561,22 @@ export class DeliveryEngine {
         assertNever(decision);
     }
 
+    slot.latencyMs =
+      slot.latencyMs === 0
+        ? outcome.durationMs
+        : slot.latencyMs + LATENCY_WEIGHT * (outcome.durationMs - slot.latencyMs);
+    slot.lastProgressAt = nowMs;
     slot.inFlight--;
     this.inFlight--;
     if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     if (!this.running) return;
     this.dispatch();
-    if (this.maxLocal - this.inFlight - this.queued >= this.minClaim) this.wake();
+    // Refill only when the last claim suggested more is due; otherwise new work wakes the loop itself
+    // (publish) or is found when it falls due (the loop sleeps until the next due time).
+    if ((this.moreDue || this.wakeWhenRoom) && this.maxLocal - this.inFlight - this.queued >= this.minClaim) {
+      this.wakeWhenRoom = false;
+      this.wake();
+    }
   }
 
   private scheduleFlush(): void {

@@ -47,6 +47,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly claims = new Counter({
+    name: 'hookline_claims_total',
+    help: 'Claim queries run by the delivery engine.',
+    registers: [this.registry],
+  });
+
+  readonly claimed = new Counter({
+    name: 'hookline_claimed_deliveries_total',
+    help: 'Deliveries claimed, by what happened to the claim (queued, deferred: the endpoint had no room, cancelled: the endpoint is gone).',
+    labelNames: ['fate'] as const,
+    registers: [this.registry],
+  });
+
   readonly inFlight = new Gauge({
     name: 'hookline_attempts_in_flight',
     help: 'Attempts this process has in flight.',

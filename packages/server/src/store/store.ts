@@ -194,8 +194,6 @@ export interface ClaimRequest {
   readonly limit: number;
   /** The lease: a claimed delivery becomes claimable again at `nowMs + leaseMs`. */
   readonly leaseMs: number;
-  /** Endpoints this worker is already saturating; their deliveries are left for later. */
-  readonly skipEndpointIds: readonly string[];
 }
 
 /** The storage interface. All methods that take an account id only ever see that account's rows. */
@@ -258,8 +256,11 @@ export interface Store {
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /** Commits a group of attempt results in one transaction; results whose lease was lost only log their attempt. */
   recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void>;
-  /** Hands claims back unsent (on shutdown): due now, for the next worker. Lost leases are left alone. */
-  releaseClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void>;
+  /**
+   * Hands claims back unsent, due again at `dueAtMs`: now on shutdown, or later when the claim found
+   * the endpoint with no room. Claims whose lease was lost are left alone.
+   */
+  releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void>;
   /** Cancels claims whose endpoint was deleted or disabled after they were claimed. */
   cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void>;
   /**

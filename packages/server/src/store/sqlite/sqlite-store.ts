@@ -302,7 +302,6 @@ export class SqliteStore implements Store {
         nowMs: request.nowMs,
         leaseUntil: request.nowMs + request.leaseMs,
         limit: request.limit,
-        skip: JSON.stringify(request.skipEndpointIds),
       }) as Row[];
       if (claimed.length === 0) return [];
       // One query for the events of the whole batch: a fan-out of 10 reads each payload once.
@@ -360,10 +359,10 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async releaseClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
+  async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
     const s = this.statements;
     this.db.transaction(() => {
-      for (const claim of claims) s.releaseClaim.run({ nowMs, id: claim.id, lease: claim.lease });
+      for (const claim of claims) s.releaseClaim.run({ dueAtMs, id: claim.id, lease: claim.lease });
     })();
   }
 
@@ -499,14 +498,16 @@ function prepareStatements(db: Database.Database) {
        WHERE account_id = @accountId AND endpoint_id = @endpointId AND status IN ('failed', 'cancelled')
          AND created_at >= @sinceMs AND created_at < @untilMs`,
     ),
-    // Claiming bumps the fencing token and pushes next_attempt_at to the lease expiry: a delivery whose
-    // worker died becomes due again by the same index that serves new work, with no sweeper.
+    // Claiming takes the head of the due index, bumps the fencing token and pushes next_attempt_at to
+    // the lease expiry: a delivery whose worker died becomes due again by the same index that serves new
+    // work, with no sweeper. The index holds only live rows and the head is always due work, so a claim
+    // reads about `limit` rows whatever the backlog (the engine defers what an endpoint has no room for,
+    // instead of leaving it at the head).
     claim: db.prepare(
       `UPDATE deliveries SET status = 'sending', next_attempt_at = @leaseUntil, lease = lease + 1, updated_at = @nowMs
        WHERE seq IN (
          SELECT seq FROM deliveries
          WHERE status IN ${LIVE} AND next_attempt_at <= @nowMs
-           AND endpoint_id NOT IN (SELECT value FROM json_each(@skip))
          ORDER BY next_attempt_at LIMIT @limit)
        RETURNING id, account_id, event_seq, endpoint_id, url, attempt_count, schedule_start, lease`,
     ),
@@ -532,7 +533,7 @@ function prepareStatements(db: Database.Database) {
        WHERE id = @id AND lease = @lease AND status = 'sending'`,
     ),
     releaseClaim: db.prepare(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @dueAtMs
        WHERE id = @id AND lease = @lease AND status = 'sending'`,
     ),
     releaseAllLeases: db.prepare(
