@@ -35,6 +35,13 @@ import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, unknown>;
 
+interface PendingInsert {
+  readonly accountId: string;
+  readonly events: readonly NewEvent[];
+  readonly resolve: (results: InsertEventResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 const LIVE = `('pending', 'sending')`;
 
 const DELIVERY_COLUMNS = `d.seq, d.id, d.account_id, e.id AS event_id, e.type AS event_type, d.endpoint_id, d.url,
@@ -66,6 +73,13 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  // One process owns the file (see data-dir-lock.ts), so caches invalidated by this store's own writes
+  // are exact. Accounts never change once created; enabled endpoints are read by every publish.
+  private readonly accountsById = new Map<string, AccountRecord>();
+  private readonly accountsByKeyHash = new Map<string, AccountRecord>();
+  private readonly enabledEndpoints = new Map<string, readonly EndpointRecord[]>();
+  /** Publishes waiting for the next group commit. */
+  private pendingInserts: PendingInsert[] = [];
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -93,8 +107,13 @@ export class SqliteStore implements Store {
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
+    const cached = this.accountsById.get(accountId);
+    if (cached) return cached;
     const row = this.statements.getAccount.get(accountId) as Row | undefined;
-    return row && toAccount(row);
+    if (!row) return undefined;
+    const account = toAccount(row);
+    this.accountsById.set(accountId, account);
+    return account;
   }
 
   async listAccounts(page: PageRequest): Promise<Page<AccountRecord>> {
@@ -104,12 +123,18 @@ export class SqliteStore implements Store {
   }
 
   async findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined> {
+    const cached = this.accountsByKeyHash.get(apiKeyHash);
+    if (cached) return cached;
     const row = this.statements.findAccountByKey.get(apiKeyHash) as Row | undefined;
-    return row && toAccount(row);
+    if (!row) return undefined;
+    const account = toAccount(row);
+    this.accountsByKeyHash.set(apiKeyHash, account);
+    return account;
   }
 
   async createEndpoint(endpoint: EndpointRecord): Promise<void> {
     this.statements.insertEndpoint.run(endpointParams(endpoint));
+    this.enabledEndpoints.delete(endpoint.accountId);
   }
 
   async getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -124,7 +149,12 @@ export class SqliteStore implements Store {
   }
 
   async listEnabledEndpoints(accountId: string): Promise<readonly EndpointRecord[]> {
-    return (this.statements.listEnabledEndpoints.all(accountId) as Row[]).map(toEndpoint);
+    let endpoints = this.enabledEndpoints.get(accountId);
+    if (!endpoints) {
+      endpoints = (this.statements.listEnabledEndpoints.all(accountId) as Row[]).map(toEndpoint);
+      this.enabledEndpoints.set(accountId, endpoints);
+    }
+    return endpoints;
   }
 
   async getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]> {
@@ -138,6 +168,7 @@ export class SqliteStore implements Store {
     changes: EndpointChanges,
     nowMs: number,
   ): Promise<EndpointRecord | undefined> {
+    this.enabledEndpoints.delete(accountId);
     return this.db.transaction(() => {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
@@ -179,6 +210,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
+    this.enabledEndpoints.delete(accountId);
     return this.db.transaction(() => {
       const result = this.statements.deleteEndpoint.run(endpointId, accountId);
       if (result.changes === 0) return false;
@@ -187,35 +219,71 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
-    const s = this.statements;
-    return this.db.transaction(() =>
-      events.map(({ event, deliveries }, index): InsertEventResult => {
-        const inserted = s.insertEvent.get(event) as { seq: number } | undefined;
-        if (!inserted) {
-          const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
-          if (existing['type'] !== event.type || existing['data'] !== event.dataJson) {
-            throw new IdempotencyConflictError(index, event.id);
+  /**
+   * Group commit: publishes that arrive in the same turn of the event loop share one transaction, so
+   * 64 concurrent publishes cost one fsync instead of 64. Each call runs in its own savepoint, so one
+   * failing call (an idempotency conflict) rolls back alone; each resolves only after the commit.
+   */
+  insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
+    return new Promise((resolve, reject) => {
+      this.pendingInserts.push({ accountId, events, resolve, reject });
+      if (this.pendingInserts.length === 1) setImmediate(() => this.commitInserts());
+    });
+  }
+
+  private commitInserts(): void {
+    const batch = this.pendingInserts;
+    this.pendingInserts = [];
+    const outcomes: ({ results: InsertEventResult[] } | { error: unknown })[] = [];
+    const one = this.db.transaction((item: PendingInsert) =>
+      this.insertEventsNow(item.accountId, item.events),
+    );
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ results: one(item) });
+          } catch (error) {
+            outcomes.push({ error });
           }
-          const deliveryIds = (s.deliveryIdsOfEvent.all(existing['seq'], accountId) as { id: string }[]).map(
-            (r) => r.id,
-          );
-          return { inserted: false, event: toEvent(existing), deliveryIds };
         }
-        for (const delivery of deliveries) {
-          s.insertDelivery.run({
-            id: delivery.id,
-            accountId,
-            eventSeq: inserted.seq,
-            endpointId: delivery.endpointId,
-            url: delivery.url,
-            nextAttemptAt: delivery.nextAttemptAt,
-            createdAt: event.createdAt,
-          });
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i] as { results: InsertEventResult[] } | { error: unknown };
+      if ('error' in outcome) item.reject(outcome.error);
+      else item.resolve(outcome.results);
+    });
+  }
+
+  private insertEventsNow(accountId: string, events: readonly NewEvent[]): InsertEventResult[] {
+    const s = this.statements;
+    return events.map(({ event, deliveries }, index): InsertEventResult => {
+      const inserted = s.insertEvent.get(event) as { seq: number } | undefined;
+      if (!inserted) {
+        const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
+        if (existing['type'] !== event.type || existing['data'] !== event.dataJson) {
+          throw new IdempotencyConflictError(index, event.id);
         }
-        return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
-      }),
-    )();
+        const rows = s.deliveryIdsOfEvent.all(existing['seq'], accountId) as { id: string }[];
+        return { inserted: false, event: toEvent(existing), deliveryIds: rows.map((r) => r.id) };
+      }
+      for (const delivery of deliveries) {
+        s.insertDelivery.run({
+          id: delivery.id,
+          accountId,
+          eventSeq: inserted.seq,
+          endpointId: delivery.endpointId,
+          url: delivery.url,
+          nextAttemptAt: delivery.nextAttemptAt,
+          createdAt: event.createdAt,
+        });
+      }
+      return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
+    });
   }
 
   async getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined> {
@@ -353,6 +421,7 @@ export class SqliteStore implements Store {
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
           s.disableEndpoint.run('gone', nowMs, endpointId);
+          this.enabledEndpoints.delete(accountId);
           s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
       }
@@ -395,7 +464,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Publishes waiting for their group commit were not answered yet: commit them before closing.
+    if (this.pendingInserts.length > 0) this.commitInserts();
+    this.db.close();
   }
 }
 
