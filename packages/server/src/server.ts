@@ -72,7 +72,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const databasePath = resolve(config.dataDir, 'hookline.db');
   try {
     admin = resolveAdminToken(config);
-    store = SqliteStore.open({ path: databasePath });
+    store = SqliteStore.open({
+      path: databasePath,
+      onCheckpointFailure: (error) =>
+        logger.warn({ err: error }, 'background WAL checkpoints failed; checkpointing on the main thread'),
+    });
   } catch (error) {
     lock.release();
     throw error;

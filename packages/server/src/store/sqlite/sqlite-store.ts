@@ -32,6 +32,7 @@ import type {
 } from '../store.ts';
 import { IdempotencyConflictError } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 type Row = Record<string, unknown>;
 
@@ -67,6 +68,8 @@ const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
   readonly path: string;
+  /** Told when the background checkpointer fails (checkpoints then run on the main thread again). */
+  readonly onCheckpointFailure?: (error: Error) => void;
 }
 
 /** The SQLite implementation of {@link Store}. */
@@ -80,6 +83,7 @@ export class SqliteStore implements Store {
   private readonly enabledEndpoints = new Map<string, readonly EndpointRecord[]>();
   /** Publishes waiting for the next group commit. */
   private pendingInserts: PendingInsert[] = [];
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -99,7 +103,14 @@ export class SqliteStore implements Store {
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
     migrate(db);
-    return new SqliteStore(db);
+    const store = new SqliteStore(db);
+    // Checkpoints move to a worker thread; should it fail, SQLite's automatic checkpoints take over again.
+    db.pragma('wal_autocheckpoint = 0');
+    store.checkpointer = WalCheckpointer.start(options.path, (error) => {
+      options.onCheckpointFailure?.(error);
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+    return store;
   }
 
   async createAccount(account: AccountRecord, apiKeyHash: string): Promise<void> {
@@ -467,6 +478,7 @@ export class SqliteStore implements Store {
     if (!this.db.open) return;
     // Publishes waiting for their group commit were not answered yet: commit them before closing.
     if (this.pendingInserts.length > 0) this.commitInserts();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
