@@ -82,6 +82,9 @@ const LEASE_SAFETY_MS = 1_000;
 // Bounds of how long claims an endpoint has no room for are put off: long enough not to be claimed
 // again at once, at most one deadline (by then every attempt in flight has ended).
 const MIN_DEFER_MS = 10;
+// An endpoint with attempts in flight and none finished for this long (and for 4x its latency) is
+// treated as stuck: it holds one round of its cap and nothing more.
+const STUCK_AFTER_MS = 1_000;
 // Weight of the newest attempt in the moving average of an endpoint's latency.
 const LATENCY_WEIGHT = 0.2;
 
@@ -210,7 +213,7 @@ export class DeliveryEngine {
         continue;
       }
       this.wakePending = false;
-      const limit = Math.min(this.options.claimBatchSize, room);
+      const limit = Math.min(this.options.claimBatchSize, room + (await this.shedExcess()));
       let claimed: ClaimedDelivery[];
       let deferred = 0;
       const nowMs = this.options.now();
@@ -233,6 +236,35 @@ export class DeliveryEngine {
       if (this.moreDue || this.wakePending) continue;
       await this.sleep(await this.idleDelayMs());
     }
+  }
+
+  /**
+   * Hands back, deferred, what endpoints hold beyond their limit: a fast endpoint that started hanging
+   * would otherwise keep a queue that waits on it while the process has no room for anyone else.
+   * @returns how many claims were handed back.
+   */
+  private async shedExcess(): Promise<number> {
+    const nowMs = this.options.now();
+    let shed = 0;
+    for (const slot of this.ready) {
+      const excess = slot.inFlight + slot.queue.length - this.holdLimit(slot, nowMs);
+      if (excess <= 0) continue;
+      const claims = slot.queue.splice(slot.queue.length - Math.min(excess, slot.queue.length));
+      this.queued -= claims.length;
+      if (slot.queue.length === 0) this.ready.delete(slot);
+      try {
+        await this.options.store.releaseClaims(
+          claims.map((claim) => claim.delivery),
+          nowMs + this.deferMs(slot, 1, nowMs),
+        );
+      } catch (error) {
+        // Their leases expire and they come back then.
+        this.options.logger.error({ err: error }, 'could not hand back queued claims');
+      }
+      this.options.metrics.claimed.inc({ fate: 'deferred' }, claims.length);
+      shed += claims.length;
+    }
+    return shed;
   }
 
   /** How long to sleep when the last claim found less than a batch. */
@@ -290,7 +322,7 @@ export class DeliveryEngine {
         orphaned.push(delivery);
         continue;
       }
-      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot)) {
+      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot, nowMs)) {
         const dueAt = nowMs + this.deferMs(slot, (excessOf.get(slot) ?? 0) + 1, nowMs);
         excessOf.set(slot, (excessOf.get(slot) ?? 0) + 1);
         deferred.set(dueAt, [...(deferred.get(dueAt) ?? []), delivery]);
@@ -340,19 +372,20 @@ export class DeliveryEngine {
   }
 
   /**
-   * How many claims an endpoint may hold (in flight and queued): as many as it can start before a
-   * lease ends, judged by how long its attempts take (at first by the deadline: two rounds of its
-   * concurrency cap with the defaults, lease 60 s and deadline 15 s). A fast endpoint may so hold all
-   * the process will hold (`workerConcurrency` + one claim batch), and is never deferred; a hanging one
-   * holds one round and has the rest deferred. A rate limit lowers it to what the rate lets start in
-   * that time. If a fast endpoint turns slow, what it holds beyond its new limit is dropped unsent when
-   * its lease could run out, and comes back.
+   * How many claims an endpoint may hold (in flight and queued): as many rounds of its concurrency
+   * cap as it can start before a lease ends, judged by its latency. A fast endpoint may so hold all the
+   * process will hold (`workerConcurrency` + one claim batch) and is never deferred. An endpoint holds
+   * one round while its latency is unknown, or while it has made no progress for much longer than its
+   * latency says (a receiver that started hanging): ten hanging endpoints then hold ten rounds in
+   * flight and nothing queued, leaving the process room for everyone else. A rate limit lowers it to
+   * what the rate lets start before a lease ends.
    */
-  private holdLimit(slot: EndpointSlot): number {
+  private holdLimit(slot: EndpointSlot, nowMs: number): number {
     const timeoutMs = this.timeoutOf(slot.endpoint);
     const usableMs = this.leaseMs - timeoutMs - LEASE_SAFETY_MS;
-    const roundMs = slot.latencyMs > 0 ? Math.min(timeoutMs, slot.latencyMs * 4) : timeoutMs;
-    const rounds = Math.max(1, Math.floor(usableMs / Math.max(roundMs, 1)));
+    const roundMs = Math.max(1, slot.latencyMs * 4);
+    const stuck = slot.inFlight > 0 && nowMs - slot.lastProgressAt > Math.max(roundMs, STUCK_AFTER_MS);
+    const rounds = slot.latencyMs === 0 || stuck ? 1 : Math.max(1, Math.floor(usableMs / roundMs));
     const byConcurrency = this.capOf(slot.endpoint) * rounds;
     const rate = slot.endpoint.rateLimitPerSecond;
     if (rate === null || rate <= 0) return byConcurrency;
