@@ -81,6 +81,8 @@ export class SqliteStore implements Store {
   private readonly accountsById = new Map<string, AccountRecord>();
   private readonly accountsByKeyHash = new Map<string, AccountRecord>();
   private readonly enabledEndpoints = new Map<string, readonly EndpointRecord[]>();
+  /** Endpoints the delivery engine read, by id: every claim batch asks for its endpoints. */
+  private readonly endpointsById = new Map<string, EndpointRecord>();
   /** Publishes waiting for the next group commit. */
   private pendingInserts: PendingInsert[] = [];
   private checkpointer: WalCheckpointer | undefined;
@@ -169,8 +171,26 @@ export class SqliteStore implements Store {
   }
 
   async getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]> {
-    if (endpointIds.length === 0) return [];
-    return (this.statements.getEndpointsByIds.all(JSON.stringify(endpointIds)) as Row[]).map(toEndpoint);
+    const found: EndpointRecord[] = [];
+    const missing: string[] = [];
+    for (const id of endpointIds) {
+      const cached = this.endpointsById.get(id);
+      if (cached) found.push(cached);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const row of this.statements.getEndpointsByIds.all(JSON.stringify(missing)) as Row[]) {
+      const endpoint = toEndpoint(row);
+      this.endpointsById.set(endpoint.id, endpoint);
+      found.push(endpoint);
+    }
+    return found;
+  }
+
+  /** Forgets cached endpoints of an account after one of them changed. */
+  private endpointsChanged(accountId: string, endpointId: string): void {
+    this.enabledEndpoints.delete(accountId);
+    this.endpointsById.delete(endpointId);
   }
 
   async updateEndpoint(
@@ -179,7 +199,7 @@ export class SqliteStore implements Store {
     changes: EndpointChanges,
     nowMs: number,
   ): Promise<EndpointRecord | undefined> {
-    this.enabledEndpoints.delete(accountId);
+    this.endpointsChanged(accountId, endpointId);
     return this.db.transaction(() => {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
@@ -221,7 +241,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
-    this.enabledEndpoints.delete(accountId);
+    this.endpointsChanged(accountId, endpointId);
     return this.db.transaction(() => {
       const result = this.statements.deleteEndpoint.run(endpointId, accountId);
       if (result.changes === 0) return false;
@@ -376,7 +396,7 @@ export class SqliteStore implements Store {
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const s = this.statements;
-    return this.db.transaction(() => {
+    return this.withoutFsync(() => {
       const claimed = s.claim.all({
         nowMs: request.nowMs,
         leaseUntil: request.nowMs + request.leaseMs,
@@ -404,7 +424,7 @@ export class SqliteStore implements Store {
           lease: row['lease'] as number,
         };
       });
-    })();
+    });
   }
 
   async recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void> {
@@ -432,7 +452,7 @@ export class SqliteStore implements Store {
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
           s.disableEndpoint.run('gone', nowMs, endpointId);
-          this.enabledEndpoints.delete(accountId);
+          this.endpointsChanged(accountId, endpointId);
           s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
       }
@@ -441,9 +461,27 @@ export class SqliteStore implements Store {
 
   async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
     const s = this.statements;
-    this.db.transaction(() => {
+    this.withoutFsync(() => {
       for (const claim of claims) s.releaseClaim.run({ dueAtMs, id: claim.id, lease: claim.lease });
-    })();
+    });
+  }
+
+  /**
+   * Runs lease bookkeeping (claims and their release) in a transaction committed without the fsync.
+   * Losing such a commit in a crash loses nothing: an unrecorded claim is a delivery still due, the
+   * same as an expired lease, and an unrecorded release leaves a lease that expires. Everything that
+   * must survive (events, deliveries, attempt results, endpoint changes) commits with
+   * `synchronous=FULL`, whose fsync of the WAL also covers these earlier frames. (PostgreSQL offers the
+   * same per transaction: `SET LOCAL synchronous_commit = off`.) Measured: about half of the fsyncs
+   * at 1,000 deliveries/s were claims.
+   */
+  private withoutFsync<T>(work: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(work)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   async cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
