@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseBenchArgs, SCENARIO_IDS, UsageError } from './args.ts';
+
+const tempDir = () => '/tmp/bench-out';
+
+describe('parseBenchArgs', () => {
+  test('no arguments: every scenario, 3 runs, results into docs', () => {
+    assert.deepEqual(parseBenchArgs([], tempDir), {
+      quick: false,
+      runs: 3,
+      only: [...SCENARIO_IDS],
+      outDir: 'docs',
+      complete: true,
+    });
+  });
+
+  test('--quick: one run, results into a temp dir, not the published docs', () => {
+    const options = parseBenchArgs(['--quick'], tempDir);
+    assert.ok(options !== 'help');
+    assert.equal(options.runs, 1);
+    assert.equal(options.complete, false);
+    assert.equal(options.outDir, '/tmp/bench-out');
+  });
+
+  test('--only picks scenarios in run order, case-insensitively', () => {
+    const options = parseBenchArgs(['--only', 'b3, B1,Scaling'], tempDir);
+    assert.ok(options !== 'help');
+    assert.deepEqual(options.only, ['B1', 'B3', 'scaling']);
+    assert.equal(options.complete, false);
+    assert.equal(options.outDir, '/tmp/bench-out');
+  });
+
+  test('--runs and --out', () => {
+    const options = parseBenchArgs(['--runs=5', '--out', 'results'], tempDir);
+    assert.ok(options !== 'help');
+    assert.equal(options.runs, 5);
+    assert.equal(options.outDir, 'results');
+    assert.equal(options.complete, true);
+  });
+
+  test('--help', () => {
+    assert.equal(parseBenchArgs(['--help'], tempDir), 'help');
+  });
+
+  test('refuses what it cannot run', () => {
+    for (const argv of [
+      ['--runs', '0'],
+      ['--runs', 'two'],
+      ['--only', 'B9'],
+      ['--only', ''],
+      ['--fast'],
+      ['B1'],
+    ]) {
+      assert.throws(() => parseBenchArgs(argv, tempDir), UsageError, argv.join(' '));
+    }
+  });
+});

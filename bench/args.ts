@@ -1,0 +1,91 @@
+/**
+ * The command line of `npm run bench`: `--quick`, `--runs <n>`, `--only B1,B3`, `--out <dir>`.
+ */
+import { parseArgs } from 'node:util';
+
+/** Every scenario id, in the order they run. */
+export const SCENARIO_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'scaling'] as const;
+
+/** One of {@link SCENARIO_IDS}. */
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** What the harness was asked to do. */
+export interface BenchOptions {
+  /** The one-minute smoke run: short durations, one run each, B5 with 20,000 deliveries and no crash. */
+  readonly quick: boolean;
+  /** Runs per scenario (B5's full million-delivery run is always made once). */
+  readonly runs: number;
+  /** The scenarios to run, in run order. */
+  readonly only: readonly ScenarioId[];
+  /** Where to write `benchmarks.md` and `benchmarks.json`, relative to the repository root. */
+  readonly outDir: string;
+  /** Whether every scenario runs: only a complete full run replaces the published `docs/` results. */
+  readonly complete: boolean;
+}
+
+/** The usage text printed by `--help` and on a bad argument. */
+export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,scaling] [--out <dir>]
+
+  --quick        smoke run (under 2 minutes): short durations, 1 run, B5 with 20,000 deliveries
+  --runs <n>     runs per scenario (default 3, or 1 with --quick); B5's 1M run is made once
+  --only <ids>   comma-separated scenarios to run (default: all)
+  --out <dir>    where to write benchmarks.md and benchmarks.json
+                 (default: docs for a full run of every scenario, else a new temp dir)`;
+
+/** Thrown for a command line that cannot be run; the message says why. */
+export class UsageError extends Error {}
+
+/**
+ * Parses the arguments after `npm run bench --`.
+ * @param defaultTempDir the output dir for partial or quick runs when `--out` is absent
+ * @returns the options, or `'help'` for `--help`
+ */
+export function parseBenchArgs(argv: readonly string[], defaultTempDir: () => string): BenchOptions | 'help' {
+  let parsed: ReturnType<typeof parseArgsStrict>;
+  try {
+    parsed = parseArgsStrict(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  const quick = values.quick ?? false;
+  let runs = quick ? 1 : 3;
+  if (values.runs !== undefined) {
+    runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
+      throw new UsageError(`--runs must be a whole number from 1 to 20, got "${values.runs}"`);
+    }
+  }
+  let only: ScenarioId[] = [...SCENARIO_IDS];
+  if (values.only !== undefined) {
+    const asked = values.only
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0);
+    const known = new Map(SCENARIO_IDS.map((id) => [id.toLowerCase(), id]));
+    const unknown = asked.filter((id) => !known.has(id.toLowerCase()));
+    if (asked.length === 0 || unknown.length > 0) {
+      throw new UsageError(`--only takes ${SCENARIO_IDS.join(', ')}; got "${values.only}"`);
+    }
+    const wanted = new Set(asked.map((id) => known.get(id.toLowerCase())!));
+    only = SCENARIO_IDS.filter((id) => wanted.has(id));
+  }
+  const complete = !quick && only.length === SCENARIO_IDS.length;
+  return { quick, runs, only, outDir: values.out ?? (complete ? 'docs' : defaultTempDir()), complete };
+}
+
+function parseArgsStrict(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean' },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * A scenario's world: a fresh Hookline on its own data dir, one account, its endpoints pointing at
+ * receiver paths, and the receiver told each path's mode and secret. Also the wait for the receivers'
+ * ledger to fill.
+ */
+import { benchRunId } from './bench-event.ts';
+import { HooklineClient } from './hookline-client.ts';
+import {
+  freshDataDir,
+  type HooklineOptions,
+  type HooklineProcess,
+  removeDataDir,
+  startHookline,
+} from './hookline-process.ts';
+import type { ExpectedSeqs, LedgerCheck } from './ledger.ts';
+import type { ReceiverMode, ReceiverProcess, ReceiverStats } from './receiver-control.ts';
+
+/** One endpoint to create: its receiver path, how that path answers, the event types it wants. */
+export interface EndpointSpec {
+  readonly path: string;
+  readonly mode: ReceiverMode;
+  readonly eventTypes: readonly string[];
+}
+
+/** A running scenario world. */
+export interface Fixture {
+  /** The current Hookline (replaced by {@link restartHookline}). */
+  hookline: HooklineProcess;
+  client: HooklineClient;
+  readonly dataDir: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly accountId: string;
+  /** The endpoints' receiver paths, in the order given. */
+  readonly paths: readonly string[];
+  /** A prefix for this fixture's event ids. */
+  readonly runId: string;
+}
+
+/** Options of {@link startFixture}. */
+export interface FixtureOptions {
+  readonly label: string;
+  readonly receiver: ReceiverProcess;
+  readonly endpoints: readonly EndpointSpec[];
+  /** Extra Hookline settings (e.g. B5's retry schedule). */
+  readonly env?: HooklineOptions['env'];
+  /** Latencies are kept only for `data.seq >= latencyFromSeq` (the warm-up is left out). */
+  readonly latencyFromSeq?: number;
+}
+
+// Endpoint creation in parallel, a few at a time: 1,000 endpoints in about a second.
+const SETUP_CONCURRENCY = 16;
+
+/** Starts Hookline on a fresh data dir and creates the account and endpoints. */
+export async function startFixture(options: FixtureOptions): Promise<Fixture> {
+  const dataDir = freshDataDir(options.label);
+  let hookline: HooklineProcess | undefined;
+  let client: HooklineClient | undefined;
+  try {
+    hookline = await startHookline({ dataDir, ...(options.env ? { env: options.env } : {}) });
+    client = new HooklineClient(hookline.baseUrl);
+    const accountId = await client.createAccount(`bench ${options.label}`);
+    const secrets: string[] = new Array(options.endpoints.length);
+    let next = 0;
+    const c = client;
+    await Promise.all(
+      Array.from({ length: Math.min(SETUP_CONCURRENCY, options.endpoints.length) }, async () => {
+        for (let i = next++; i < options.endpoints.length; i = next++) {
+          const spec = options.endpoints[i]!;
+          const created = await c.createEndpoint(
+            accountId,
+            `${options.receiver.origin}${spec.path}`,
+            spec.eventTypes,
+          );
+          secrets[i] = created.secret;
+        }
+      }),
+    );
+    await options.receiver.configure(
+      options.endpoints.map((spec, i) => ({ path: spec.path, mode: spec.mode, secret: secrets[i]! })),
+    );
+    await options.receiver.reset(options.latencyFromSeq ?? 0);
+    return {
+      hookline,
+      client,
+      dataDir,
+      env: options.env ?? {},
+      accountId,
+      paths: options.endpoints.map((spec) => spec.path),
+      runId: benchRunId(options.label),
+    };
+  } catch (error) {
+    await client?.close();
+    await hookline?.kill9();
+    removeDataDir(dataDir);
+    throw error;
+  }
+}
+
+/**
+ * `kill -9`s the current Hookline and starts a new one on the same data dir (and port), as an operator
+ * whose process manager restarts a crashed server. Resolves once the new one is ready.
+ */
+export async function restartHookline(fixture: Fixture): Promise<void> {
+  const crashed = fixture.hookline;
+  await fixture.client.close();
+  await crashed.kill9();
+  fixture.hookline = await startHookline({ dataDir: fixture.dataDir, env: fixture.env, port: crashed.port });
+  fixture.client = new HooklineClient(fixture.hookline.baseUrl);
+}
+
+/**
+ * Stops Hookline (SIGTERM, SIGKILL after 3 s: attempts hanging on purpose need not drain) and deletes
+ * its data dir. Throws when Hookline had died on its own before.
+ */
+export async function stopFixture(fixture: Fixture): Promise<void> {
+  const diedEarly = !fixture.hookline.isRunning();
+  await fixture.client.close();
+  await fixture.hookline.stop(3_000);
+  removeDataDir(fixture.dataDir);
+  if (diedEarly) {
+    throw new Error(`hookline exited during the scenario:\n${fixture.hookline.output().slice(-4_000)}`);
+  }
+}
+
+/** `endpointCount` receiver paths `/e/0` … named for endpoints. */
+export function receiverPaths(endpointCount: number): string[] {
+  return Array.from({ length: endpointCount }, (_, i) => `/e/${i}`);
+}
+
+/** What {@link awaitDeliveries} found. */
+export interface DeliveryWait {
+  readonly complete: boolean;
+  readonly check: LedgerCheck;
+  readonly stats: ReceiverStats;
+  /** Epoch ms when the wait ended. */
+  readonly endedAt: number;
+}
+
+/**
+ * Polls the receiver every 200 ms until every expected sequence number has arrived or `capMs` has
+ * passed. `onPoll` sees each poll (B5 uses it to crash Hookline at 30 %).
+ */
+export async function awaitDeliveries(
+  receiver: ReceiverProcess,
+  expected: readonly ExpectedSeqs[],
+  capMs: number,
+  onPoll?: (stats: ReceiverStats, check: LedgerCheck) => Promise<void> | void,
+): Promise<DeliveryWait> {
+  const deadline = performance.now() + capMs;
+  for (;;) {
+    const stats = await receiver.stats({ expected, latency: true });
+    const check = stats.check!;
+    const endedAt = performance.timeOrigin + performance.now();
+    if (check.missing === 0) return { complete: true, check, stats, endedAt };
+    if (performance.now() >= deadline) return { complete: false, check, stats, endedAt };
+    await onPoll?.(stats, check);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

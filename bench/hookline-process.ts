@@ -1,0 +1,172 @@
+/**
+ * Hookline started the way a user starts it: `node packages/server/bin/hookline.js start` from the
+ * repository root, configured by environment variables only, on a fresh data dir. Durability settings
+ * are never touched: the benchmark measures the defaults (WAL, `synchronous=FULL`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { type ChildExit, forgetTempDir, trackChild, trackTempDir } from './process-registry.ts';
+import { ProcessSampler } from './process-sampler.ts';
+
+/** The repository root: the working directory of Hookline, as for a user who cloned it. */
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** The admin token every benchmark server uses (at least 16 printable characters). */
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+// Output kept for error messages; a chatty server cannot grow the harness's memory.
+const MAX_OUTPUT_CHARS = 64 * 1024;
+
+/** How to start one Hookline. */
+export interface HooklineOptions {
+  /** The data dir; reuse one to restart on the same database. */
+  readonly dataDir: string;
+  /** Extra `HOOKLINE_*` settings for this scenario (never durability ones). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The port; a free one when absent. */
+  readonly port?: number;
+}
+
+/** A running Hookline process. */
+export interface HooklineProcess {
+  readonly pid: number;
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly baseUrl: string;
+  /** RSS and CPU of the process, sampled every 250 ms. */
+  readonly sampler: ProcessSampler;
+  /** RSS when `/readyz` first answered 200: the idle footprint before any work. */
+  readonly readyRssBytes: number;
+  /** Resolves when the process has ended. */
+  readonly exited: Promise<ChildExit>;
+  isRunning(): boolean;
+  /** Standard output and error so far (the last 64 KiB of each). */
+  output(): string;
+  /** `kill -9`: the crash the durability promise is about. */
+  kill9(): Promise<void>;
+  /** SIGTERM (Hookline drains), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A new empty data dir under the system's temp dir, deleted when the harness exits at the latest. */
+export function freshDataDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `hookline-bench-${label}-`));
+  trackTempDir(dir);
+  return dir;
+}
+
+/** Deletes a data dir made by {@link freshDataDir}. */
+export function removeDataDir(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  forgetTempDir(dataDir);
+}
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts Hookline and resolves once `/readyz` answers 200. */
+export async function startHookline(options: HooklineOptions): Promise<HooklineProcess> {
+  const port = options.port ?? (await freePort());
+  // A developer's shell must not change what is measured: inherited PORT and HOOKLINE_* are dropped.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => name !== 'PORT' && !name.startsWith('HOOKLINE_') && name !== 'NODE_OPTIONS',
+    ),
+  );
+  const child = spawn(process.execPath, ['packages/server/bin/hookline.js', 'start'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...inherited,
+      PORT: String(port),
+      HOOKLINE_HOST: '127.0.0.1',
+      HOOKLINE_DATA_DIR: options.dataDir,
+      HOOKLINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      HOOKLINE_ALLOW_TARGETS: '127.0.0.0/8',
+      HOOKLINE_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error('could not spawn hookline');
+  const pid = child.pid;
+  const exited = trackChild(child, 'hookline');
+  let out = '';
+  const keep = (chunk: string) => {
+    out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
+  };
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  const sampler = new ProcessSampler(pid);
+  void exited.then(() => sampler.stop());
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const hookline = {
+    pid,
+    port,
+    baseUrl,
+    sampler,
+    readyRssBytes: 0,
+    exited,
+    isRunning,
+    output: () => out,
+    async kill9() {
+      sampler.sample();
+      if (isRunning()) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop(graceMs = 3_000) {
+      if (!isRunning()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  try {
+    await waitUntilReady(hookline);
+  } catch (error) {
+    await hookline.kill9();
+    throw error;
+  }
+  sampler.sample();
+  hookline.readyRssBytes = sampler.lastRssBytes;
+  return hookline;
+}
+
+async function waitUntilReady(hookline: HooklineProcess, timeoutMs = 30_000): Promise<void> {
+  const pool = new Pool(hookline.baseUrl, { connections: 1 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (!hookline.isRunning())
+        throw new Error(`hookline exited before it was ready:\n${hookline.output()}`);
+      try {
+        const response = await pool.request({ path: '/readyz', method: 'GET', headersTimeout: 2_000 });
+        await response.body.dump();
+        if (response.statusCode === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline)
+        throw new Error(`hookline not ready after ${timeoutMs} ms:\n${hookline.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await pool.destroy();
+  }
+}

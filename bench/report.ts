@@ -1,0 +1,332 @@
+/**
+ * Writes the results: `benchmarks.json` (everything, raw) and `benchmarks.md` (generated tables plus
+ * the explanations below, which live here so that regenerating the page keeps them).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchReport, MetricResult, ScenarioResult } from './results.ts';
+
+const GIB = 1024 ** 3;
+
+/** `12,345`: whole numbers with thousands separators. */
+function whole(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A value in its unit, as the tables show it: `12,345 events/s`, `3.21 ms`, `45.0 %`, `∞`. */
+export function formatValue(value: number, unit: string): string {
+  if (Number.isNaN(value)) return '–';
+  if (value === Number.POSITIVE_INFINITY) return '∞ (undelivered)';
+  switch (unit) {
+    case 'ms':
+      return `${value < 100 ? value.toFixed(2) : whole(value)} ms`;
+    case 's':
+      return `${value.toFixed(1)} s`;
+    case '%':
+      return `${value.toFixed(1)} %`;
+    case 'cores':
+      return `${value.toFixed(2)} cores`;
+    case '×':
+      return `${value.toFixed(2)} ×`;
+    case 'count':
+      return whole(value);
+    default:
+      return `${whole(value)} ${unit}`;
+  }
+}
+
+function formatSpread(m: MetricResult): string {
+  const { min, max, values } = m.summary;
+  if (values.length < 2) return '(1 run)';
+  if (Number.isNaN(min)) return '–';
+  const low = formatValue(min, m.unit);
+  const high = formatValue(max, m.unit);
+  // `3,034 – 5,071 events/s` rather than the unit twice.
+  const unit = / [^\d\s]+$/.exec(high)?.[0];
+  return unit && low.endsWith(unit) && !low.startsWith('∞')
+    ? `${low.slice(0, -unit.length)} – ${high}`
+    : `${low} – ${high}`;
+}
+
+/** `≥ 10,000 events/s`, with the target's origin when it is derived. */
+export function formatTarget(m: MetricResult): string {
+  if (!m.target) return '';
+  const text = `${m.target.op === '>=' ? '≥' : '≤'} ${formatValue(m.target.value, m.unit)}`;
+  return m.targetNote ? `${text} (${m.targetNote})` : text;
+}
+
+/** ✅, ❌, or nothing when the row has no target. */
+export function metMark(met: boolean | null): string {
+  if (met === null) return '';
+  return met ? '✅' : '❌';
+}
+
+function formatRatio(ratio: number | null): string {
+  if (ratio === null || Number.isNaN(ratio)) return '';
+  return `${(ratio * 100).toFixed(1)} %`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** Every row with a target, over all scenarios. */
+export function targetRows(report: BenchReport): { scenario: ScenarioResult; metric: MetricResult }[] {
+  return report.scenarios.flatMap((scenario) =>
+    scenario.metrics.filter((metric) => metric.target !== null).map((metric) => ({ scenario, metric })),
+  );
+}
+
+function metricTable(scenario: ScenarioResult): string[] {
+  const lines = [
+    '| metric | median | spread (min – max) | ceiling | ÷ ceiling | target | met |',
+    '|---|---:|---|---:|---:|---|:---:|',
+  ];
+  for (const m of scenario.metrics) {
+    lines.push(
+      `| ${escapeCell(m.label)} | ${formatValue(m.summary.median, m.unit)} | ${formatSpread(m)} | ` +
+        `${m.ceiling === null ? '' : formatValue(m.ceiling, 'req/s')} | ${formatRatio(m.ratio)} | ` +
+        `${escapeCell(formatTarget(m))} | ${metMark(m.met)} |`,
+    );
+  }
+  return lines;
+}
+
+function metric(scenario: ScenarioResult | undefined, key: string): MetricResult | undefined {
+  return scenario?.metrics.find((m) => m.key === key);
+}
+
+function cell(m: MetricResult | undefined, withRatio = false): string {
+  if (!m) return '–';
+  const value = formatValue(m.summary.median, m.unit);
+  return withRatio && m.ratio !== null && !Number.isNaN(m.ratio)
+    ? `${value} (${formatRatio(m.ratio)})`
+    : value;
+}
+
+/** The two scaling tables: backlog size (with B5's million) and endpoint count. */
+function scalingTables(scaling: ScenarioResult, b5: ScenarioResult | undefined): string[] {
+  const lines = [
+    '**Backlog size** (10 endpoints; drain rate with its share of the ceiling in brackets)',
+    '',
+    '| deliveries queued | drain rate | Hookline max RSS | undelivered at the end | from |',
+    '|---:|---:|---:|---:|---|',
+  ];
+  const sizes = [
+    ...new Set(
+      scaling.metrics
+        .map((m) => /^backlog(\d+)\./.exec(m.key)?.[1])
+        .filter((size): size is string => size !== undefined),
+    ),
+  ];
+  for (const size of sizes) {
+    lines.push(
+      `| ${whole(Number(size))} | ${cell(metric(scaling, `backlog${size}.drainPerSecond`), true)} | ` +
+        `${cell(metric(scaling, `backlog${size}.maxRssMb`))} | ${cell(metric(scaling, `backlog${size}.missing`))} | scaling |`,
+    );
+  }
+  const queued = metric(b5, 'queuedDeliveries');
+  if (b5 && queued) {
+    const crashed = b5.metrics.some((m) => m.key === 'restartSeconds');
+    lines.push(
+      `| ${cell(queued)} | ${cell(metric(b5, 'drainPerSecond'), true)} | ${cell(metric(b5, 'maxRssMb'))} | ` +
+        `${cell(metric(b5, 'missing'))} | B5${crashed ? ' (with a kill -9 during the drain)' : ''} |`,
+    );
+  }
+  lines.push(
+    '',
+    '**Endpoints** (events spread over the endpoints; delivered rate with its share of the ceiling in brackets)',
+    '',
+    '| endpoints | delivered end to end | Hookline max RSS | undelivered at the end |',
+    '|---:|---:|---:|---:|',
+  );
+  const counts = [
+    ...new Set(
+      scaling.metrics
+        .map((m) => /^endpoints(\d+)\./.exec(m.key)?.[1])
+        .filter((count): count is string => count !== undefined),
+    ),
+  ];
+  for (const count of counts) {
+    lines.push(
+      `| ${whole(Number(count))} | ${cell(metric(scaling, `endpoints${count}.deliveredPerSecond`), true)} | ` +
+        `${cell(metric(scaling, `endpoints${count}.maxRssMb`))} | ${cell(metric(scaling, `endpoints${count}.missing`))} |`,
+    );
+  }
+  return lines;
+}
+
+function durationText(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${seconds.toFixed(0)} s`;
+}
+
+const HOW_TO_READ = `## How to read this
+
+- **median** is the median over the runs of a scenario, **spread** the smallest and largest run. A wide
+  spread means the machine was not quiet or the server's behaviour varies from run to run; trust the
+  median less then.
+- **ceiling** is how many webhook-sized, signed POSTs per second the harness process pushes into the
+  same receiver process over 64 keep-alive connections, measured for ~3 s just before each run (while
+  no Hookline runs). It is what this machine's HTTP stack and receiver allow one Node process, so
+  **÷ ceiling** (median of each run's value ÷ that run's ceiling) says how close Hookline comes to it,
+  and travels better between machines than the absolute numbers. Batch ingest can exceed 100 %: one
+  request carries 100 events.
+- **met** is ✅ when the median meets the issue's target, ❌ when it does not. Rows without a target
+  are context (CPU, memory, duplicates).
+- **CPU used by other processes on the machine** (last row of every scenario) is the machine's busy
+  CPU (\`/proc/stat\`) minus that of the harness and every process it started, averaged over the run.
+  Anything well above 0 means something else ran during the benchmark and took CPU from it: the
+  numbers of that run are pessimistic, and its spread wider.
+- **∞ (undelivered)** in a latency row means some events had not arrived when the wait ended; they
+  count as infinitely late rather than being left out.
+- Three processes share the machine's cores during a scenario: Hookline, the receiver process and the
+  harness (the load generator). The receiver verifies every signature and records every delivery; that
+  CPU is not available to Hookline, as it would not be on a real 2-core box running both.`;
+
+const HOW_MEASURED = `## How it is measured
+
+- \`npm run bench\` (\`bench/run.ts\`) starts Hookline the way a user does: \`node
+  packages/server/bin/hookline.js start\` in its own process, configured only by environment
+  (\`PORT\`, \`HOOKLINE_HOST=127.0.0.1\`, a fresh \`HOOKLINE_DATA_DIR\` per run under the system temp
+  dir, \`HOOKLINE_ALLOW_TARGETS=127.0.0.0/8\`, \`HOOKLINE_LOG_LEVEL=warn\`). Durability is Hookline's
+  default and never changed: SQLite in WAL mode with \`synchronous=FULL\`, so every 202 and every
+  recorded attempt is on disk. B5 also sets \`HOOKLINE_RETRY_SCHEDULE\` (see B5).
+- Everything goes through the public API over real HTTP on 127.0.0.1: \`POST /v1/accounts\`,
+  \`POST …/endpoints\`, \`POST …/events\`, \`POST …/events/batch\`, and \`/metrics\` for the queue depth
+  after a crash. Each event carries \`data.seq\` (its number in the run) and \`data.sentAt\` (the
+  publisher's \`performance.timeOrigin + performance.now()\`), in an \`order.paid\`-shaped payload of
+  about 600 bytes.
+- The receivers are one \`node:http\` server in a child process (\`bench/receiver-process.ts\`) with a
+  path per endpoint (\`/e/<n>\`), each answering 200 at once, hanging, answering 500 or dropping the
+  connection as the scenario sets it. For every 200 it verifies the Standard Webhooks signature with
+  \`@hookline/receiver\` (401 when it does not verify, counted), records \`data.seq\` in a per-path
+  bitmap ledger (duplicates counted) and receipt time − \`data.sentAt\` in a log-linear histogram
+  (exact to 0.01 ms below 10 ms, within 0.2 % above).
+- The load generator is open loop where a rate is given: request *k* is sent at *start + k / rate*
+  whether or not earlier ones were answered, and ack latency is measured from that scheduled time, so
+  a stalling server cannot hide its stalls by slowing the generator down (coordinated omission).
+  B1's single-event clients are closed loop by definition (64 clients, each waits for its answer).
+- Hookline's memory is \`VmRSS\` from \`/proc/<pid>/status\` every 250 ms; its CPU is \`utime + stime\`
+  from \`/proc/<pid>/stat\`, shown in cores (1.00 = one core busy the whole time).
+- Every process the harness starts is ended by its pid when it finishes, fails or is interrupted
+  (Ctrl-C included). Only a \`kill -9\` of the harness itself leaves the Hookline of the current run
+  behind: Hookline runs unwrapped, as users run it, and nothing tells a process of its parent's
+  SIGKILL. The receiver process exits when the harness's IPC channel closes.
+
+### Limits of the method
+
+- One machine runs everything, so the numbers include the receivers' and the load generator's share
+  of the CPU; the ceiling is measured under the same conditions, which is why the ratio is the figure
+  to compare between machines.
+- B2 and the endpoint scaling skip publish requests while 2 s of deliveries wait undelivered: they
+  measure the delivery rate Hookline sustains with work always queued, not how it behaves when the
+  offered load exceeds its capacity for minutes. B5 covers a large backlog.
+- Latencies are from the publisher's send to the receiver's receipt on one clock; they include the
+  publish request, the durable commit, the claim, the signed POST and the receiver's own parsing and
+  verification.`;
+
+/** Other processes' CPU (cores) above which the page warns that the machine was shared. */
+const NOISE_WARNING_CORES = 0.1;
+
+/** A warning when other processes took CPU during some runs; nothing on a quiet machine. */
+function noiseWarning(report: BenchReport): string[] {
+  const noisy = report.scenarios
+    .map((s) => ({ id: s.id, cores: metric(s, 'machine.otherCores')?.summary.max ?? 0 }))
+    .filter(({ cores }) => cores > NOISE_WARNING_CORES);
+  if (noisy.length === 0) return [];
+  return [
+    `> ⚠ The machine was not quiet: other processes used up to ${noisy
+      .map(({ id, cores }) => `${cores.toFixed(2)} cores during ${id}`)
+      .join(
+        ', ',
+      )} (the last row of each scenario). Those runs are pessimistic; their spread shows by how much.`,
+    '',
+  ];
+}
+
+/** The Markdown page. */
+export function renderMarkdown(report: BenchReport): string {
+  const rows = targetRows(report);
+  const met = rows.filter(({ metric: m }) => m.met === true);
+  const unmet = rows.filter(({ metric: m }) => m.met !== true);
+  const machine = report.machine;
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/report.ts); edit the generator, not this file. -->',
+    '',
+    report.complete
+      ? 'Hookline measured end to end on one machine: a real server process, real HTTP, a real SQLite file with durable settings, real receivers.'
+      : `> **Partial run** (${report.quick ? '`--quick` smoke run' : 'a subset of the scenarios'}): these are not the reference numbers. Run \`npm run bench\` for those.`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| date | ${report.date} |`,
+    `| command | \`${report.command}\` |`,
+    `| machine | ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / GIB).toFixed(1)} GiB memory, ${machine.platform} |`,
+    `| Node.js | ${machine.node} |`,
+    `| wall time | ${durationText(report.wallSeconds)} |`,
+    '',
+    '## Targets',
+    '',
+    `**${met.length} of ${rows.length} targets met.**` +
+      (unmet.length > 0
+        ? ` Not met: ${unmet.map(({ scenario, metric: m }) => `${scenario.id} ${m.label}`).join('; ')}.`
+        : ''),
+    '',
+    ...noiseWarning(report),
+    '| scenario | metric | median | target | met |',
+    '|---|---|---:|---|:---:|',
+    ...rows.map(
+      ({ scenario, metric: m }) =>
+        `| ${scenario.id} | ${escapeCell(m.label)} | ${formatValue(m.summary.median, m.unit)} | ` +
+        `${escapeCell(formatTarget(m))} | ${m.met === null ? 'no value' : metMark(m.met)} |`,
+    ),
+    '',
+    HOW_TO_READ,
+    '',
+  ];
+  const b5 = report.scenarios.find((s) => s.id === 'B5');
+  for (const scenario of report.scenarios) {
+    lines.push(`## ${scenario.title}`, '', scenario.description, '');
+    const runs =
+      scenario.runs === scenario.runsAsked
+        ? `${scenario.runs} run${scenario.runs === 1 ? '' : 's'}`
+        : `${scenario.runs} of ${scenario.runsAsked} runs (the time budget or an error stopped the rest)`;
+    lines.push(
+      `${runs}; ceiling ${formatValue(scenario.ceiling.median, 'req/s')}` +
+        (scenario.ceiling.values.length > 1
+          ? ` (${formatValue(scenario.ceiling.min, 'req/s')} – ${formatValue(scenario.ceiling.max, 'req/s')})`
+          : '') +
+        `; ${durationText(scenario.wallSeconds)}.`,
+      '',
+    );
+    if (scenario.error) lines.push(`**Error:** \`${scenario.error.split('\n')[0]}\``, '');
+    if (scenario.id === 'scaling') lines.push(...scalingTables(scenario, b5));
+    else if (scenario.metrics.length > 0) lines.push(...metricTable(scenario));
+    if (scenario.notes.length > 0) lines.push('', ...scenario.notes.map((n) => `- ${n}`));
+    lines.push('');
+  }
+  lines.push(HOW_MEASURED, '');
+  return lines.join('\n');
+}
+
+/** JSON with non-finite numbers kept as strings (`"Infinity"`, `"NaN"`), which JSON cannot hold. */
+export function reportJson(report: BenchReport): string {
+  return `${JSON.stringify(
+    report,
+    (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    2,
+  )}\n`;
+}
+
+/** Writes `benchmarks.md` and `benchmarks.json` into `dir`; returns their paths. */
+export function writeReport(report: BenchReport, dir: string): { markdown: string; json: string } {
+  mkdirSync(dir, { recursive: true });
+  const markdown = join(dir, 'benchmarks.md');
+  const json = join(dir, 'benchmarks.json');
+  writeFileSync(markdown, renderMarkdown(report));
+  writeFileSync(json, reportJson(report));
+  return { markdown, json };
+}

@@ -1,0 +1,139 @@
+/**
+ * The delivery-throughput run shared by B2 and the endpoint scaling: publish at an offered rate for a
+ * while (the backlog bounded, see `paced-publisher.ts`), wait until every receiver path has every
+ * event it is owed, and report the rate end to end and in the steady middle of the run.
+ */
+import { awaitDeliveries, receiverPaths, startFixture, stopFixture } from '../fixture.ts';
+import { expectationsFor } from '../ledger.ts';
+import { publishPaced } from '../paced-publisher.ts';
+import type { ScenarioContext } from '../scenario.ts';
+
+/** One delivery-throughput run. */
+export interface ThroughputSpec {
+  readonly label: string;
+  readonly endpoints: number;
+  /** `every`: all endpoints want every event (fan-out); `spread`: endpoint i wants type `bench.e<i>`. */
+  readonly how: 'every' | 'spread';
+  readonly eventsPerSecond: number;
+  readonly batchSize: number;
+  readonly durationMs: number;
+  /** Longest wait for the last deliveries after publishing ends. */
+  readonly drainCapMs: number;
+}
+
+/** What one delivery-throughput run measured. */
+export interface ThroughputResult {
+  /** Deliveries ÷ (last receipt − first publish). */
+  readonly endToEndPerSecond: number;
+  /** Deliveries per second over the middle half of the publishing phase. */
+  readonly steadyPerSecond: number;
+  readonly expected: number;
+  readonly missing: number;
+  readonly duplicates: number;
+  readonly invalidSignatures: number;
+  readonly acceptedEvents: number;
+  readonly skippedEvents: number;
+  readonly failedEvents: number;
+  readonly maxRssMb: number;
+  /** Hookline's CPU use over the run, in cores (1.0 = one core busy all the time). */
+  readonly cpuCores: number;
+}
+
+/**
+ * Mean of `arrivalsPerSecond` over the whole seconds inside `[fromAt, toAt)`; the seconds are counted
+ * from `resetAt` (all epoch ms). NaN when no whole second fits.
+ */
+export function meanRateBetween(
+  arrivalsPerSecond: readonly number[],
+  resetAt: number,
+  fromAt: number,
+  toAt: number,
+): number {
+  const first = Math.max(0, Math.ceil((fromAt - resetAt) / 1000));
+  const last = Math.floor((toAt - resetAt) / 1000);
+  if (last <= first) return Number.NaN;
+  let sum = 0;
+  for (let second = first; second < last; second++) sum += arrivalsPerSecond[second] ?? 0;
+  return sum / (last - first);
+}
+
+/** Runs one delivery-throughput measurement on a fresh Hookline. */
+export async function measureThroughput(
+  ctx: ScenarioContext,
+  spec: ThroughputSpec,
+): Promise<ThroughputResult> {
+  const paths = receiverPaths(spec.endpoints);
+  const typeOf =
+    spec.how === 'every' ? () => 'bench.delivery' : (seq: number) => `bench.e${seq % spec.endpoints}`;
+  const fixture = await startFixture({
+    label: spec.label,
+    receiver: ctx.receiver,
+    endpoints: paths.map((path, i) => ({
+      path,
+      mode: 'ok',
+      eventTypes: [spec.how === 'every' ? 'bench.delivery' : `bench.e${i}`],
+    })),
+  });
+  try {
+    const deliveriesPerEvent = spec.how === 'every' ? spec.endpoints : 1;
+    const cpuBefore = fixture.hookline.sampler.lastCpuSeconds;
+    ctx.log(
+      `${spec.label}: ${spec.endpoints} endpoint(s), offering ${spec.eventsPerSecond} events/s ` +
+        `for ${spec.durationMs / 1000} s`,
+    );
+    const published = await publishPaced({
+      client: fixture.client,
+      accountId: fixture.accountId,
+      runId: fixture.runId,
+      eventsPerSecond: spec.eventsPerSecond,
+      batchSize: spec.batchSize,
+      durationMs: spec.durationMs,
+      typeOf,
+      backlog: {
+        receiver: ctx.receiver,
+        deliveriesPerEvent,
+        seconds: 2,
+        minEvents: Math.max(spec.batchSize * 4, spec.eventsPerSecond / 4),
+      },
+      onProgress: (accepted, elapsedMs) => {
+        if (Math.round(elapsedMs / 1000) % 10 === 0) {
+          ctx.log(`${spec.label}: ${Math.round(elapsedMs / 1000)} s, ${accepted} events accepted`);
+        }
+      },
+    });
+    const expected = expectationsFor(published.accepted, paths, spec.how);
+    const wait = await awaitDeliveries(ctx.receiver, expected, spec.drainCapMs);
+    fixture.hookline.sampler.sample();
+    const cpuSeconds = fixture.hookline.sampler.lastCpuSeconds - cpuBefore;
+    const { stats, check } = wait;
+    const lastAt = stats.lastReceiptAt ?? wait.endedAt;
+    const spanMs = Math.max(1, lastAt - published.startedAt);
+    const publishMs = published.endedAt - published.startedAt;
+    const result: ThroughputResult = {
+      endToEndPerSecond: check.present / (spanMs / 1000),
+      steadyPerSecond: meanRateBetween(
+        stats.arrivalsPerSecond,
+        stats.resetAt,
+        published.startedAt + publishMs / 4,
+        published.startedAt + (publishMs * 3) / 4,
+      ),
+      expected: check.expected,
+      missing: check.missing,
+      duplicates: stats.duplicates,
+      invalidSignatures: stats.invalidSignatures,
+      acceptedEvents: published.accepted.size,
+      skippedEvents: published.skippedEvents,
+      failedEvents: published.failedEvents,
+      maxRssMb: fixture.hookline.sampler.maxRssBytes / 1e6,
+      cpuCores: cpuSeconds / (Math.max(spanMs, wait.endedAt - published.startedAt) / 1000),
+    };
+    ctx.log(
+      `${spec.label}: ${check.present}/${check.expected} delivered, ${Math.round(result.endToEndPerSecond)}/s end to end, ` +
+        `${Math.round(result.steadyPerSecond)}/s steady, ${published.skippedEvents} events skipped by the backlog bound` +
+        (wait.complete ? '' : ` (INCOMPLETE after waiting ${spec.drainCapMs / 1000} s)`),
+    );
+    return result;
+  } finally {
+    await stopFixture(fixture);
+  }
+}
