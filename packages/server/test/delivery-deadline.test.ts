@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type Receiver, type ReceiverAnswer, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { firstAttempt } from './support/first-attempt.ts';
+import type { Receiver, ReceiverAnswer } from './support/receiver.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const TIMEOUT_MS = 1_000;
 
@@ -52,33 +53,15 @@ describe('the attempt deadline', { concurrency: true }, () => {
 
   for (const [name, answer] of Object.entries(answers)) {
     test(`a receiver that ${name} times out at about HOOKLINE_TIMEOUT_MS`, async () => {
-      const target = await startReceiver();
-      receivers.push(target);
-      target.answer(answer);
-      const type = `deadline.t${receivers.length}`;
-      const endpoint = await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
-        body: { url: target.url, eventTypes: [type] },
-      });
-      assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
-      const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events`, {
-        body: { type, data: {} },
-      });
-      const deliveryId = published.body.deliveries[0] as string;
-      const delivery = await waitFor(
-        async () => {
-          const response = await ts.api.call('GET', `/v1/accounts/${accountId}/deliveries/${deliveryId}`);
-          return response.body.attempts.length > 0 && response.body;
-        },
-        { what: 'the first attempt to be recorded' },
-      );
-      assert.equal(target.requests.length, 1);
-      const [attempt] = delivery.attempts;
+      const attempt = await firstAttempt(ts, accountId, receivers, answer);
+      assert.equal(receivers.at(-1)!.requests.length, 1);
       assert.equal(attempt.errorCode, 'timeout', JSON.stringify(attempt));
       assert.equal(attempt.statusCode, null);
       assert.equal(attempt.succeeded, false);
       // A timer may fire up to a millisecond before its nominal time by performance.now().
       assert.ok(attempt.durationMs >= TIMEOUT_MS - 2, `ended after ${attempt.durationMs} ms`);
       assert.ok(attempt.durationMs < 1.5 * TIMEOUT_MS, `ended after ${attempt.durationMs} ms`);
+      const [delivery] = (await ts.api.call('GET', `/v1/accounts/${accountId}/deliveries?limit=1`)).body.data;
       assert.equal(delivery.status, 'pending', 'a timeout is retried');
       assert.equal(delivery.lastErrorCode, 'timeout');
     });

@@ -5,40 +5,12 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { createGzip, gzipSync } from 'node:zlib';
-import { type Receiver, type ReceiverAnswer, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { firstAttempt } from './support/first-attempt.ts';
+import type { Receiver } from './support/receiver.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const DEFAULT_CAP = 65_536;
 const MiB = 1024 * 1024;
-
-/** Sets up an endpoint for `answer` on its own receiver and returns the first attempt of one event. */
-async function firstAttempt(
-  ts: TestServer,
-  accountId: string,
-  receivers: Receiver[],
-  answer: ReceiverAnswer,
-) {
-  const target = await startReceiver();
-  receivers.push(target);
-  target.answer(answer);
-  const type = `body.t${receivers.length}`;
-  const endpoint = await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
-    body: { url: target.url, eventTypes: [type] },
-  });
-  assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
-  const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events`, {
-    body: { type, data: {} },
-  });
-  const deliveryId = published.body.deliveries[0] as string;
-  const delivery = await waitFor(
-    async () => {
-      const response = await ts.api.call('GET', `/v1/accounts/${accountId}/deliveries/${deliveryId}`);
-      return response.body.attempts.length > 0 && response.body;
-    },
-    { what: 'the first attempt to be recorded' },
-  );
-  return delivery.attempts[0];
-}
 
 /** 50 MiB of zeros, gzipped (about 50 KB), built without holding the 50 MiB. */
 async function gzipBomb(): Promise<Buffer> {

@@ -319,7 +319,7 @@ export class DeliveryEngine {
     for (const delivery of claimed) {
       const slot = this.slotFor(delivery.endpointId, endpoints.get(delivery.endpointId));
       // Deleted, disabled, or no longer one of the endpoint's URLs.
-      if (!slot || !slot.endpoint.urls.includes(delivery.url)) {
+      if (!slot?.endpoint.urls.includes(delivery.url)) {
         orphaned.push(delivery);
         continue;
       }
