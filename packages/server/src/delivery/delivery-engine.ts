@@ -93,7 +93,7 @@ const LATENCY_WEIGHT = 0.2;
 export class DeliveryEngine {
   private readonly options: DeliveryEngineOptions;
   /** Lease of a claim: time to wait in a per-endpoint queue plus the attempt itself, with room to spare. */
-  readonly leaseMs: number;
+  private readonly leaseMs: number;
   private readonly maxLocal: number;
   private readonly minClaim: number;
   private running = false;
@@ -135,11 +135,6 @@ export class DeliveryEngine {
   wake(): void {
     this.wakePending = true;
     this.wakeSleeper?.();
-  }
-
-  /** Attempts in flight and claims waiting in this process. */
-  load(): { inFlight: number; queued: number } {
-    return { inFlight: this.inFlight, queued: this.queued };
   }
 
   /**
@@ -326,7 +321,9 @@ export class DeliveryEngine {
       if (slot.inFlight + slot.queue.length >= this.holdLimit(slot, nowMs)) {
         const dueAt = nowMs + this.deferMs(slot, (excessOf.get(slot) ?? 0) + 1, nowMs);
         excessOf.set(slot, (excessOf.get(slot) ?? 0) + 1);
-        deferred.set(dueAt, [...(deferred.get(dueAt) ?? []), delivery]);
+        const group = deferred.get(dueAt);
+        if (group) group.push(delivery);
+        else deferred.set(dueAt, [delivery]);
         continue;
       }
       let body = bodies.get(delivery.eventId);
