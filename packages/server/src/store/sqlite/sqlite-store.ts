@@ -101,8 +101,9 @@ export class SqliteStore implements Store {
     // transactions on power loss, which the 202 of a publish must never do.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    // 64 MiB of page cache keeps the queue index and hot events in memory for a 1M-delivery backlog.
-    db.pragma('cache_size = -65536');
+    // 16 MiB of page cache holds the queue index's hot end and the recent events; colder pages come
+    // from the OS page cache. Measured on a 1M-delivery backlog: 64 MiB drained no faster.
+    db.pragma('cache_size = -16384');
     db.pragma('temp_store = MEMORY');
     migrate(db);
     const store = new SqliteStore(db);
