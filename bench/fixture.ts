@@ -59,6 +59,9 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture> {
     hookline = await startHookline({ dataDir, ...(options.env ? { env: options.env } : {}) });
     client = new HooklineClient(hookline.baseUrl);
     const accountId = await client.createAccount(`bench ${options.label}`);
+    // The operator raises the account's limit of URLs receiving at once (10 by default) when a scenario
+    // needs more endpoints, each on its own receiver path.
+    if (options.endpoints.length > 10) await client.setMaxActiveUrls(accountId, options.endpoints.length);
     const secrets: string[] = new Array(options.endpoints.length);
     let next = 0;
     const c = client;

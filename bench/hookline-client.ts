@@ -27,7 +27,7 @@ export class HooklineClient {
   }
 
   private async call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: unknown }> {
@@ -43,7 +43,7 @@ export class HooklineClient {
 
   private async expect(
     status: number,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: unknown,
   ): Promise<unknown> {
@@ -59,6 +59,11 @@ export class HooklineClient {
   /** `POST /v1/accounts`; returns the account id. */
   async createAccount(name: string): Promise<string> {
     return ((await this.expect(201, 'POST', '/v1/accounts', { name })) as { id: string }).id;
+  }
+
+  /** `PATCH /v1/accounts/{id}`: how many URLs the account may have receiving at once. */
+  async setMaxActiveUrls(accountId: string, maxActiveUrls: number): Promise<void> {
+    await this.expect(200, 'PATCH', `/v1/accounts/${accountId}`, { maxActiveUrls });
   }
 
   /** `POST /v1/accounts/{id}/endpoints`. */

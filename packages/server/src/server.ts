@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
+import { EventCatalog } from './app/event-types.ts';
 import { type Config, parseAdminToken } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { HttpSender } from './delivery/http-sender.ts';
@@ -125,6 +126,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     maxEventBytes: config.maxEventBytes,
     secretGraceMs: config.secretGraceMs,
+    catalog: new EventCatalog(store, now),
+    maxActiveUrls: config.maxActiveUrls,
   };
   let accepting = false;
   const app = await buildHttpApp({

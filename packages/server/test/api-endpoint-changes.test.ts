@@ -25,7 +25,7 @@ test('a deleted endpoint gets nothing more, not even what the engine had queued'
     const endpoint = await t.api.call('POST', `${base}/endpoints`, {
       body: { url: receiver.url, maxConcurrency: 1 },
     });
-    const events = Array.from({ length: 10 }, (_, n) => ({ type: 'order.paid', data: { n } }));
+    const events = Array.from({ length: 10 }, (_, n) => ({ type: 'shop.order.paid', data: { n } }));
     await t.api.call('POST', `${base}/events/batch`, { body: { events } });
     await waitFor(() => receiver.requests.length >= 1, { what: 'the first request' });
     assert.equal((await t.api.call('DELETE', `${base}/endpoints/${endpoint.body.id}`)).status, 204);

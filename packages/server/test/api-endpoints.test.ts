@@ -78,12 +78,12 @@ describe('create and read', () => {
   it('splits a comma-separated url into urls, and delivers to each', async () => {
     const first = receiver.url.replace('/webhook', '/split-a');
     const second = receiver.url.replace('/webhook', '/split-b');
-    const created = await createEndpoint({ url: `${first} , ${second}`, eventTypes: ['order.split'] });
+    const created = await createEndpoint({ url: `${first} , ${second}`, eventTypes: ['shop.order.split'] });
     assert.deepEqual(created['urls'], [first, second]);
     assert.equal(created['url'], `${first},${second}`);
 
     const published = await t.api.call('POST', `/v1/accounts/${accountId}/events`, {
-      body: { type: 'order.split', data: {} },
+      body: { type: 'shop.order.split', data: {} },
     });
     assert.equal(published.body.deliveries.length, 2, 'one delivery per URL');
     await waitFor(() => receiver.requests.filter((r) => r.path.startsWith('/split-')).length === 2, {
@@ -189,14 +189,14 @@ describe('change and delete', () => {
     const created = await createEndpoint({
       url: receiver.url,
       description: 'old',
-      eventTypes: ['order.paid'],
+      eventTypes: ['shop.order.paid'],
     });
     const other = receiver.url.replace('/webhook', '/patched');
     const patched = await t.api.call('PATCH', `${endpointsPath}/${created['id']}`, {
       body: {
         url: other,
         description: 'new',
-        eventTypes: ['order.*', 'subscription.cancelled'],
+        eventTypes: ['shop.order.*', 'shop.subscription.cancelled'],
         headers: { 'x-shop': '42' },
         timeoutMs: 5000,
         maxConcurrency: 4,
@@ -206,7 +206,7 @@ describe('change and delete', () => {
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     assert.deepEqual(patched.body.urls, [other]);
     assert.equal(patched.body.description, 'new');
-    assert.deepEqual(patched.body.eventTypes, ['order.*', 'subscription.cancelled']);
+    assert.deepEqual(patched.body.eventTypes, ['shop.order.*', 'shop.subscription.cancelled']);
     assert.deepEqual(patched.body.headers, { 'x-shop': '42' });
     assert.equal(patched.body.timeoutMs, 5000);
     assert.equal(patched.body.maxConcurrency, 4);
@@ -219,7 +219,7 @@ describe('change and delete', () => {
     });
     assert.equal(partial.body.description, 'newer');
     assert.equal(partial.body.timeoutMs, null);
-    assert.deepEqual(partial.body.eventTypes, ['order.*', 'subscription.cancelled'], 'untouched');
+    assert.deepEqual(partial.body.eventTypes, ['shop.order.*', 'shop.subscription.cancelled'], 'untouched');
     assert.deepEqual(partial.body.headers, { 'x-shop': '42' }, 'untouched');
 
     const read = await t.api.call('GET', `${endpointsPath}/${created['id']}`);

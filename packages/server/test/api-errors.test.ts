@@ -47,7 +47,7 @@ describe('request bodies', () => {
   it('refuses malformed JSON with 400 invalid_json', async () => {
     for (const rawBody of [
       '{bad',
-      '{"type":"order.paid",',
+      '{"type":"shop.order.paid",',
       '[1,]',
       '{"type":"a","data":{"__proto__":{"x":1}}}',
     ]) {
@@ -67,7 +67,7 @@ describe('request bodies', () => {
 
   it('accepts application/json with a charset', async () => {
     const res = await t.api.call('POST', eventsPath, {
-      rawBody: '{"type":"order.paid","data":{}}',
+      rawBody: '{"type":"shop.order.paid","data":{}}',
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -75,7 +75,7 @@ describe('request bodies', () => {
 
   it('names an unknown field of an event, a batch entry and an endpoint', async () => {
     assertProblem(
-      await t.api.call('POST', eventsPath, { body: { type: 'order.paid', data: {}, colour: 'red' } }),
+      await t.api.call('POST', eventsPath, { body: { type: 'shop.order.paid', data: {}, colour: 'red' } }),
       422,
       'unknown_field',
       'colour',
@@ -84,8 +84,8 @@ describe('request bodies', () => {
       await t.api.call('POST', `${eventsPath}/batch`, {
         body: {
           events: [
-            { type: 'order.paid', data: {} },
-            { type: 'order.paid', data: {}, extra: 1 },
+            { type: 'shop.order.paid', data: {} },
+            { type: 'shop.order.paid', data: {}, extra: 1 },
           ],
         },
       }),
@@ -106,7 +106,7 @@ describe('request bodies', () => {
   it('names a missing field: type, data, and the first missing field of an empty body', async () => {
     assertProblem(await t.api.call('POST', eventsPath, { body: { data: {} } }), 422, 'missing_field', 'type');
     assertProblem(
-      await t.api.call('POST', eventsPath, { body: { type: 'order.paid' } }),
+      await t.api.call('POST', eventsPath, { body: { type: 'shop.order.paid' } }),
       422,
       'missing_field',
       'data',
@@ -117,7 +117,12 @@ describe('request bodies', () => {
 
   it('refuses a body that is not an object', async () => {
     assertProblem(await t.api.call('POST', eventsPath, { body: [] }), 422, 'invalid_field', 'body');
-    assertProblem(await t.api.call('POST', eventsPath, { body: 'order.paid' }), 422, 'invalid_field', 'body');
+    assertProblem(
+      await t.api.call('POST', eventsPath, { body: 'shop.order.paid' }),
+      422,
+      'invalid_field',
+      'body',
+    );
   });
 
   it('refuses a bad event type name, event id and occurredAt', async () => {
@@ -130,14 +135,14 @@ describe('request bodies', () => {
       );
     }
     assertProblem(
-      await t.api.call('POST', eventsPath, { body: { type: 'order.paid', data: {}, id: 'has space' } }),
+      await t.api.call('POST', eventsPath, { body: { type: 'shop.order.paid', data: {}, id: 'has space' } }),
       422,
       'invalid_field',
       'id',
     );
     assertProblem(
       await t.api.call('POST', eventsPath, {
-        body: { type: 'order.paid', data: {}, occurredAt: 'yesterday' },
+        body: { type: 'shop.order.paid', data: {}, occurredAt: 'yesterday' },
       }),
       422,
       'invalid_field',
@@ -145,7 +150,7 @@ describe('request bodies', () => {
     );
     assertProblem(
       await t.api.call('POST', eventsPath, {
-        body: { type: 'order.paid', data: {} },
+        body: { type: 'shop.order.paid', data: {} },
         headers: { 'idempotency-key': 'not valid' },
       }),
       422,
@@ -156,7 +161,7 @@ describe('request bodies', () => {
 
   it('refuses event data nested deeper than 100 levels with 422, not a crash', async () => {
     const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    const event = (levels: number) => `{"type":"order.paid","data":${nested(levels)}}`;
+    const event = (levels: number) => `{"type":"shop.order.paid","data":${nested(levels)}}`;
     assert.equal((await t.api.call('POST', eventsPath, { rawBody: event(100) })).status, 202);
     assertProblem(
       await t.api.call('POST', eventsPath, { rawBody: event(101) }),
@@ -174,7 +179,7 @@ describe('request bodies', () => {
     const deepObject = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
     assertProblem(
       await t.api.call('POST', `${eventsPath}/batch`, {
-        rawBody: `{"events":[{"type":"order.paid","data":{}},{"type":"order.paid","data":${deepObject}}]}`,
+        rawBody: `{"events":[{"type":"shop.order.paid","data":{}},{"type":"shop.order.paid","data":${deepObject}}]}`,
       }),
       422,
       'invalid_field',
@@ -183,7 +188,9 @@ describe('request bodies', () => {
   });
 
   it('names the entry at fault inside a batch', async () => {
-    const batch = (second: unknown) => ({ body: { events: [{ type: 'order.paid', data: {} }, second] } });
+    const batch = (second: unknown) => ({
+      body: { events: [{ type: 'shop.order.paid', data: {} }, second] },
+    });
     const batchPath = `${eventsPath}/batch`;
     assertProblem(
       await t.api.call('POST', batchPath, batch({ data: {} })),
@@ -192,7 +199,7 @@ describe('request bodies', () => {
       'events[1].type',
     );
     assertProblem(
-      await t.api.call('POST', batchPath, batch({ type: 'order.paid' })),
+      await t.api.call('POST', batchPath, batch({ type: 'shop.order.paid' })),
       422,
       'missing_field',
       'events[1].data',
@@ -217,8 +224,8 @@ describe('request bodies', () => {
     const res = await t.api.call('POST', `${eventsPath}/batch`, {
       body: {
         events: [
-          { id: 'batch-atomic-1', type: 'order.paid', data: {} },
-          { id: 'batch-atomic-2', type: 'order.paid', data: 'x'.repeat(256 * 1024 + 1) },
+          { id: 'batch-atomic-1', type: 'shop.order.paid', data: {} },
+          { id: 'batch-atomic-2', type: 'shop.order.paid', data: 'x'.repeat(256 * 1024 + 1) },
         ],
       },
     });
@@ -235,14 +242,14 @@ describe('event size', () => {
   it('accepts data of exactly 256 KiB of JSON', async () => {
     // JSON.stringify adds the two quotes.
     const res = await t.api.call('POST', eventsPath, {
-      body: { type: 'order.paid', data: 'x'.repeat(MAX - 2) },
+      body: { type: 'shop.order.paid', data: 'x'.repeat(MAX - 2) },
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
   });
 
   it('refuses one byte more with 413, by the exact data-size check (the body is within the body limit)', async () => {
     const res = await t.api.call('POST', eventsPath, {
-      body: { type: 'order.paid', data: 'x'.repeat(MAX - 1) },
+      body: { type: 'shop.order.paid', data: 'x'.repeat(MAX - 1) },
     });
     assertProblem(res, 413, 'payload_too_large', 'data');
   });
@@ -250,14 +257,14 @@ describe('event size', () => {
   it('refuses multi-byte data by its size in bytes, not characters', async () => {
     // 100,000 euro signs are 300,000 bytes of UTF-8 but only 100,002 characters of JSON.
     const res = await t.api.call('POST', eventsPath, {
-      body: { type: 'order.paid', data: '€'.repeat(100_000) },
+      body: { type: 'shop.order.paid', data: '€'.repeat(100_000) },
     });
     assertProblem(res, 413, 'payload_too_large', 'data');
   });
 
   it('refuses a request larger than the whole body limit with 413', async () => {
     const res = await t.api.call('POST', eventsPath, {
-      body: { type: 'order.paid', data: 'x'.repeat(MAX + 128 * 1024) },
+      body: { type: 'shop.order.paid', data: 'x'.repeat(MAX + 128 * 1024) },
     });
     assertProblem(res, 413, 'payload_too_large', 'body');
   });
@@ -266,9 +273,9 @@ describe('event size', () => {
     const res = await t.api.call('POST', `${eventsPath}/batch`, {
       body: {
         events: [
-          { type: 'order.paid', data: {} },
-          { type: 'order.paid', data: {} },
-          { type: 'order.paid', data: 'x'.repeat(MAX) },
+          { type: 'shop.order.paid', data: {} },
+          { type: 'shop.order.paid', data: {} },
+          { type: 'shop.order.paid', data: 'x'.repeat(MAX) },
         ],
       },
     });
@@ -288,14 +295,14 @@ describe('event size', () => {
 
     it('accepts exactly 4,096 bytes of data', async () => {
       const res = await small.api.call('POST', path, {
-        body: { type: 'order.paid', data: 'x'.repeat(4094) },
+        body: { type: 'shop.order.paid', data: 'x'.repeat(4094) },
       });
       assert.equal(res.status, 202, JSON.stringify(res.body));
     });
 
     it('refuses 4,097 bytes by the data-size check', async () => {
       const res = await small.api.call('POST', path, {
-        body: { type: 'order.paid', data: 'x'.repeat(4095) },
+        body: { type: 'shop.order.paid', data: 'x'.repeat(4095) },
       });
       assertProblem(res, 413, 'payload_too_large', 'data');
       assert.match(res.body.detail, /4096/);
@@ -303,7 +310,7 @@ describe('event size', () => {
 
     it('refuses 100 KiB by the body limit (which follows the setting)', async () => {
       const res = await small.api.call('POST', path, {
-        body: { type: 'order.paid', data: 'x'.repeat(100 * 1024) },
+        body: { type: 'shop.order.paid', data: 'x'.repeat(100 * 1024) },
       });
       assertProblem(res, 413, 'payload_too_large', 'body');
     });
@@ -420,7 +427,12 @@ describe('endpoint URLs', () => {
       t.api.call('POST', endpointsPath, { body: { url: 'https://hooks.example.invalid/', ...extra } });
     assertProblem(await create({ timeoutMs: 5 }), 422, 'invalid_field', 'timeoutMs');
     assertProblem(await create({ eventTypes: [] }), 422, 'invalid_field', 'eventTypes');
-    assertProblem(await create({ eventTypes: ['order.paid', 'Bad'] }), 422, 'invalid_field', 'eventTypes[1]');
+    assertProblem(
+      await create({ eventTypes: ['shop.order.paid', 'Bad'] }),
+      422,
+      'invalid_field',
+      'eventTypes[1]',
+    );
     assertProblem(await create({ enabled: 'yes' }), 422, 'invalid_field', 'enabled');
     assertProblem(await create({ secret: 'not-a-secret' }), 422, 'invalid_field', 'secret');
   });
@@ -493,7 +505,7 @@ describe('authentication and authorisation', () => {
     }
     const publish = await t.api.call('POST', eventsPath, {
       token: null,
-      body: { type: 'order.paid', data: {} },
+      body: { type: 'shop.order.paid', data: {} },
     });
     assertProblem(publish, 401, 'unauthorized');
     assert.equal(publish.headers['www-authenticate'], 'Bearer', 'a 401 names its scheme (RFC 9110)');
@@ -509,7 +521,7 @@ describe('authentication and authorisation', () => {
     );
     assertProblem(await t.api.call('GET', '/v1/accounts', asAccount), 403, 'forbidden', 'authorization');
     assertProblem(
-      await t.api.call('POST', eventsPath, { ...asAccount, body: { type: 'order.paid', data: {} } }),
+      await t.api.call('POST', eventsPath, { ...asAccount, body: { type: 'shop.order.paid', data: {} } }),
       403,
       'forbidden',
       'authorization',
@@ -517,7 +529,7 @@ describe('authentication and authorisation', () => {
     assertProblem(
       await t.api.call('POST', `${eventsPath}/batch`, {
         ...asAccount,
-        body: { events: [{ type: 'order.paid', data: {} }] },
+        body: { events: [{ type: 'shop.order.paid', data: {} }] },
       }),
       403,
       'forbidden',
@@ -534,7 +546,9 @@ describe('authentication and authorisation', () => {
 
 describe('state conflicts', () => {
   it('refuses to retry a delivery that is still pending with 409 delivery_in_progress', async () => {
-    const published = await t.api.call('POST', eventsPath, { body: { type: 'order.paid', data: { n: 1 } } });
+    const published = await t.api.call('POST', eventsPath, {
+      body: { type: 'shop.order.paid', data: { n: 1 } },
+    });
     assert.equal(published.status, 202);
     const [deliveryId] = published.body.deliveries as string[];
     assert.ok(deliveryId, 'the endpoint gets a delivery');

@@ -58,7 +58,7 @@ after(async () => {
 describe('one event', () => {
   it('answers a repeated id with the stored event, idempotent-replayed, and no new deliveries', async () => {
     const first = await t.api.call('POST', eventsPath, {
-      body: { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
+      body: { id: 'order-1', type: 'shop.order.paid', data: { total: '10.00' } },
     });
     assert.equal(first.status, 202);
     assert.equal(first.body.created, true);
@@ -68,7 +68,7 @@ describe('one event', () => {
     const countBefore = (await allDeliveries()).length;
 
     const again = await t.api.call('POST', eventsPath, {
-      body: { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
+      body: { id: 'order-1', type: 'shop.order.paid', data: { total: '10.00' } },
     });
     assert.equal(again.status, 202);
     assert.equal(again.headers['idempotent-replayed'], 'true');
@@ -89,8 +89,8 @@ describe('one event', () => {
 
   it('refuses the same id with another type or other data: 409 idempotency_conflict, nothing overwritten', async () => {
     for (const body of [
-      { id: 'order-1', type: 'order.refunded', data: { total: '10.00' } },
-      { id: 'order-1', type: 'order.paid', data: { total: '99.00' } },
+      { id: 'order-1', type: 'shop.order.refunded', data: { total: '10.00' } },
+      { id: 'order-1', type: 'shop.order.paid', data: { total: '99.00' } },
     ]) {
       const res = await t.api.call('POST', eventsPath, { body });
       assert.equal(res.status, 409);
@@ -99,13 +99,13 @@ describe('one event', () => {
       assert.equal(res.body.field, 'id');
     }
     const stored = await t.api.call('GET', `${eventsPath}/order-1`);
-    assert.equal(stored.body.type, 'order.paid');
+    assert.equal(stored.body.type, 'shop.order.paid');
     assert.deepEqual(stored.body.data, { total: '10.00' });
   });
 
   it('refuses a body id that differs from the Idempotency-Key header', async () => {
     const res = await t.api.call('POST', eventsPath, {
-      body: { id: 'order-77', type: 'order.paid', data: {} },
+      body: { id: 'order-77', type: 'shop.order.paid', data: {} },
       headers: { 'idempotency-key': 'order-78' },
     });
     assert.equal(res.status, 422);
@@ -115,7 +115,7 @@ describe('one event', () => {
   it('does the same with the Idempotency-Key header', async () => {
     const publish = () =>
       t.api.call('POST', eventsPath, {
-        body: { type: 'order.paid', data: { n: 2 } },
+        body: { type: 'shop.order.paid', data: { n: 2 } },
         headers: { 'idempotency-key': 'checkout-42.attempt-1' },
       });
     const first = await publish();
@@ -134,7 +134,7 @@ describe('one event', () => {
 
   it('does not count a replay as a published event', async () => {
     const before = publishedTotal((await t.api.call('GET', '/metrics', { token: null })).body);
-    const body = { id: 'order-metrics', type: 'order.paid', data: {} };
+    const body = { id: 'order-metrics', type: 'shop.order.paid', data: {} };
     assert.equal((await t.api.call('POST', eventsPath, { body })).status, 202);
     assert.equal((await t.api.call('POST', eventsPath, { body })).headers['idempotent-replayed'], 'true');
     const afterwards = publishedTotal((await t.api.call('GET', '/metrics', { token: null })).body);
@@ -147,9 +147,9 @@ describe('batches', () => {
     const res = await t.api.call('POST', `${eventsPath}/batch`, {
       body: {
         events: [
-          { id: 'b-1', type: 'order.paid', data: { n: 1 } },
-          { id: 'b-2', type: 'order.paid', data: { n: 2 } },
-          { id: 'b-1', type: 'order.paid', data: { n: 1 } },
+          { id: 'b-1', type: 'shop.order.paid', data: { n: 1 } },
+          { id: 'b-2', type: 'shop.order.paid', data: { n: 2 } },
+          { id: 'b-1', type: 'shop.order.paid', data: { n: 1 } },
         ],
       },
     });
@@ -173,8 +173,8 @@ describe('batches', () => {
     const res = await t.api.call('POST', `${eventsPath}/batch`, {
       body: {
         events: [
-          { id: 'c-1', type: 'order.paid', data: { n: 1 } },
-          { id: 'b-1', type: 'order.paid', data: { n: 3 } },
+          { id: 'c-1', type: 'shop.order.paid', data: { n: 1 } },
+          { id: 'b-1', type: 'shop.order.paid', data: { n: 3 } },
         ],
       },
     });
@@ -190,9 +190,9 @@ describe('batches', () => {
     const res = await t.api.call('POST', `${eventsPath}/batch`, {
       body: {
         events: [
-          { id: 'b-2', type: 'order.paid', data: { n: 2 } },
-          { id: 'b-3', type: 'order.paid', data: { n: 3 } },
-          { id: 'order-1', type: 'order.paid', data: { total: '10.00' } },
+          { id: 'b-2', type: 'shop.order.paid', data: { n: 2 } },
+          { id: 'b-3', type: 'shop.order.paid', data: { n: 3 } },
+          { id: 'order-1', type: 'shop.order.paid', data: { total: '10.00' } },
         ],
       },
     });
@@ -220,9 +220,9 @@ describe('batches', () => {
         headers: { 'idempotency-key': 'import-7' },
         body: {
           events: [
-            { type: 'order.paid', data: { n: 1 } },
-            { type: 'order.paid', data: { n: 2 } },
-            { type: 'order.paid', data: { n: 3 } },
+            { type: 'shop.order.paid', data: { n: 1 } },
+            { type: 'shop.order.paid', data: { n: 2 } },
+            { type: 'shop.order.paid', data: { n: 3 } },
           ],
         },
       });

@@ -85,7 +85,7 @@ describe('events', () => {
     const path = `/v1/accounts/${own.id}/events`;
     const published: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const type = i % 2 === 0 ? 'order.paid' : 'order.refunded';
+      const type = i % 2 === 0 ? 'shop.order.paid' : 'shop.order.refunded';
       const res = await t.api.call('POST', path, { body: { type, data: { i } } });
       published.push(res.body.id);
     }
@@ -105,26 +105,30 @@ describe('events', () => {
     assert.deepEqual(sizes, [3, 3, 1]);
     assert.deepEqual(seen, newestFirst);
 
-    const paid = await t.api.call('GET', `${path}?type=order.paid&limit=2`, { token: own.apiKey });
+    const paid = await t.api.call('GET', `${path}?type=shop.order.paid&limit=2`, { token: own.apiKey });
     assert.deepEqual(
       paid.body.data.map((e: { id: string }) => e.id),
       [published[6], published[4]],
     );
-    const rest = await t.api.call('GET', `${path}?type=order.paid&limit=2&cursor=${paid.body.nextCursor}`, {
-      token: own.apiKey,
-    });
+    const rest = await t.api.call(
+      'GET',
+      `${path}?type=shop.order.paid&limit=2&cursor=${paid.body.nextCursor}`,
+      {
+        token: own.apiKey,
+      },
+    );
     assert.deepEqual(
       rest.body.data.map((e: { id: string }) => e.id),
       [published[2], published[0]],
     );
     assert.equal(rest.body.nextCursor, null);
-    const refunded = await t.api.call('GET', `${path}?type=order.refunded`, { token: own.apiKey });
+    const refunded = await t.api.call('GET', `${path}?type=shop.order.refunded`, { token: own.apiKey });
     assert.deepEqual(
       refunded.body.data.map((e: { type: string; data: { i: number } }) => [e.type, e.data.i]),
       [
-        ['order.refunded', 5],
-        ['order.refunded', 3],
-        ['order.refunded', 1],
+        ['shop.order.refunded', 5],
+        ['shop.order.refunded', 3],
+        ['shop.order.refunded', 1],
       ],
     );
     const none = await t.api.call('GET', `${path}?type=order.shipped`, { token: own.apiKey });
@@ -283,7 +287,7 @@ describe('deliveries', () => {
 describe('send-test', () => {
   it('delivers a hookline.test event to that endpoint only, whatever its event types', async () => {
     const path = '/send-test';
-    const endpointId = await createEndpoint(ok.url.replace('/ok', path), ['order.paid']);
+    const endpointId = await createEndpoint(ok.url.replace('/ok', path), ['shop.order.paid']);
     const bystander = await createEndpoint(ok.url.replace('/ok', '/bystander'), ['*']);
     const res = await t.api.call('POST', `${base}/endpoints/${endpointId}/test`);
     assert.equal(res.status, 202, JSON.stringify(res.body));

@@ -80,18 +80,18 @@ before(async () => {
 
   const createdA = await t.api.call('POST', `/v1/accounts/${a.id}/endpoints`, {
     token: a.apiKey,
-    body: { url: `${receiver.url}?shop=a`, eventTypes: ['order.shipped'] },
+    body: { url: `${receiver.url}?shop=a`, eventTypes: ['shop.order.shipped'] },
   });
   assert.equal(createdA.status, 201);
   aEndpointId = createdA.body.id;
 
   const createdB = await t.api.call('POST', `/v1/accounts/${b.id}/endpoints`, {
     token: b.apiKey,
-    body: { url: `${receiver.url}?shop=b`, eventTypes: ['order.paid'] },
+    body: { url: `${receiver.url}?shop=b`, eventTypes: ['shop.order.paid'] },
   });
   assert.equal(createdB.status, 201);
   const published = await t.api.call('POST', `/v1/accounts/${b.id}/events`, {
-    body: { id: 'order-1001', type: 'order.paid', data: { shop: 'b', total: '10.00' } },
+    body: { id: 'order-1001', type: 'shop.order.paid', data: { shop: 'b', total: '10.00' } },
   });
   assert.equal(published.status, 202);
   bEventId = published.body.id;
@@ -140,13 +140,13 @@ describe("A's key on B's account", () => {
     for (const accountId of [b.id, MISSING_ACCOUNT, a.id]) {
       const res = await t.api.call('POST', `/v1/accounts/${accountId}/events`, {
         token: a.apiKey,
-        body: { type: 'order.paid', data: {} },
+        body: { type: 'shop.order.paid', data: {} },
       });
       assert.equal(res.status, 403);
       assert.equal(res.body.code, 'forbidden');
       const batch = await t.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
         token: a.apiKey,
-        body: { events: [{ type: 'order.paid', data: {} }] },
+        body: { events: [{ type: 'shop.order.paid', data: {} }] },
       });
       assert.equal(batch.status, 403);
     }
@@ -220,7 +220,7 @@ describe("A's key on A's account with B's ids", () => {
 
   it("keeps event ids per account: A's order-1001 is A's own, not B's", async () => {
     const published = await t.api.call('POST', `/v1/accounts/${a.id}/events`, {
-      body: { id: 'order-1001', type: 'order.shipped', data: { shop: 'a' } },
+      body: { id: 'order-1001', type: 'shop.order.shipped', data: { shop: 'a' } },
     });
     assert.equal(published.status, 202, 'the same id in another account is a new event');
     assert.equal(published.body.created, true);
@@ -257,7 +257,7 @@ describe('the admin', () => {
     assertNotFound(await t.api.call('GET', `/v1/accounts/${MISSING_ACCOUNT}`), 'accountId', 'admin');
     assertNotFound(
       await t.api.call('POST', `/v1/accounts/${MISSING_ACCOUNT}/events`, {
-        body: { type: 'order.paid', data: {} },
+        body: { type: 'shop.order.paid', data: {} },
       }),
       'accountId',
       'admin publish',

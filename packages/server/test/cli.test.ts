@@ -185,7 +185,7 @@ describe('hookline start', () => {
     });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     const published = await api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-      body: { events: Array.from({ length: 5 }, (_, i) => ({ type: 'order.paid', data: { n: i } })) },
+      body: { events: Array.from({ length: 5 }, (_, i) => ({ type: 'shop.order.paid', data: { n: i } })) },
     });
     assert.equal(published.status, 202);
     await waitFor(() => receiver!.requests.length > 0, { what: 'an attempt in flight' });

@@ -151,7 +151,7 @@ test('kill -9 during delivery of thousands of events loses none of the accepted 
 
   const eventOf = (id: string) => ({
     id,
-    type: 'order.paid',
+    type: 'shop.order.paid',
     data: {
       order: {
         id: `ord_${id}`,

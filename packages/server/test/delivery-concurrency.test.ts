@@ -34,7 +34,9 @@ describe('per-endpoint limits', { concurrency: true }, () => {
         assert.equal(created.status, 201, JSON.stringify(created.body));
       }
       const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-        body: { events: Array.from({ length: EVENTS }, (_, n) => ({ type: 'order.paid', data: { n } })) },
+        body: {
+          events: Array.from({ length: EVENTS }, (_, n) => ({ type: 'shop.order.paid', data: { n } })),
+        },
       });
       assert.equal(published.status, 202, JSON.stringify(published.body));
 
@@ -69,7 +71,7 @@ describe('per-endpoint limits', { concurrency: true }, () => {
         body: { url: hanging.url, maxConcurrency: 10 },
       });
       await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-        body: { events: Array.from({ length: 4 }, (_, n) => ({ type: 'order.paid', data: { n } })) },
+        body: { events: Array.from({ length: 4 }, (_, n) => ({ type: 'shop.order.paid', data: { n } })) },
       });
       const attempts = await waitFor(
         async () => {
@@ -100,7 +102,7 @@ describe('per-endpoint limits', { concurrency: true }, () => {
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-        body: { events: Array.from({ length: 10 }, (_, n) => ({ type: 'order.paid', data: { n } })) },
+        body: { events: Array.from({ length: 10 }, (_, n) => ({ type: 'shop.order.paid', data: { n } })) },
       });
       const deliveries = await waitFor(
         async () => {

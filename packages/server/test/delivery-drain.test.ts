@@ -25,7 +25,7 @@ describe('stopping the server', { concurrency: true }, () => {
       const accountId = (await ts.createAccount()).id;
       await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, { body: { url: target.url } });
       const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events`, {
-        body: { type: 'order.paid', data: { order: { id: 'ord_1' } } },
+        body: { type: 'shop.order.paid', data: { order: { id: 'ord_1' } } },
       });
       const deliveryId = published.body.deliveries[0] as string;
       await waitFor(() => target.requests.length === 1, { what: 'the attempt to be in flight' });
@@ -66,7 +66,7 @@ describe('stopping the server', { concurrency: true }, () => {
         body: { url: target.url, maxConcurrency: 1 },
       });
       const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-        body: { events: [1, 2, 3].map((n) => ({ type: 'order.paid', data: { n } })) },
+        body: { events: [1, 2, 3].map((n) => ({ type: 'shop.order.paid', data: { n } })) },
       });
       assert.equal(published.status, 202, JSON.stringify(published.body));
       await waitFor(() => target.requests.length === 1, { what: 'the first attempt to be in flight' });

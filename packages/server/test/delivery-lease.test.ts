@@ -20,6 +20,8 @@ const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const LEASE_MS = 30_000;
 const ACCOUNT = 'acc_01JNB0000000000000000000000';
 
+const NO_LIMIT = { maxActiveUrls: Number.POSITIVE_INFINITY };
+
 const newId = (kind: IdKind) => formatId(kind, T0, randomBytes(10));
 
 function endpoint(id: string): EndpointRecord {
@@ -38,6 +40,13 @@ function endpoint(id: string): EndpointRecord {
     timeoutMs: null,
     maxConcurrency: null,
     rateLimitPerSecond: null,
+    scope: { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [] },
+    perOrderLine: false,
+    includeRecurring: false,
+    fields: [],
+    format: 'json',
+    userAgent: null,
+    source: 'api',
     createdAt: T0,
     updatedAt: T0,
   };
@@ -49,7 +58,7 @@ function newEvent(endpointIds: readonly string[], options: { id?: string; dueAt?
     event: {
       id: options.id ?? newId('event'),
       accountId: ACCOUNT,
-      type: 'order.paid',
+      type: 'shop.order.paid',
       dataJson: '{"order":{"id":"ord_1","total":"9.95"}}',
       occurredAt: T0 - 1_000,
       createdAt: T0,
@@ -58,6 +67,7 @@ function newEvent(endpointIds: readonly string[], options: { id?: string; dueAt?
       id: newId('delivery'),
       endpointId,
       url: `https://example.com/${endpointId}`,
+      lineId: null,
       nextAttemptAt: options.dueAt ?? T0,
     })),
   };
@@ -98,9 +108,12 @@ describe('the SQLite delivery queue', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-lease-'));
     store = SqliteStore.open({ path: join(dir, 'hookline.db') });
-    await store.createAccount({ id: ACCOUNT, name: 'Shop', createdAt: T0 }, 'hash-of-key');
-    await store.createEndpoint(endpoint('ep_a'));
-    await store.createEndpoint(endpoint('ep_b'));
+    await store.createAccount(
+      { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+      'hash-of-key',
+    );
+    await store.createEndpoint(endpoint('ep_a'), NO_LIMIT);
+    await store.createEndpoint(endpoint('ep_b'), NO_LIMIT);
   });
 
   afterEach(async () => {
@@ -116,7 +129,7 @@ describe('the SQLite delivery queue', () => {
     assert.equal(rest.length, 0);
     assert.equal(first!.id, deliveryId);
     assert.equal(first!.eventId, inserted!.event.id);
-    assert.equal(first!.eventType, 'order.paid');
+    assert.equal(first!.eventType, 'shop.order.paid');
     assert.equal(first!.dataJson, '{"order":{"id":"ord_1","total":"9.95"}}');
     assert.equal(first!.occurredAt, T0 - 1_000);
     assert.equal(first!.attemptCount, 0);
@@ -170,7 +183,7 @@ describe('the SQLite delivery queue', () => {
     const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a']), newEvent(['ep_a'])]);
     const claims = await claim(T0);
     assert.equal(claims.length, 2);
-    await store.updateEndpoint(ACCOUNT, 'ep_a', { enabled: false }, T0 + 100);
+    await store.updateEndpoint(ACCOUNT, 'ep_a', { enabled: false }, T0 + 100, NO_LIMIT);
     assert.equal((await delivery(inserted!.deliveryIds[0]!)).status, 'cancelled');
 
     const [delivered, refused] = claims;

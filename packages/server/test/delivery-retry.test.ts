@@ -43,7 +43,10 @@ async function createEndpoint(h: Harness, body: Record<string, unknown>): Promis
 }
 
 /** Publishes one event and returns the id of its only delivery. */
-async function publishOne(h: Harness, type = 'order.paid'): Promise<{ eventId: string; deliveryId: string }> {
+async function publishOne(
+  h: Harness,
+  type = 'shop.order.paid',
+): Promise<{ eventId: string; deliveryId: string }> {
   const response = await h.ts.api.call('POST', `/v1/accounts/${h.accountId}/events`, {
     body: { type, data: { order: { id: 'ord_1' } } },
   });
@@ -317,11 +320,11 @@ describe('410 Gone', () => {
       const endpoint = await createEndpoint(h, { url: target.url, maxConcurrency: 1 });
       await createEndpoint(h, { url: bystander.url });
       const first = await h.ts.api.call('POST', `/v1/accounts/${h.accountId}/events`, {
-        body: { type: 'order.paid', data: { n: 0 } },
+        body: { type: 'shop.order.paid', data: { n: 0 } },
       });
       await waitFor(() => target.requests.length === 1, { what: 'the first request' });
       const batch = await h.ts.api.call('POST', `/v1/accounts/${h.accountId}/events/batch`, {
-        body: { events: [1, 2, 3].map((n) => ({ type: 'order.paid', data: { n } })) },
+        body: { events: [1, 2, 3].map((n) => ({ type: 'shop.order.paid', data: { n } })) },
       });
       assert.equal(batch.status, 202, JSON.stringify(batch.body));
       assert.equal(gone, false, 'the batch was published while the first attempt was in flight');
@@ -360,7 +363,9 @@ describe('410 Gone', () => {
       assert.equal(enabled.body.enabled, true);
       assert.equal(enabled.body.disabledReason, null);
       const { eventId } = await h.ts.api
-        .call('POST', `/v1/accounts/${h.accountId}/events`, { body: { type: 'order.paid', data: { n: 4 } } })
+        .call('POST', `/v1/accounts/${h.accountId}/events`, {
+          body: { type: 'shop.order.paid', data: { n: 4 } },
+        })
         .then((r) => ({ eventId: r.body.id as string }));
       const next = await waitFor(() => target.requests[1], { what: 'an event after re-enabling' });
       assert.equal(next.headers['webhook-id'], eventId);

@@ -25,7 +25,7 @@ test('two endpoints on one origin both use their full concurrency without false 
       });
       assert.equal(created.status, 201);
     }
-    const events = Array.from({ length: 8 }, (_, i) => ({ type: 'order.paid', data: { i } }));
+    const events = Array.from({ length: 8 }, (_, i) => ({ type: 'shop.order.paid', data: { i } }));
     await t.api.call('POST', `/v1/accounts/${id}/events/batch`, { body: { events } });
     const deliveries = await waitFor(
       async () => {

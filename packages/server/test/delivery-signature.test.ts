@@ -76,7 +76,7 @@ describe('delivery on the wire', () => {
     const target = await receiver();
     const endpoint = await createEndpoint(ts, accountId, { url: target.url });
     const beforeSeconds = Math.floor(Date.now() / 1000);
-    const published = await publish(ts, accountId, 'order.paid', ORDER);
+    const published = await publish(ts, accountId, 'shop.order.paid', ORDER);
     const got = await nextRequest(target, 1);
     const afterSeconds = Math.ceil(Date.now() / 1000);
 
@@ -92,7 +92,7 @@ describe('delivery on the wire', () => {
     const body = JSON.parse(got.body);
     assert.deepEqual(Object.keys(body), ['id', 'type', 'timestamp', 'data']);
     assert.equal(body.id, published.id);
-    assert.equal(body.type, 'order.paid');
+    assert.equal(body.type, 'shop.order.paid');
     assert.ok(Math.abs(Date.parse(body.timestamp) - Date.now()) < 60_000, body.timestamp);
     assert.deepEqual(body.data, ORDER);
 
@@ -115,15 +115,18 @@ describe('delivery on the wire', () => {
       const account = (await fresh.createAccount()).id;
       const familyEndpoint = await createEndpoint(fresh, account, {
         url: family.url,
-        eventTypes: ['order.*'],
+        eventTypes: ['shop.order.*'],
       });
-      await createEndpoint(fresh, account, { url: subscriptions.url, eventTypes: ['subscription.created'] });
+      await createEndpoint(fresh, account, {
+        url: subscriptions.url,
+        eventTypes: ['shop.subscription.created'],
+      });
       const everythingEndpoint = await createEndpoint(fresh, account, {
         url: everything.url,
         eventTypes: ['*'],
       });
 
-      const published = await publish(fresh, account, 'order.paid', ORDER);
+      const published = await publish(fresh, account, 'shop.order.paid', ORDER);
       assert.equal(published.deliveries.length, 2);
       const [toFamily, toEverything] = await Promise.all([
         nextRequest(family, 1),
@@ -140,9 +143,9 @@ describe('delivery on the wire', () => {
       assert.throws(() => verify(familyEndpoint.secret, toEverything.headers, toEverything.body));
 
       // An event the subscription endpoint does want arrives there, so its silence above was the filter.
-      await publish(fresh, account, 'subscription.created', { subscription: { id: 'sub_1' } });
+      await publish(fresh, account, 'shop.subscription.created', { subscription: { id: 'sub_1' } });
       const subscription = await nextRequest(subscriptions, 1);
-      assert.equal(JSON.parse(subscription.body).type, 'subscription.created');
+      assert.equal(JSON.parse(subscription.body).type, 'shop.subscription.created');
       assert.equal(subscriptions.requests.length, 1);
       assert.equal(family.requests.length, 1);
       await nextRequest(everything, 2);
@@ -162,14 +165,14 @@ describe('delivery on the wire', () => {
     });
     await createEndpoint(ts, accountId, {
       url: target.url,
-      eventTypes: ['invoice.paid'],
+      eventTypes: ['shop.invoice.paid'],
       headers: {
         'X-Shop-Id': 'shop_42',
         Authorization: 'Bearer receiver-token',
         'User-Agent': 'PayGate/2.0',
       },
     });
-    await publish(ts, accountId, 'invoice.paid', { invoice: { id: 'inv_1' } });
+    await publish(ts, accountId, 'shop.invoice.paid', { invoice: { id: 'inv_1' } });
     const got = await nextRequest(target, 1);
     assert.equal(got.headers['x-shop-id'], 'shop_42');
     assert.equal(got.headers['authorization'], 'Bearer receiver-token');
@@ -182,7 +185,10 @@ describe('delivery on the wire', () => {
 
   test('after a rotation both secrets verify during the grace period', async () => {
     const target = await receiver();
-    const endpoint = await createEndpoint(ts, accountId, { url: target.url, eventTypes: ['order.refunded'] });
+    const endpoint = await createEndpoint(ts, accountId, {
+      url: target.url,
+      eventTypes: ['shop.order.refunded'],
+    });
     const rotated = await ts.api.call(
       'POST',
       `/v1/accounts/${accountId}/endpoints/${endpoint.id}/secret/rotate`,
@@ -192,7 +198,7 @@ describe('delivery on the wire', () => {
     const newSecret = rotated.body.secret as string;
     assert.notEqual(newSecret, endpoint.secret);
 
-    await publish(ts, accountId, 'order.refunded', ORDER);
+    await publish(ts, accountId, 'shop.order.refunded', ORDER);
     const got = await nextRequest(target, 1);
     const signatures = String(got.headers['webhook-signature']).split(' ');
     assert.equal(signatures.length, 2);
@@ -217,7 +223,7 @@ describe('delivery with no secret grace period', () => {
         { body: {} },
       );
       assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
-      await publish(ts, accountId, 'order.paid', ORDER);
+      await publish(ts, accountId, 'shop.order.paid', ORDER);
       const got = await nextRequest(target, 1);
       assert.equal(String(got.headers['webhook-signature']).split(' ').length, 1);
       assert.deepEqual(verifiedData(rotated.body.secret, got), ORDER);

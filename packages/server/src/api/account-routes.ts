@@ -3,7 +3,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { createAccount, listAccounts } from '../app/accounts.ts';
+import { activeUrlLimitOf, createAccount, listAccounts, updateAccount } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import { getDelivery, getEvent, listDeliveries, listEvents, retryDelivery } from '../app/delivery-log.ts';
@@ -16,6 +16,7 @@ import {
   AccountIn,
   AccountOut,
   AccountParams,
+  AccountPatch,
   DeliveryDetailOut,
   DeliveryListQuery,
   DeliveryOut,
@@ -67,7 +68,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request, reply) => {
       requireAdmin(request);
       const { account, apiKey } = await createAccount(ctx, request.body as AccountIn);
-      return reply.code(201).send({ ...accountOut(account), apiKey });
+      return reply.code(201).send({ ...accountOut(account, activeUrlLimitOf(ctx, account)), apiKey });
     },
   );
 
@@ -77,7 +78,10 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) => {
       requireAdmin(request);
       const page = await listAccounts(ctx, pageOf(request.query as PageQuery));
-      return { data: page.items.map(accountOut), nextCursor: page.nextCursor };
+      return {
+        data: page.items.map((account) => accountOut(account, activeUrlLimitOf(ctx, account))),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -86,8 +90,27 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     { schema: { tags: ['accounts'], params: AccountParams, response: responses(200, AccountOut) } },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const account = await ctx.store.getAccount(accountId);
-      return accountOut(account!);
+      const account = (await ctx.store.getAccount(accountId))!;
+      return accountOut(account, activeUrlLimitOf(ctx, account));
+    },
+  );
+
+  app.patch(
+    '/accounts/:accountId',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change an account’s settings (admin)',
+        params: AccountParams,
+        body: AccountPatch,
+        response: responses(200, AccountOut),
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const accountId = await accountInPath(ctx, request);
+      const account = await updateAccount(ctx, accountId, request.body as AccountPatch);
+      return accountOut(account, activeUrlLimitOf(ctx, account));
     },
   );
 

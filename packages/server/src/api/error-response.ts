@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../app/app-error.ts';
 import { assertNever } from '../domain/assert-never.ts';
+import { fieldPathOf as fieldPath } from '../domain/field-path.ts';
 import { InvalidCursorError } from '../store/pagination.ts';
 
 /** The HTTP status of each error code. */
@@ -23,6 +24,8 @@ export function statusOf(code: ErrorCode): number {
     case 'delivery_in_progress':
     case 'idempotency_conflict':
     case 'endpoint_disabled':
+    case 'event_type_exists':
+    case 'active_url_limit':
       return 409;
     case 'payload_too_large':
       return 413;
@@ -33,6 +36,7 @@ export function statusOf(code: ErrorCode): number {
     case 'invalid_field':
     case 'invalid_url':
     case 'endpoint_url_blocked':
+    case 'event_data_invalid':
       return 422;
     case 'internal_error':
       return 500;
@@ -71,6 +75,7 @@ export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply 
       code: error.code,
       detail: error.message,
       ...(error.field === undefined ? {} : { field: error.field }),
+      ...error.details,
     });
 }
 
@@ -79,15 +84,6 @@ interface AjvError {
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
-}
-
-/** `/events/2/data` → `events[2].data`, the way the docs and messages name fields. */
-function fieldPath(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').filter((p) => p.length > 0);
-  if (extra !== undefined) parts.push(extra);
-  return parts
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
 }
 
 /** Turns the first schema violation into an {@link AppError} naming the field. */

@@ -20,6 +20,8 @@ import type { Metrics } from '../observability/metrics.ts';
 import { registerAccountRoutes } from './account-routes.ts';
 import { registerEndpointRoutes } from './endpoint-routes.ts';
 import { sendProblem, toAppError } from './error-response.ts';
+import { registerEventTypeRoutes } from './event-type-routes.ts';
+import { registerHookRoutes } from './hook-routes.ts';
 import { Problem } from './schemas.ts';
 
 declare module 'fastify' {
@@ -129,6 +131,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       });
       registerAccountRoutes(v1, ctx);
       registerEndpointRoutes(v1, ctx);
+      registerEventTypeRoutes(v1, ctx);
+      registerHookRoutes(v1, ctx);
     },
     { prefix: '/v1' },
   );

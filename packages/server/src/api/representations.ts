@@ -12,9 +12,9 @@ import type {
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-/** An account, without anything secret. */
-export function accountOut(account: AccountRecord) {
-  return { id: account.id, name: account.name, createdAt: iso(account.createdAt) };
+/** An account, without anything secret; `maxActiveUrls` is the limit in force (its own or the default). */
+export function accountOut(account: AccountRecord, maxActiveUrls: number) {
+  return { id: account.id, name: account.name, maxActiveUrls, createdAt: iso(account.createdAt) };
 }
 
 /** An endpoint, without its secret. */
@@ -31,6 +31,13 @@ export function endpointOut(endpoint: EndpointRecord) {
     timeoutMs: endpoint.timeoutMs,
     maxConcurrency: endpoint.maxConcurrency,
     rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    ...endpoint.scope,
+    perOrderLine: endpoint.perOrderLine,
+    includeRecurring: endpoint.includeRecurring,
+    fields: endpoint.fields,
+    format: endpoint.format,
+    userAgent: endpoint.userAgent,
+    source: endpoint.source,
     createdAt: iso(endpoint.createdAt),
     updatedAt: iso(endpoint.updatedAt),
   };
@@ -55,6 +62,7 @@ export function deliveryOut(delivery: DeliveryRecord) {
     eventType: delivery.eventType,
     endpointId: delivery.endpointId,
     url: delivery.url,
+    lineId: delivery.lineId,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt: isoOrNull(delivery.nextAttemptAt),

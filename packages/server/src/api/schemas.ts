@@ -23,6 +23,7 @@ export const Problem = Type.Object(
     code: Type.String({ description: 'Stable error code; see docs/errors.md' }),
     detail: Type.String(),
     field: Type.Optional(Type.String({ description: 'The input at fault, e.g. `url` or `events[2].type`' })),
+    limit: Type.Optional(Type.Integer({ description: 'The limit that was reached (`active_url_limit`)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
@@ -35,15 +36,35 @@ export const AccountIn = Type.Object(
 export type AccountIn = Static<typeof AccountIn>;
 
 /** An account. */
-export const AccountOut = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Instant });
+export const AccountOut = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  maxActiveUrls: Type.Integer({ description: 'URLs the account may have receiving at once' }),
+  createdAt: Instant,
+});
 
 /** A new account with its API key (shown once). */
 export const AccountCreatedOut = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  createdAt: Instant,
+  ...AccountOut.properties,
   apiKey: Type.String({ description: 'Shown once: only its hash is stored' }),
 });
+
+/** Body of `PATCH /v1/accounts/{accountId}` (admin). */
+export const AccountPatch = Type.Object(
+  {
+    maxActiveUrls: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          description: 'URLs receiving at once; `null` goes back to the server default',
+        }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AccountPatch = Static<typeof AccountPatch>;
 
 /** One event to publish. */
 export const EventIn = Type.Object(
@@ -103,6 +124,7 @@ export const DeliveryOut = Type.Object({
   eventType: Type.String(),
   endpointId: Type.String(),
   url: Type.String(),
+  lineId: Nullable(Type.String({ description: 'The order line this delivery carries (perOrderLine)' })),
   status: Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s))),
   attemptCount: Type.Integer(),
   nextAttemptAt: Nullable(Instant),
@@ -162,12 +184,58 @@ const endpointFields = {
   ),
   maxConcurrency: Nullable(Type.Integer({ minimum: 1, maximum: 10_000 })),
   rateLimitPerSecond: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  urls: Type.Union(
+    [
+      Type.Array(Type.String({ minLength: 1, maxLength: 2_000 }), { minItems: 1, maxItems: 20 }),
+      Type.String({ minLength: 1, maxLength: 8_000 }),
+    ],
+    { description: 'Several URLs, as a list or one comma-separated string; instead of `url`' },
+  ),
+  productIds: scopeIds('Only events about these products (any order line)'),
+  checkoutIds: scopeIds('Only events from these checkouts'),
+  upsellIds: scopeIds('Only orders of these (one-click) upsells'),
+  plugIds: scopeIds('Only events from these carts (plugs)'),
+  perOrderLine: Type.Boolean({
+    description: 'One delivery per order line, each with the order and that line in `data.order.line`',
+  }),
+  includeRecurring: Type.Boolean({
+    description: 'Also order events of direct debits and instalments collected automatically',
+  }),
+  fields: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+    maxItems: 200,
+    description: 'Dot paths of `data` to deliver (through arrays: every element); empty: all of it',
+  }),
+  format: Type.Union([Type.Literal('json'), Type.Literal('form')], {
+    description: '`json`, or `form` for application/x-www-form-urlencoded with nested keys',
+  }),
+  userAgent: Nullable(Type.String({ minLength: 1, maxLength: 500, description: 'Replaces our User-Agent' })),
+};
+
+function scopeIds(description: string) {
+  return Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1_000, description });
+}
+
+/** The options every endpoint shows (all with their values, defaults included). */
+const endpointOptionsOut = {
+  productIds: Type.Array(Type.String()),
+  checkoutIds: Type.Array(Type.String()),
+  upsellIds: Type.Array(Type.String()),
+  plugIds: Type.Array(Type.String()),
+  perOrderLine: Type.Boolean(),
+  includeRecurring: Type.Boolean(),
+  fields: Type.Array(Type.String()),
+  format: Type.Union([Type.Literal('json'), Type.Literal('form')]),
+  userAgent: Nullable(Type.String()),
+  source: Type.Union([Type.Literal('api'), Type.Literal('rest_hook')], {
+    description: '`rest_hook` when an integration platform subscribed it through `…/hooks`',
+  }),
 };
 
 /** Body of `POST …/endpoints`. */
 export const EndpointIn = Type.Object(
   {
-    url: endpointFields.url,
+    url: Type.Optional(endpointFields.url),
+    urls: Type.Optional(endpointFields.urls),
     description: Type.Optional(endpointFields.description),
     eventTypes: Type.Optional(endpointFields.eventTypes),
     enabled: Type.Optional(endpointFields.enabled),
@@ -175,6 +243,15 @@ export const EndpointIn = Type.Object(
     timeoutMs: Type.Optional(endpointFields.timeoutMs),
     maxConcurrency: Type.Optional(endpointFields.maxConcurrency),
     rateLimitPerSecond: Type.Optional(endpointFields.rateLimitPerSecond),
+    productIds: Type.Optional(endpointFields.productIds),
+    checkoutIds: Type.Optional(endpointFields.checkoutIds),
+    upsellIds: Type.Optional(endpointFields.upsellIds),
+    plugIds: Type.Optional(endpointFields.plugIds),
+    perOrderLine: Type.Optional(endpointFields.perOrderLine),
+    includeRecurring: Type.Optional(endpointFields.includeRecurring),
+    fields: Type.Optional(endpointFields.fields),
+    format: Type.Optional(endpointFields.format),
+    userAgent: Type.Optional(endpointFields.userAgent),
     secret: Type.Optional(
       Type.String({ description: 'Your own whsec_ secret; one is generated when absent' }),
     ),
@@ -200,6 +277,7 @@ export const EndpointOut = Type.Object({
   timeoutMs: Nullable(Type.Integer()),
   maxConcurrency: Nullable(Type.Integer()),
   rateLimitPerSecond: Nullable(Type.Integer()),
+  ...endpointOptionsOut,
   createdAt: Instant,
   updatedAt: Instant,
 });
@@ -231,6 +309,71 @@ export const RecoverOut = Type.Object({ recovered: Type.Integer() });
 
 /** The test event and its deliveries. */
 export const TestOut = Type.Object({ eventId: Type.String(), deliveries: Type.Array(Type.String()) });
+
+/** An event type of the catalogue. */
+export const EventTypeOut = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of the event data' }),
+  example: Type.Record(Type.String(), Type.Unknown(), { description: 'An example of the event data' }),
+  origin: Type.Union([Type.Literal('builtin'), Type.Literal('registered')]),
+});
+
+/** Body of `POST /v1/event-types` (admin). */
+export const EventTypeIn = Type.Object(
+  {
+    name: Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 128 }),
+    description: Type.String({ minLength: 1, maxLength: 2_000 }),
+    schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema (draft-07) of the data' }),
+    example: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Example data; must match the schema',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type EventTypeIn = Static<typeof EventTypeIn>;
+
+/** Path parameters naming an event type. */
+export const EventTypeParams = Type.Object({ name: Type.String({ maxLength: 128 }) });
+
+/** Path parameters naming an event type under an account. */
+export const AccountEventTypeParams = Type.Object({
+  accountId: Type.String({ maxLength: 100 }),
+  name: Type.String({ maxLength: 128 }),
+});
+
+/** Body of `POST …/hooks`: a REST Hooks subscription (Zapier, Make and the like). */
+export const HookIn = Type.Object(
+  {
+    target_url: Type.String({ minLength: 1, maxLength: 2_000, description: 'Where to send the events' }),
+    event: Type.String({
+      pattern: EVENT_TYPE_FILTER_PATTERN,
+      maxLength: 130,
+      description: 'The event type to subscribe to (`order.paid`, `order.*` or `*`)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type HookIn = Static<typeof HookIn>;
+
+/** A REST Hooks subscription. */
+export const HookOut = Type.Object({
+  id: Type.String({ description: 'Unsubscribe with DELETE …/hooks/{id}' }),
+  target_url: Type.String(),
+  event: Type.String(),
+  createdAt: Instant,
+});
+
+/** Path parameters naming a hook. */
+export const HookParams = Type.Object({
+  accountId: Type.String({ maxLength: 100 }),
+  hookId: Type.String({ maxLength: 100 }),
+});
+
+/** The sample an integration platform shows while a user maps fields: a list with one webhook body. */
+export const SampleOut = Type.Array(
+  Type.Object({ id: Type.String(), type: Type.String(), timestamp: Instant, data: Type.Unknown() }),
+);
 
 /** A list page. */
 export const ListOf = <T extends TSchema>(item: T) =>

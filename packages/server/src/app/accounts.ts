@@ -18,7 +18,12 @@ export interface CreatedAccount {
 
 /** Creates an account and its API key; only the key's hash is stored. */
 export async function createAccount(ctx: AppContext, input: { name: string }): Promise<CreatedAccount> {
-  const account: AccountRecord = { id: ctx.newId('account'), name: input.name, createdAt: ctx.now() };
+  const account: AccountRecord = {
+    id: ctx.newId('account'),
+    name: input.name,
+    maxActiveUrls: null,
+    createdAt: ctx.now(),
+  };
   const apiKey = generateApiKey();
   await ctx.store.createAccount(account, hashToken(apiKey));
   return { account, apiKey };
@@ -27,6 +32,25 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
 /** Lists accounts, oldest first. */
 export function listAccounts(ctx: AppContext, page: PageRequest): Promise<Page<AccountRecord>> {
   return ctx.store.listAccounts(page);
+}
+
+/** Changes an account's settings (the operator's). */
+export async function updateAccount(
+  ctx: AppContext,
+  accountId: string,
+  changes: { readonly maxActiveUrls?: number | null | undefined },
+): Promise<AccountRecord> {
+  const updated = await ctx.store.updateAccount(
+    accountId,
+    changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls },
+  );
+  if (!updated) throw notFound('account', 'accountId');
+  return updated;
+}
+
+/** The URLs an account may have receiving at once. */
+export function activeUrlLimitOf(ctx: AppContext, account: AccountRecord): number {
+  return account.maxActiveUrls ?? ctx.maxActiveUrls;
 }
 
 /** Resolves a bearer token to a principal, or `undefined` when it is neither the admin token nor a key. */

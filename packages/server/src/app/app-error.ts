@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'payload_too_large',
   'delivery_in_progress',
   'idempotency_conflict',
+  'event_data_invalid',
+  'event_type_exists',
+  'active_url_limit',
   'not_ready',
   'internal_error',
 ] as const;
@@ -34,11 +37,14 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** The offending input, as a path such as `url`, `events[2].data` or `accountId`. */
   readonly field: string | undefined;
+  /** Extra members of the problem details (e.g. the `limit` that was reached). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: ErrorCode, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string, details?: Readonly<Record<string, unknown>>) {
     super(message);
     this.code = code;
     this.field = field;
+    this.details = details;
   }
 }
 

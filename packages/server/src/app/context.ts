@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatId, type IdKind } from '../domain/ids.ts';
 import type { EndpointRecord, Store } from '../store/store.ts';
+import type { EventCatalog } from './event-types.ts';
 
 /** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
 export interface UrlChecker {
@@ -32,6 +33,10 @@ export interface AppContext {
   readonly onPublished: (events: number, deliveries: number) => void;
   readonly maxEventBytes: number;
   readonly secretGraceMs: number;
+  /** The event types, their schemas and examples. */
+  readonly catalog: EventCatalog;
+  /** URLs an account may have receiving at once unless the operator set its own limit. */
+  readonly maxActiveUrls: number;
 }
 
 // Random bytes are drawn 10 KiB at a time: one `randomBytes` call per id cost about 7 % of the

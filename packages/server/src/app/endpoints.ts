@@ -4,7 +4,18 @@
  */
 import { decodeSecret, generateSecret } from '@hookline/receiver';
 import { assertNever } from '../domain/assert-never.ts';
-import type { EndpointChanges, EndpointRecord, Page, PageRequest } from '../store/store.ts';
+import type { EndpointScope } from '../domain/endpoint-scope.ts';
+import { validateFieldPath } from '../domain/field-projection.ts';
+import {
+  ActiveUrlLimitError,
+  type EndpointChanges,
+  type EndpointFormat,
+  type EndpointRecord,
+  type EndpointSource,
+  type Page,
+  type PageRequest,
+} from '../store/store.ts';
+import { activeUrlLimitOf } from './accounts.ts';
 import { AppError, notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
 import { storeEvents } from './publish-events.ts';
@@ -12,7 +23,18 @@ import { storeEvents } from './publish-events.ts';
 /** The endpoint settings a caller provides. */
 export interface EndpointInput {
   /** One URL, or several separated by commas. */
-  readonly url: string;
+  readonly url?: string | undefined;
+  /** Several URLs, as a list or one comma-separated string; instead of `url`. */
+  readonly urls?: readonly string[] | string | undefined;
+  readonly productIds?: readonly string[] | undefined;
+  readonly checkoutIds?: readonly string[] | undefined;
+  readonly upsellIds?: readonly string[] | undefined;
+  readonly plugIds?: readonly string[] | undefined;
+  readonly perOrderLine?: boolean | undefined;
+  readonly includeRecurring?: boolean | undefined;
+  readonly fields?: readonly string[] | undefined;
+  readonly format?: EndpointFormat | undefined;
+  readonly userAgent?: string | null | undefined;
   readonly description?: string | undefined;
   readonly eventTypes?: readonly string[] | undefined;
   readonly enabled?: boolean | undefined;
@@ -67,10 +89,17 @@ function checkSecret(secret: string | undefined): string | undefined {
   return secret;
 }
 
-/** Splits and checks a URL field; each URL must be http(s) and must not point at a refused address. */
-export async function checkUrls(ctx: AppContext, text: string, field = 'url'): Promise<string[]> {
-  const urls = text
-    .split(',')
+/**
+ * Splits and checks a URL field; each URL must be http(s) and must not point at a refused address.
+ * A comma-separated string (as PayGate takes them) and a list are both accepted.
+ */
+export async function checkUrls(
+  ctx: AppContext,
+  given: string | readonly string[],
+  field = 'url',
+): Promise<string[]> {
+  // Only a string is split: a URL given in a list may contain a comma (legal in a query string).
+  const urls = (typeof given === 'string' ? given.split(',') : given)
     .map((u) => u.trim())
     .filter((u) => u.length > 0);
   if (urls.length === 0) throw new AppError('invalid_url', 'at least one URL is required', field);
@@ -112,13 +141,76 @@ function checkHeaders(headers: Readonly<Record<string, string>>): Record<string,
   return clean;
 }
 
+/** The URLs of an input: `url` or `urls`, exactly one of them. */
+async function urlsOf(
+  ctx: AppContext,
+  input: Pick<EndpointInput, 'url' | 'urls'>,
+): Promise<string[] | undefined> {
+  if (input.url !== undefined && input.urls !== undefined) {
+    throw new AppError('invalid_field', 'give either url or urls, not both', 'urls');
+  }
+  if (input.urls !== undefined) return checkUrls(ctx, input.urls, 'urls');
+  if (input.url !== undefined) return checkUrls(ctx, input.url, 'url');
+  return undefined;
+}
+
+function checkFields(fields: readonly string[]): readonly string[] {
+  fields.forEach((path, index) => {
+    const problem = validateFieldPath(path);
+    if (problem !== undefined) throw new AppError('invalid_field', `${path} ${problem}`, `fields[${index}]`);
+  });
+  return [...new Set(fields)];
+}
+
+function checkUserAgent(userAgent: string | null | undefined): string | null | undefined {
+  if (typeof userAgent === 'string' && !/^[\x20-\x7e]+$/.test(userAgent)) {
+    throw new AppError('invalid_field', 'a User-Agent is printable ASCII on one line', 'userAgent');
+  }
+  return userAgent;
+}
+
+/** The scope of an input, with every list given (missing lists are empty). */
+function scopeOf(input: EndpointInput, base?: EndpointScope): EndpointScope {
+  return {
+    productIds: input.productIds ?? base?.productIds ?? [],
+    checkoutIds: input.checkoutIds ?? base?.checkoutIds ?? [],
+    upsellIds: input.upsellIds ?? base?.upsellIds ?? [],
+    plugIds: input.plugIds ?? base?.plugIds ?? [],
+  };
+}
+
+/** Runs a store write held to the account's active-URL limit, turning the limit into its error. */
+async function withinActiveUrlLimit<T>(
+  ctx: AppContext,
+  accountId: string,
+  field: string,
+  write: (limits: { maxActiveUrls: number }) => Promise<T>,
+): Promise<T> {
+  const account = await ctx.store.getAccount(accountId);
+  if (!account) throw notFound('account', 'accountId');
+  const maxActiveUrls = activeUrlLimitOf(ctx, account);
+  try {
+    return await write({ maxActiveUrls });
+  } catch (error) {
+    if (!(error instanceof ActiveUrlLimitError)) throw error;
+    throw new AppError(
+      'active_url_limit',
+      `this account may have at most ${error.limit} URLs receiving at once; disable or delete an endpoint first`,
+      field,
+      { limit: error.limit },
+    );
+  }
+}
+
 /** Creates an endpoint; the result carries its secret. */
 export async function createEndpoint(
   ctx: AppContext,
   accountId: string,
   input: EndpointInput,
+  source: EndpointSource = 'api',
 ): Promise<EndpointRecord> {
-  const urls = await checkUrls(ctx, input.url);
+  const urls = await urlsOf(ctx, input);
+  if (urls === undefined) throw new AppError('missing_field', 'url is required', 'url');
   const ownSecret = checkSecret(input.secret);
   const nowMs = ctx.now();
   const endpoint: EndpointRecord = {
@@ -136,10 +228,19 @@ export async function createEndpoint(
     timeoutMs: input.timeoutMs ?? null,
     maxConcurrency: input.maxConcurrency ?? null,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+    scope: scopeOf(input),
+    perOrderLine: input.perOrderLine ?? false,
+    includeRecurring: input.includeRecurring ?? false,
+    fields: checkFields(input.fields ?? []),
+    format: input.format ?? 'json',
+    userAgent: checkUserAgent(input.userAgent) ?? null,
+    source,
     createdAt: nowMs,
     updatedAt: nowMs,
   };
-  await ctx.store.createEndpoint(endpoint);
+  await withinActiveUrlLimit(ctx, accountId, input.urls === undefined ? 'url' : 'urls', (limits) =>
+    ctx.store.createEndpoint(endpoint, limits),
+  );
   return endpoint;
 }
 
@@ -171,7 +272,21 @@ export async function updateEndpoint(
   patch: EndpointPatch,
 ): Promise<EndpointRecord> {
   const changes: { -readonly [K in keyof EndpointChanges]: EndpointChanges[K] } = {};
-  if (patch.url !== undefined) changes.urls = await checkUrls(ctx, patch.url);
+  const urls = await urlsOf(ctx, patch);
+  if (urls !== undefined) changes.urls = urls;
+  if (
+    patch.productIds !== undefined ||
+    patch.checkoutIds !== undefined ||
+    patch.upsellIds !== undefined ||
+    patch.plugIds !== undefined
+  ) {
+    changes.scope = scopeOf(patch, (await getEndpoint(ctx, accountId, endpointId)).scope);
+  }
+  if (patch.perOrderLine !== undefined) changes.perOrderLine = patch.perOrderLine;
+  if (patch.includeRecurring !== undefined) changes.includeRecurring = patch.includeRecurring;
+  if (patch.fields !== undefined) changes.fields = checkFields(patch.fields);
+  if (patch.format !== undefined) changes.format = patch.format;
+  if (patch.userAgent !== undefined) changes.userAgent = checkUserAgent(patch.userAgent) ?? null;
   if (patch.description !== undefined) changes.description = patch.description;
   if (patch.eventTypes !== undefined) changes.eventTypes = patch.eventTypes;
   if (patch.headers !== undefined) changes.headers = checkHeaders(patch.headers);
@@ -182,7 +297,11 @@ export async function updateEndpoint(
     changes.enabled = patch.enabled;
     if (patch.enabled) changes.disabledReason = null;
   }
-  const updated = await ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now());
+  const field =
+    patch.enabled === true && urls === undefined ? 'enabled' : patch.urls === undefined ? 'url' : 'urls';
+  const updated = await withinActiveUrlLimit(ctx, accountId, field, (limits) =>
+    ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now(), limits),
+  );
   if (!updated) throw notFound('endpoint', 'endpointId');
   ctx.onEndpointChanged(endpointId, updated);
   return updated;
@@ -218,6 +337,8 @@ export async function rotateSecret(
       previousSecretExpiresAt: nowMs + ctx.secretGraceMs,
     },
     nowMs,
+    // A new secret adds no URL: the limit cannot bite.
+    { maxActiveUrls: Number.POSITIVE_INFINITY },
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
   ctx.onEndpointChanged(endpointId, updated);
@@ -243,6 +364,7 @@ export async function sendTestEvent(
     id: ctx.newId('delivery'),
     endpointId: endpoint.id,
     url,
+    lineId: null,
     nextAttemptAt: nowMs,
   }));
   await storeEvents(ctx, accountId, [

@@ -3,7 +3,10 @@
  * hears "accepted", so nothing accepted is lost. Publishing the same event id again returns the
  * stored event and creates no deliveries.
  */
+import { eventInScope } from '../domain/endpoint-scope.ts';
 import { wantsEventType } from '../domain/event-type.ts';
+import { splitOrderLines } from '../domain/order-lines.ts';
+import { isRecurringOrderPayment } from '../domain/recurring-payment.ts';
 import {
   type EndpointRecord,
   IdempotencyConflictError,
@@ -46,6 +49,11 @@ export async function publishEvents(
 ): Promise<PublishResult[]> {
   const nowMs = ctx.now();
   const endpoints = await ctx.store.listEnabledEndpoints(accountId);
+  const at = (index: number, field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
+  // Schemas first (they may load registered types): a batch is refused whole, before anything is built.
+  for (const [index, input] of inputs.entries()) {
+    await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
+  }
   const newEvents = inputs.map((input, index): NewEvent => {
     const at = (field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
     if (nestedDeeperThan(input.data, MAX_DATA_DEPTH)) {
@@ -75,7 +83,7 @@ export async function publishEvents(
         occurredAt,
         createdAt: nowMs,
       },
-      deliveries: plannedDeliveries(ctx, endpoints, input.type, nowMs),
+      deliveries: plannedDeliveries(ctx, endpoints, input.type, input.data, nowMs),
     };
   });
   let results: InsertEventResult[];
@@ -137,18 +145,38 @@ export async function storeEvents(
   return results;
 }
 
-/** One delivery per URL of every enabled endpoint that wants this event type; the first attempt is due now. */
+/**
+ * The deliveries an event owes, due now: for every enabled endpoint that wants its type, is scoped to
+ * it, and takes recurring payments if this is one, one delivery per URL, or with `perOrderLine` one per
+ * URL and order line (only the lines of the endpoint's products when it is scoped to products).
+ */
 function plannedDeliveries(
   ctx: AppContext,
   endpoints: readonly EndpointRecord[],
   type: string,
+  data: unknown,
   nowMs: number,
 ): NewDelivery[] {
   const deliveries: NewDelivery[] = [];
+  let recurring: boolean | undefined;
   for (const endpoint of endpoints) {
     if (!wantsEventType(endpoint.eventTypes, type)) continue;
+    if (!eventInScope(endpoint.scope, data)) continue;
+    recurring ??= isRecurringOrderPayment(type, data);
+    if (recurring && !endpoint.includeRecurring) continue;
+    const lineIds: (string | null)[] = endpoint.perOrderLine
+      ? (splitOrderLines(data, endpoint.scope)?.map((part) => part.lineId) ?? [null])
+      : [null];
     for (const url of endpoint.urls) {
-      deliveries.push({ id: ctx.newId('delivery'), endpointId: endpoint.id, url, nextAttemptAt: nowMs });
+      for (const lineId of lineIds) {
+        deliveries.push({
+          id: ctx.newId('delivery'),
+          endpointId: endpoint.id,
+          url,
+          lineId,
+          nextAttemptAt: nowMs,
+        });
+      }
     }
   }
   return deliveries;

@@ -19,6 +19,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly maxEventBytes: number;
   readonly secretGraceMs: number;
+  readonly maxActiveUrls: number;
   readonly retryAfterMaxMs: number;
   readonly workerConcurrency: number;
   readonly endpointConcurrency: number;
@@ -182,6 +183,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'After a secret rotation, how long the previous secret keeps signing beside the new one (both signatures are sent).',
     parse: duration(0),
+  },
+  {
+    env: 'HOOKLINE_MAX_ACTIVE_URLS',
+    key: 'maxActiveUrls',
+    defaultText: '10',
+    unit: 'URLs',
+    description:
+      'How many distinct URLs one account may have receiving at once (over its enabled endpoints); the admin sets another limit per account with `PATCH /v1/accounts/{accountId}`. Disabled endpoints do not count.',
+    parse: integer(1, 100_000),
   },
   {
     env: 'HOOKLINE_RETRY_AFTER_MAX',

@@ -23,6 +23,7 @@ import { assertNever } from '../domain/assert-never.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
 import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
+import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AttemptResult, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
 import type { SendRequest } from './http-sender.ts';
@@ -54,7 +55,7 @@ export interface DeliveryEngineOptions {
 interface Claim {
   readonly delivery: ClaimedDelivery;
   readonly leaseUntil: number;
-  readonly body: string;
+  readonly payload: WebhookPayload;
 }
 
 /** The per-endpoint state: its latest configuration, what is in flight and what waits. */
@@ -306,7 +307,8 @@ export class DeliveryEngine {
     const endpoints = new Map(
       (await this.options.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]),
     );
-    const bodies = new Map<string, string>();
+    const payloads = new Map<string, WebhookPayload>();
+    const parsed = new Map<string, unknown>();
     const leaseUntil = nowMs + this.leaseMs;
     const orphaned: ClaimedDelivery[] = [];
     const deferred = new Map<number, ClaimedDelivery[]>();
@@ -326,12 +328,21 @@ export class DeliveryEngine {
         else deferred.set(dueAt, [delivery]);
         continue;
       }
-      let body = bodies.get(delivery.eventId);
-      if (body === undefined) {
-        body = webhookBody(delivery);
-        bodies.set(delivery.eventId, body);
+      // Built once per event for every endpoint that takes it as stored, once per event, endpoint and
+      // line for shaped ones (with the data parsed once per event).
+      const shape = slot.endpoint;
+      const key = isPlainShape(shape, delivery.lineId)
+        ? delivery.eventId
+        : `${delivery.eventId} ${delivery.endpointId} ${delivery.lineId ?? ''}`;
+      let payload = payloads.get(key);
+      if (payload === undefined) {
+        payload = renderPayload(delivery, delivery.lineId, shape, () => {
+          if (!parsed.has(delivery.eventId)) parsed.set(delivery.eventId, JSON.parse(delivery.dataJson));
+          return parsed.get(delivery.eventId);
+        });
+        payloads.set(key, payload);
       }
-      slot.queue.push({ delivery, leaseUntil, body });
+      slot.queue.push({ delivery, leaseUntil, payload });
       this.queued++;
       this.ready.add(slot);
     }
@@ -490,22 +501,23 @@ export class DeliveryEngine {
     let outcome: SendOutcome;
     try {
       const timestamp = Math.floor(startedAt / 1000);
-      const headers: Record<string, string> = { 'user-agent': this.options.userAgent };
+      const { payload } = claim;
+      const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
       // sends both spellings of a name); the content type and signature headers below always win.
       for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
       Object.assign(headers, {
-        'content-type': 'application/json',
-        'webhook-id': delivery.eventId,
+        'content-type': payload.contentType,
+        'webhook-id': payload.messageId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeader(
           this.signersFor(endpoint, startedAt),
-          delivery.eventId,
+          payload.messageId,
           timestamp,
-          claim.body,
+          payload.body,
         ),
       });
-      outcome = await this.options.sender.send({ url: delivery.url, headers, body: claim.body, timeoutMs });
+      outcome = await this.options.sender.send({ url: delivery.url, headers, body: payload.body, timeoutMs });
     } catch (error) {
       // Only a bug gets here (the sender returns failures as values); count it as a failed attempt.
       this.options.logger.error({ err: error, deliveryId: delivery.id }, 'attempt crashed');
@@ -635,12 +647,4 @@ export class DeliveryEngine {
     });
     return this.flushing;
   }
-}
-
-/** The Standard Webhooks body, built from the stored JSON text without parsing it again. */
-export function webhookBody(delivery: ClaimedDelivery): string {
-  return (
-    `{"id":${JSON.stringify(delivery.eventId)},"type":${JSON.stringify(delivery.eventType)},` +
-    `"timestamp":"${new Date(delivery.occurredAt).toISOString()}","data":${delivery.dataJson}}`
-  );
 }

@@ -6,14 +6,23 @@
  * published as, so it is parsed and serialised once, not once per delivery.
  */
 import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { SendErrorCode } from '../domain/send-outcome.ts';
 
 /** A merchant (tenant). */
 export interface AccountRecord {
   readonly id: string;
   readonly name: string;
+  /** URLs the account may have receiving at once; `null` means the server's default. */
+  readonly maxActiveUrls: number | null;
   readonly createdAt: number;
 }
+
+/** How an endpoint wants its deliveries written. */
+export type EndpointFormat = 'json' | 'form';
+
+/** How an endpoint came to be: through the endpoints API, or subscribed by an integration platform. */
+export type EndpointSource = 'api' | 'rest_hook';
 
 /** A merchant's webhook. */
 export interface EndpointRecord {
@@ -33,6 +42,18 @@ export interface EndpointRecord {
   readonly timeoutMs: number | null;
   readonly maxConcurrency: number | null;
   readonly rateLimitPerSecond: number | null;
+  /** Product, checkout, upsell and cart ids the endpoint is limited to; all empty = the general webhook. */
+  readonly scope: EndpointScope;
+  /** One delivery per order line instead of one per order. */
+  readonly perOrderLine: boolean;
+  /** Also receive order events of direct debits and instalments collected automatically. */
+  readonly includeRecurring: boolean;
+  /** Dot paths of `data` to deliver; empty = all of it. */
+  readonly fields: readonly string[];
+  readonly format: EndpointFormat;
+  /** Replaces Hookline's `User-Agent`; `null` keeps it. */
+  readonly userAgent: string | null;
+  readonly source: EndpointSource;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -53,8 +74,25 @@ export type EndpointChanges = Partial<
     | 'secret'
     | 'previousSecret'
     | 'previousSecretExpiresAt'
+    | 'scope'
+    | 'perOrderLine'
+    | 'includeRecurring'
+    | 'fields'
+    | 'format'
+    | 'userAgent'
   >
 >;
+
+/** An event type registered by the operator, beside the built-in catalogue. */
+export interface EventTypeRecord {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the event's `data`, as JSON text. */
+  readonly schemaJson: string;
+  /** An example `data`, as JSON text. */
+  readonly exampleJson: string;
+  readonly createdAt: number;
+}
 
 /** A published event. */
 export interface EventRecord {
@@ -75,6 +113,8 @@ export interface DeliveryRecord {
   readonly eventType: string;
   readonly endpointId: string;
   readonly url: string;
+  /** The order line this delivery carries (an endpoint with `perOrderLine`), `null` for the whole event. */
+  readonly lineId: string | null;
   readonly status: DeliveryStatus;
   readonly attemptCount: number;
   /** When the next attempt is due (for `pending`), or the lease expiry (for `sending`). */
@@ -118,6 +158,20 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/**
+ * Raised by `createEndpoint` and `updateEndpoint` (and nothing written) when the change would leave the
+ * account with more distinct URLs receiving at once than it may have.
+ */
+export class ActiveUrlLimitError extends Error {
+  override readonly name = 'ActiveUrlLimitError';
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`an account may have at most ${limit} URLs receiving at once`);
+    this.limit = limit;
+  }
+}
+
 /** A new event with the deliveries it owes, written together or not at all. */
 export interface NewEvent {
   readonly event: EventRecord;
@@ -129,6 +183,8 @@ export interface NewDelivery {
   readonly id: string;
   readonly endpointId: string;
   readonly url: string;
+  /** The order line this delivery carries, `null` for the whole event. */
+  readonly lineId: string | null;
   /** First attempt time: the publish time, since the first attempt is immediate. */
   readonly nextAttemptAt: number;
 }
@@ -144,6 +200,8 @@ export interface ClaimedDelivery {
   readonly accountId: string;
   readonly endpointId: string;
   readonly url: string;
+  /** The order line to send, `null` for the whole event. */
+  readonly lineId: string | null;
   readonly eventId: string;
   readonly eventType: string;
   readonly dataJson: string;
@@ -204,8 +262,18 @@ export interface Store {
   listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
   /** The account whose API key has this hash. */
   findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined>;
+  /** Changes an account's settings; `undefined` when it does not exist. */
+  updateAccount(
+    accountId: string,
+    changes: { readonly maxActiveUrls?: number | null },
+  ): Promise<AccountRecord | undefined>;
 
-  createEndpoint(endpoint: EndpointRecord): Promise<void>;
+  /**
+   * Creates an endpoint. When it is enabled and its URLs would take the account's distinct enabled URLs
+   * beyond `maxActiveUrls`, nothing is written and {@link ActiveUrlLimitError} is thrown; the count and
+   * the insert are one transaction, so concurrent creates cannot both slip under the limit.
+   */
+  createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void>;
   getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined>;
   listEndpoints(accountId: string, page: PageRequest): Promise<Page<EndpointRecord>>;
   /** Every enabled endpoint of an account: the candidates for fan-out. */
@@ -222,9 +290,15 @@ export interface Store {
     endpointId: string,
     changes: EndpointChanges,
     nowMs: number,
+    limits: { readonly maxActiveUrls: number },
   ): Promise<EndpointRecord | undefined>;
   /** Deletes an endpoint and cancels its live deliveries; the delivery log is kept. */
   deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean>;
+
+  /** Registers an event type; `false` when the name is taken. */
+  createEventType(eventType: EventTypeRecord): Promise<boolean>;
+  /** Every registered event type, by name. */
+  listEventTypes(): Promise<readonly EventTypeRecord[]>;
 
   /**
    * Writes events and their deliveries in one transaction. An event whose id already exists in the

@@ -87,4 +87,25 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX attempts_delivery ON attempts (delivery_id);
   `,
+  `
+  -- Commerce options of issue "endpoint options"; the defaults keep existing endpoints as they were.
+  ALTER TABLE accounts ADD COLUMN max_active_urls INTEGER;  -- NULL: the server's default
+  ALTER TABLE endpoints ADD COLUMN scope TEXT NOT NULL
+    DEFAULT '{"productIds":[],"checkoutIds":[],"upsellIds":[],"plugIds":[]}';  -- JSON object
+  ALTER TABLE endpoints ADD COLUMN per_order_line INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE endpoints ADD COLUMN include_recurring INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE endpoints ADD COLUMN fields TEXT NOT NULL DEFAULT '[]';  -- JSON array of dot paths
+  ALTER TABLE endpoints ADD COLUMN format TEXT NOT NULL DEFAULT 'json';
+  ALTER TABLE endpoints ADD COLUMN user_agent TEXT;
+  ALTER TABLE endpoints ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
+  ALTER TABLE deliveries ADD COLUMN line_id TEXT;  -- the order line carried, NULL for the whole event
+
+  CREATE TABLE event_types (
+    name         TEXT PRIMARY KEY,
+    description  TEXT NOT NULL,
+    schema       TEXT NOT NULL,  -- JSON Schema of data
+    example      TEXT NOT NULL,  -- JSON
+    created_at   INTEGER NOT NULL
+  );
+  `,
 ];

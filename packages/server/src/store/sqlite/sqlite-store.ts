@@ -22,15 +22,18 @@ import type {
   DeliveryFilter,
   DeliveryRecord,
   EndpointChanges,
+  EndpointFormat,
   EndpointRecord,
+  EndpointSource,
   EventRecord,
+  EventTypeRecord,
   InsertEventResult,
   NewEvent,
   Page,
   PageRequest,
   Store,
 } from '../store.ts';
-import { IdempotencyConflictError } from '../store.ts';
+import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -46,7 +49,7 @@ interface PendingInsert {
 const LIVE = `('pending', 'sending')`;
 
 const DELIVERY_COLUMNS = `d.seq, d.id, d.account_id, e.id AS event_id, e.type AS event_type, d.endpoint_id, d.url,
-  d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error_code,
+  d.line_id, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error_code,
   d.created_at, d.updated_at`;
 
 const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
@@ -62,6 +65,12 @@ const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
   secret: 'secret',
   previousSecret: 'previous_secret',
   previousSecretExpiresAt: 'previous_secret_expires_at',
+  scope: 'scope',
+  perOrderLine: 'per_order_line',
+  includeRecurring: 'include_recurring',
+  fields: 'fields',
+  format: 'format',
+  userAgent: 'user_agent',
 };
 
 /** Options of {@link SqliteStore.open}. */
@@ -146,9 +155,47 @@ export class SqliteStore implements Store {
     return account;
   }
 
-  async createEndpoint(endpoint: EndpointRecord): Promise<void> {
-    this.statements.insertEndpoint.run(endpointParams(endpoint));
+  async updateAccount(
+    accountId: string,
+    changes: { readonly maxActiveUrls?: number | null },
+  ): Promise<AccountRecord | undefined> {
+    if (changes.maxActiveUrls !== undefined) {
+      this.statements.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
+    }
+    this.forgetAccount(accountId);
+    return this.getAccount(accountId);
+  }
+
+  /** Drops an account from the caches after a change (the key-hash cache is keyed by hash: cleared). */
+  private forgetAccount(accountId: string): void {
+    this.accountsById.delete(accountId);
+    this.accountsByKeyHash.clear();
+  }
+
+  async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
+    this.db.transaction(() => {
+      if (endpoint.enabled) this.checkActiveUrls(endpoint.accountId, endpoint.urls, undefined, limits);
+      this.statements.insertEndpoint.run(endpointParams(endpoint));
+    })();
     this.enabledEndpoints.delete(endpoint.accountId);
+  }
+
+  /**
+   * Throws {@link ActiveUrlLimitError} when `urls` (of an enabled endpoint, other than `exceptId`) would
+   * take the account's distinct enabled URLs beyond the limit. Runs inside the caller's transaction.
+   */
+  private checkActiveUrls(
+    accountId: string,
+    urls: readonly string[],
+    exceptId: string | undefined,
+    limits: { readonly maxActiveUrls: number },
+  ): void {
+    const active = new Set<string>(urls);
+    for (const row of this.statements.enabledUrlsOfAccount.all(accountId) as Row[]) {
+      if (row['id'] === exceptId) continue;
+      for (const url of JSON.parse(row['urls'] as string) as string[]) active.add(url);
+    }
+    if (active.size > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
   }
 
   async getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -199,12 +246,20 @@ export class SqliteStore implements Store {
     endpointId: string,
     changes: EndpointChanges,
     nowMs: number,
+    limits: { readonly maxActiveUrls: number },
   ): Promise<EndpointRecord | undefined> {
     this.endpointsChanged(accountId, endpointId);
     return this.db.transaction(() => {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
       const before = toEndpoint(beforeRow);
+      const enabledAfter = changes.enabled ?? before.enabled;
+      const urlsAfter = changes.urls ?? before.urls;
+      // Only a change that adds receiving URLs is held to the limit: an account above it (the admin
+      // lowered it) can still edit its endpoints in other ways, or disable them.
+      const addsUrls =
+        enabledAfter && (!before.enabled || urlsAfter.some((url) => !before.urls.includes(url)));
+      if (addsUrls) this.checkActiveUrls(accountId, urlsAfter, endpointId, limits);
       const sets: string[] = ['updated_at = @updatedAt'];
       const params: Record<string, unknown> = { id: endpointId, accountId, updatedAt: nowMs };
       for (const [key, value] of Object.entries(changes) as [keyof EndpointChanges, unknown][]) {
@@ -310,12 +365,27 @@ export class SqliteStore implements Store {
           eventSeq: inserted.seq,
           endpointId: delivery.endpointId,
           url: delivery.url,
+          lineId: delivery.lineId,
           nextAttemptAt: delivery.nextAttemptAt,
           createdAt: event.createdAt,
         });
       }
       return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
     });
+  }
+
+  async createEventType(eventType: EventTypeRecord): Promise<boolean> {
+    return this.statements.insertEventType.run(eventType).changes === 1;
+  }
+
+  async listEventTypes(): Promise<readonly EventTypeRecord[]> {
+    return (this.statements.listEventTypes.all() as Row[]).map((row) => ({
+      name: row['name'] as string,
+      description: row['description'] as string,
+      schemaJson: row['schema'] as string,
+      exampleJson: row['example'] as string,
+      createdAt: row['created_at'] as number,
+    }));
   }
 
   async getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined> {
@@ -416,6 +486,7 @@ export class SqliteStore implements Store {
           accountId: row['account_id'] as string,
           endpointId: row['endpoint_id'] as string,
           url: row['url'] as string,
+          lineId: row['line_id'] as string | null,
           eventId: event['id'] as string,
           eventType: event['type'] as string,
           dataJson: event['data'] as string,
@@ -452,7 +523,10 @@ export class SqliteStore implements Store {
         // A 410 disables the endpoint only when it comes from the current lease holder.
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
-          s.disableEndpoint.run('gone', nowMs, endpointId);
+          // A REST hook answered 410: the integration platform unsubscribed it (the REST Hooks
+          // convention). Other endpoints are disabled and keep their settings.
+          if (s.deleteRestHook.run(endpointId).changes === 0)
+            s.disableEndpoint.run('gone', nowMs, endpointId);
           this.endpointsChanged(accountId, endpointId);
           s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
@@ -549,12 +623,20 @@ function prepareStatements(db: Database.Database) {
     insertEndpoint: db.prepare(
       `INSERT INTO endpoints (id, account_id, urls, description, event_types, enabled, disabled_reason, secret,
          previous_secret, previous_secret_expires_at, headers, timeout_ms, max_concurrency, rate_limit_per_second,
-         created_at, updated_at)
+         scope, per_order_line, include_recurring, fields, format, user_agent, source, created_at, updated_at)
        VALUES (@id, @accountId, @urls, @description, @eventTypes, @enabled, @disabledReason, @secret,
          @previousSecret, @previousSecretExpiresAt, @headers, @timeoutMs, @maxConcurrency, @rateLimitPerSecond,
-         @createdAt, @updatedAt)`,
+         @scope, @perOrderLine, @includeRecurring, @fields, @format, @userAgent, @source, @createdAt, @updatedAt)`,
     ),
     getEndpoint: db.prepare('SELECT rowid AS seq, * FROM endpoints WHERE id = ? AND account_id = ?'),
+    enabledUrlsOfAccount: db.prepare('SELECT id, urls FROM endpoints WHERE account_id = ? AND enabled = 1'),
+    setMaxActiveUrls: db.prepare('UPDATE accounts SET max_active_urls = ? WHERE id = ?'),
+    insertEventType: db.prepare(
+      `INSERT INTO event_types (name, description, schema, example, created_at)
+       VALUES (@name, @description, @schemaJson, @exampleJson, @createdAt) ON CONFLICT (name) DO NOTHING`,
+    ),
+    listEventTypes: db.prepare('SELECT * FROM event_types ORDER BY name'),
+    deleteRestHook: db.prepare(`DELETE FROM endpoints WHERE id = ? AND source = 'rest_hook'`),
     listEndpoints: db.prepare(
       'SELECT rowid AS seq, * FROM endpoints WHERE account_id = ? AND rowid > ? ORDER BY rowid LIMIT ?',
     ),
@@ -600,8 +682,10 @@ function prepareStatements(db: Database.Database) {
        ORDER BY seq DESC LIMIT @limit`,
     ),
     insertDelivery: db.prepare(
-      `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, status, next_attempt_at, created_at, updated_at)
-       VALUES (@id, @accountId, @eventSeq, @endpointId, @url, 'pending', @nextAttemptAt, @createdAt, @createdAt)`,
+      `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at, created_at,
+         updated_at)
+       VALUES (@id, @accountId, @eventSeq, @endpointId, @url, @lineId, 'pending', @nextAttemptAt, @createdAt,
+         @createdAt)`,
     ),
     getDelivery: db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -632,7 +716,7 @@ function prepareStatements(db: Database.Database) {
          SELECT seq FROM deliveries
          WHERE status IN ${LIVE} AND next_attempt_at <= @nowMs
          ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING id, account_id, event_seq, endpoint_id, url, attempt_count, schedule_start, lease`,
+       RETURNING id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease`,
     ),
     insertAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code, error_code,
@@ -690,7 +774,12 @@ function toPage<T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
 }
 
 function toAccount(row: Row): AccountRecord {
-  return { id: row['id'] as string, name: row['name'] as string, createdAt: row['created_at'] as number };
+  return {
+    id: row['id'] as string,
+    name: row['name'] as string,
+    maxActiveUrls: row['max_active_urls'] as number | null,
+    createdAt: row['created_at'] as number,
+  };
 }
 
 function toEndpoint(row: Row): EndpointRecord {
@@ -709,6 +798,13 @@ function toEndpoint(row: Row): EndpointRecord {
     timeoutMs: row['timeout_ms'] as number | null,
     maxConcurrency: row['max_concurrency'] as number | null,
     rateLimitPerSecond: row['rate_limit_per_second'] as number | null,
+    scope: JSON.parse(row['scope'] as string),
+    perOrderLine: row['per_order_line'] === 1,
+    includeRecurring: row['include_recurring'] === 1,
+    fields: JSON.parse(row['fields'] as string),
+    format: row['format'] as EndpointFormat,
+    userAgent: row['user_agent'] as string | null,
+    source: row['source'] as EndpointSource,
     createdAt: row['created_at'] as number,
     updatedAt: row['updated_at'] as number,
   };
@@ -733,6 +829,7 @@ function toDelivery(row: Row): DeliveryRecord {
     eventType: row['event_type'] as string,
     endpointId: row['endpoint_id'] as string,
     url: row['url'] as string,
+    lineId: row['line_id'] as string | null,
     status: row['status'] as DeliveryStatus,
     attemptCount: row['attempt_count'] as number,
     nextAttemptAt: row['next_attempt_at'] as number | null,

@@ -1,0 +1,80 @@
+/**
+ * The event catalogue under `/v1/event-types` (read by any caller, extended by the operator), and the
+ * sample an integration platform asks for while a user maps fields.
+ */
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../app/app-error.ts';
+import type { AppContext } from '../app/context.ts';
+import type { EventType } from '../app/event-types.ts';
+import { accountInPath, requireAdmin } from './access.ts';
+import {
+  AccountEventTypeParams,
+  EventTypeIn,
+  EventTypeOut,
+  EventTypeParams,
+  ListOf,
+  responses,
+  SampleOut,
+} from './schemas.ts';
+
+/** Registers the event type routes. */
+export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const tags = ['event types'];
+  const find = async (name: string): Promise<EventType> => {
+    const eventType = await ctx.catalog.get(name);
+    if (!eventType) throw notFound('event type', 'name');
+    return eventType;
+  };
+
+  app.get(
+    '/event-types',
+    { schema: { tags, summary: 'The event catalogue', response: responses(200, ListOf(EventTypeOut)) } },
+    async () => ({ data: await ctx.catalog.list(), nextCursor: null }),
+  );
+
+  app.get(
+    '/event-types/:name',
+    { schema: { tags, params: EventTypeParams, response: responses(200, EventTypeOut) } },
+    async (request) => find((request.params as { name: string }).name),
+  );
+
+  app.post(
+    '/event-types',
+    {
+      schema: {
+        tags,
+        summary: 'Register an event type (admin)',
+        body: EventTypeIn,
+        response: responses(201, EventTypeOut),
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      return reply.code(201).send(await ctx.catalog.register(request.body as EventTypeIn));
+    },
+  );
+
+  app.get(
+    '/accounts/:accountId/event-types/:name/sample',
+    {
+      schema: {
+        tags,
+        summary: 'A list with one example webhook body (for integration platforms)',
+        params: AccountEventTypeParams,
+        response: responses(200, SampleOut),
+      },
+    },
+    async (request) => {
+      await accountInPath(ctx, request);
+      const eventType = await find((request.params as { name: string }).name);
+      return [
+        {
+          id: 'evt_sample',
+          type: eventType.name,
+          timestamp: new Date(ctx.now()).toISOString(),
+          data: eventType.example,
+        },
+      ];
+    },
+  );
+}

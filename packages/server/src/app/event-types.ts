@@ -1,0 +1,161 @@
+/**
+ * The event catalogue: the built-in commerce event types plus those the operator registers, each with
+ * a description, a JSON Schema of its `data` and an example. Publishing an event of a catalogued type
+ * checks its data against the schema; a type outside the catalogue is accepted as it comes (register it
+ * to have it checked).
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { BUILTIN_EVENT_TYPES } from '../domain/event-catalog/builtin-event-types.ts';
+import { fieldPathOf, joinFieldPath } from '../domain/field-path.ts';
+import type { EventTypeRecord, Store } from '../store/store.ts';
+import { AppError } from './app-error.ts';
+
+/** An event type as the API shows it. */
+export interface EventType {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly example: Readonly<Record<string, unknown>>;
+  /** `builtin` ships with Hookline; `registered` was added by the operator. */
+  readonly origin: 'builtin' | 'registered';
+}
+
+/** What the operator sends to register a type. */
+export interface EventTypeInput {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: Record<string, unknown>;
+  readonly example: Record<string, unknown>;
+}
+
+// Registered types made by another process show up after at most this long (a miss reloads them).
+const RELOAD_AFTER_MS = 5_000;
+
+/** The catalogue, with one compiled validator per type (compiled on first use). */
+export class EventCatalog {
+  private readonly store: Store;
+  private readonly now: () => number;
+  // `strict: false`: operators' schemas may carry annotations ajv does not know (`examples`, `$comment`
+  // variants, vendor keys); they describe and must not break registration.
+  private readonly ajv = addFormats.default(new Ajv.default({ allErrors: false, strict: false }));
+  private readonly builtin = new Map<string, EventType>(
+    BUILTIN_EVENT_TYPES.map((t) => [t.name, { ...t, origin: 'builtin' as const }]),
+  );
+  private registered = new Map<string, EventType>();
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(store: Store, now: () => number) {
+    this.store = store;
+    this.now = now;
+  }
+
+  /** Every type, built-in first, each group by name. */
+  async list(): Promise<EventType[]> {
+    await this.reloadIfStale();
+    const byName = (a: EventType, b: EventType) => a.name.localeCompare(b.name);
+    return [...[...this.builtin.values()].sort(byName), ...[...this.registered.values()].sort(byName)];
+  }
+
+  /** One type, or `undefined` when it is not in the catalogue. */
+  async get(name: string): Promise<EventType | undefined> {
+    const found = this.builtin.get(name) ?? this.registered.get(name);
+    if (found) return found;
+    await this.reloadIfStale();
+    return this.registered.get(name);
+  }
+
+  /** Registers a type; its schema must compile and its example must pass it. */
+  async register(input: EventTypeInput): Promise<EventType> {
+    if (this.builtin.has(input.name) || (await this.get(input.name))) {
+      throw new AppError('event_type_exists', `event type ${input.name} already exists`, 'name');
+    }
+    let validate: ValidateFunction;
+    try {
+      validate = this.ajv.compile(input.schema);
+    } catch (error) {
+      throw new AppError('invalid_field', `not a usable JSON Schema: ${(error as Error).message}`, 'schema');
+    }
+    if (!validate(input.example)) {
+      const failure = describeFailure(validate.errors, 'example');
+      throw new AppError(
+        'invalid_field',
+        `the example does not match the schema: ${failure.message}`,
+        failure.field,
+      );
+    }
+    const record: EventTypeRecord = {
+      name: input.name,
+      description: input.description,
+      schemaJson: JSON.stringify(input.schema),
+      exampleJson: JSON.stringify(input.example),
+      createdAt: this.now(),
+    };
+    if (!(await this.store.createEventType(record))) {
+      throw new AppError('event_type_exists', `event type ${input.name} already exists`, 'name');
+    }
+    const type = toEventType(record);
+    this.registered.set(type.name, type);
+    this.validators.set(type.name, validate);
+    return type;
+  }
+
+  /**
+   * Checks event data against its type's schema; a type outside the catalogue passes.
+   * @param field how the data is named in the error (`data`, `events[3].data`).
+   */
+  async validate(type: string, data: unknown, field: string): Promise<void> {
+    let validate = this.validators.get(type);
+    if (!validate) {
+      const eventType = await this.get(type);
+      if (!eventType) return;
+      validate = this.ajv.compile(eventType.schema);
+      this.validators.set(type, validate);
+    }
+    if (validate(data)) return;
+    const failure = describeFailure(validate.errors, field);
+    throw new AppError(
+      'event_data_invalid',
+      `data does not match ${type}: ${failure.message}`,
+      failure.field,
+    );
+  }
+
+  private async reloadIfStale(): Promise<void> {
+    if (this.now() - this.loadedAt < RELOAD_AFTER_MS) return;
+    this.loadedAt = this.now();
+    const records = await this.store.listEventTypes();
+    this.registered = new Map(records.map((r) => [r.name, toEventType(r)]));
+  }
+}
+
+function toEventType(record: EventTypeRecord): EventType {
+  return {
+    name: record.name,
+    description: record.description,
+    schema: JSON.parse(record.schemaJson),
+    example: JSON.parse(record.exampleJson),
+    origin: 'registered',
+  };
+}
+
+/** The first schema failure as a field path (`data.order.lines[0].total`) and a sentence. */
+function describeFailure(
+  errors: ErrorObject[] | null | undefined,
+  prefix: string,
+): { field: string; message: string } {
+  const error = errors?.[0];
+  if (!error) return { field: prefix, message: 'invalid' };
+  // A missing or unexpected property is named in params, not in the path: point at it.
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const below =
+    error.keyword === 'required'
+      ? params.missingProperty
+      : error.keyword === 'additionalProperties'
+        ? params.additionalProperty
+        : undefined;
+  const field = joinFieldPath(prefix, fieldPathOf(error.instancePath, below));
+  const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  return { field, message: `${field} ${message}` };
+}
