@@ -5,7 +5,7 @@
  * retried and logged like any other; a 410 from its target unsubscribes it (the REST Hooks convention).
  */
 import type { EndpointRecord } from '../store/store.ts';
-import { notFound } from './app-error.ts';
+import { AppError, notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
 import { createEndpoint, deleteEndpoint } from './endpoints.ts';
 
@@ -21,12 +21,20 @@ export async function subscribeHook(
   accountId: string,
   input: HookInput,
 ): Promise<EndpointRecord> {
-  return createEndpoint(
-    ctx,
-    accountId,
-    { urls: [input.targetUrl], eventTypes: [input.event], description: `REST hook for ${input.event}` },
-    'rest_hook',
-  );
+  try {
+    return await createEndpoint(
+      ctx,
+      accountId,
+      { urls: [input.targetUrl], eventTypes: [input.event], description: `REST hook for ${input.event}` },
+      'rest_hook',
+    );
+  } catch (error) {
+    // The platform sent `target_url`: name that field, not the endpoint's.
+    if (error instanceof AppError && error.field === 'urls') {
+      throw new AppError(error.code, error.message, 'target_url', error.details);
+    }
+    throw error;
+  }
 }
 
 /** Removes a subscription; only hooks are reachable this way, never endpoints made by hand. */
