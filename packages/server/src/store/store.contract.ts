@@ -1,0 +1,596 @@
+/**
+ * The contract every `Store` passes: one suite, run against each backend (`store-contract.*.test.ts`),
+ * so the SQLite and PostgreSQL stores behave alike. It drives the store directly with an explicit clock
+ * (`nowMs`, no sleeping): publishing and idempotency, fan-out rows, claims and leases, fencing, retry
+ * scheduling, recover, pagination, tenant isolation, limits and event types.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { formatId, type IdKind } from '../domain/ids.ts';
+import {
+  ActiveUrlLimitError,
+  type AttemptResult,
+  type ClaimedDelivery,
+  type EndpointRecord,
+  IdempotencyConflictError,
+  type NewEvent,
+  type Store,
+} from './store.ts';
+
+/** A store for one test, and how to dispose of it. */
+export interface ContractSubject {
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const LEASE_MS = 30_000;
+const ACCOUNT = 'acc_01JNB0000000000000000000000';
+const OTHER = 'acc_01JNB0000000000000000000001';
+
+const NO_LIMIT = { maxActiveUrls: Number.POSITIVE_INFINITY };
+
+const newId = (kind: IdKind) => formatId(kind, T0, randomBytes(10));
+
+function endpoint(id: string, accountId = ACCOUNT): EndpointRecord {
+  return {
+    id,
+    accountId,
+    urls: [`https://example.com/${id}`],
+    description: '',
+    eventTypes: ['*'],
+    enabled: true,
+    disabledReason: null,
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    headers: {},
+    timeoutMs: null,
+    maxConcurrency: null,
+    rateLimitPerSecond: null,
+    scope: { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [] },
+    perOrderLine: false,
+    includeRecurring: false,
+    fields: [],
+    format: 'json',
+    userAgent: null,
+    source: 'api',
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+/** An event owed to the given endpoints, due at `dueAt`. */
+function newEvent(
+  endpointIds: readonly string[],
+  options: { id?: string; dueAt?: number; accountId?: string; createdAt?: number; type?: string } = {},
+): NewEvent {
+  return {
+    event: {
+      id: options.id ?? newId('event'),
+      accountId: options.accountId ?? ACCOUNT,
+      type: options.type ?? 'shop.order.paid',
+      dataJson: '{"order":{"id":"ord_1","total":"9.95"}}',
+      occurredAt: T0 - 1_000,
+      createdAt: options.createdAt ?? T0,
+    },
+    deliveries: endpointIds.map((endpointId) => ({
+      id: newId('delivery'),
+      endpointId,
+      url: `https://example.com/${endpointId}`,
+      lineId: null,
+      nextAttemptAt: options.dueAt ?? options.createdAt ?? T0,
+    })),
+  };
+}
+
+function result(claim: ClaimedDelivery, statusCode: number, startedAt: number): AttemptResult {
+  const succeeded = statusCode < 300;
+  const gone = statusCode === 410;
+  return {
+    claim,
+    status: succeeded ? 'succeeded' : gone ? 'cancelled' : 'pending',
+    nextAttemptAt: succeeded || gone ? null : startedAt + 5_000,
+    disableEndpoint: gone,
+    attempt: {
+      id: newId('attempt'),
+      deliveryId: claim.id,
+      accountId: claim.accountId,
+      number: claim.attemptCount + 1,
+      startedAt,
+      durationMs: 12,
+      statusCode,
+      errorCode: null,
+      errorMessage: null,
+      responseBody: String(statusCode),
+      responseBodyTruncated: false,
+      succeeded,
+    },
+  };
+}
+
+/** Runs the contract against stores made by `open` (a fresh, empty store for every test). */
+export function storeContract(name: string, open: () => Promise<ContractSubject>): void {
+  describe(`the ${name} store contract`, () => {
+    let subject: ContractSubject;
+    let store: Store;
+
+    const claim = (nowMs: number, limit = 100) => store.claimDue({ nowMs, limit, leaseMs: LEASE_MS });
+    const delivery = async (id: string) => (await store.getDelivery(ACCOUNT, id))!;
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+      await store.createAccount(
+        { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+        'hash-of-key',
+      );
+      await store.createEndpoint(endpoint('ep_a'), NO_LIMIT);
+      await store.createEndpoint(endpoint('ep_b'), NO_LIMIT);
+    });
+
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    test('a claim marks deliveries sending and hides them until the lease expires', async () => {
+      const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+      const deliveryId = inserted!.deliveryIds[0]!;
+
+      const [first, ...rest] = await claim(T0);
+      assert.equal(rest.length, 0);
+      assert.equal(first!.id, deliveryId);
+      assert.equal(first!.eventId, inserted!.event.id);
+      assert.equal(first!.eventType, 'shop.order.paid');
+      assert.equal(first!.dataJson, '{"order":{"id":"ord_1","total":"9.95"}}');
+      assert.equal(first!.occurredAt, T0 - 1_000);
+      assert.equal(first!.attemptCount, 0);
+      const leased = await delivery(deliveryId);
+      assert.equal(leased.status, 'sending');
+      assert.equal(leased.nextAttemptAt, T0 + LEASE_MS);
+      assert.deepEqual(await store.queueDepth(), { pending: 0, sending: 1 });
+
+      assert.deepEqual(await claim(T0), []);
+      assert.deepEqual(await claim(T0 + LEASE_MS - 1), []);
+
+      const [again] = await claim(T0 + LEASE_MS);
+      assert.equal(again!.id, deliveryId);
+      assert.ok(again!.lease > first!.lease, `lease ${again!.lease} after ${first!.lease}`);
+      assert.equal((await delivery(deliveryId)).nextAttemptAt, T0 + 2 * LEASE_MS);
+    });
+
+    test('a result under a lost lease logs the attempt but does not overwrite the newer state', async () => {
+      const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+      const deliveryId = inserted!.deliveryIds[0]!;
+      const [stale] = await claim(T0);
+      const [current] = await claim(T0 + LEASE_MS);
+
+      // The first worker comes back late with a success: the delivery stays with the current lease.
+      await store.recordAttempts([result(stale!, 200, T0 + 1_000)], T0 + LEASE_MS + 10);
+      let state = await delivery(deliveryId);
+      assert.equal(state.status, 'sending');
+      assert.equal(state.attemptCount, 0);
+      assert.equal(state.lastStatusCode, null);
+      assert.equal(state.nextAttemptAt, T0 + 2 * LEASE_MS);
+      assert.deepEqual(
+        (await store.listAttempts(ACCOUNT, deliveryId)).map((a) => [a.statusCode, a.succeeded]),
+        [[200, true]],
+      );
+
+      // The current lease holder's result is written.
+      await store.recordAttempts([result(current!, 503, T0 + LEASE_MS + 20)], T0 + LEASE_MS + 30);
+      state = await delivery(deliveryId);
+      assert.equal(state.status, 'pending');
+      assert.equal(state.attemptCount, 1);
+      assert.equal(state.lastStatusCode, 503);
+      assert.equal(state.nextAttemptAt, T0 + LEASE_MS + 20 + 5_000);
+      assert.equal((await store.listAttempts(ACCOUNT, deliveryId)).length, 2);
+
+      // And the stale holder cannot write again, even after the current one finished.
+      await store.recordAttempts([result(stale!, 500, T0 + 2_000)], T0 + LEASE_MS + 40);
+      assert.equal((await delivery(deliveryId)).lastStatusCode, 503);
+    });
+
+    test('a success under the current lease is written over a cancellation; a failure is not', async () => {
+      const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a']), newEvent(['ep_a'])]);
+      const claims = await claim(T0);
+      assert.equal(claims.length, 2);
+      await store.updateEndpoint(ACCOUNT, 'ep_a', { enabled: false }, T0 + 100, NO_LIMIT);
+      assert.equal((await delivery(inserted!.deliveryIds[0]!)).status, 'cancelled');
+
+      const [delivered, refused] = claims;
+      await store.recordAttempts(
+        [result(delivered!, 200, T0 + 10), result(refused!, 500, T0 + 10)],
+        T0 + 200,
+      );
+      assert.equal((await delivery(delivered!.id)).status, 'succeeded', 'the receiver did get it');
+      assert.equal((await delivery(refused!.id)).status, 'cancelled');
+    });
+
+    test('a 410 result disables the endpoint and cancels its live deliveries only', async () => {
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'])]);
+      const claims = await claim(T0);
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'], { dueAt: T0 + 60_000 })]);
+      const toA = claims.find((c) => c.endpointId === 'ep_a')!;
+      await store.recordAttempts([result(toA, 410, T0 + 10)], T0 + 20);
+
+      const a = (await store.getEndpoint(ACCOUNT, 'ep_a'))!;
+      assert.equal(a.enabled, false);
+      assert.equal(a.disabledReason, 'gone');
+      assert.equal(a.updatedAt, T0 + 20);
+      assert.equal((await store.getEndpoint(ACCOUNT, 'ep_b'))!.enabled, true);
+      const page = await store.listDeliveries(ACCOUNT, { limit: 10 }, {});
+      const byEndpoint = (id: string) =>
+        page.items
+          .filter((d) => d.endpointId === id)
+          .map((d) => d.status)
+          .sort();
+      assert.deepEqual(byEndpoint('ep_a'), ['cancelled', 'cancelled']);
+      assert.deepEqual(byEndpoint('ep_b'), ['pending', 'sending']);
+    });
+
+    test('released claims are due at once; a release under a lost lease is ignored', async () => {
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a']), newEvent(['ep_b'])]);
+      const claims = await claim(T0);
+      assert.equal(claims.length, 2);
+      // Both leases expire together; a new claim of one takes that one over.
+      const [retaken] = await claim(T0 + LEASE_MS, 1);
+      const kept = claims.find((c) => c.id === retaken!.id);
+      const released = claims.find((c) => c.id !== retaken!.id);
+
+      await store.releaseClaims(claims, T0 + LEASE_MS + 5);
+      const back = await delivery(released!.id);
+      assert.equal(back.status, 'pending');
+      assert.equal(back.nextAttemptAt, T0 + LEASE_MS + 5);
+      assert.equal(back.attemptCount, 0);
+      const still = await delivery(kept!.id);
+      assert.equal(still.status, 'sending', 'the lease taken over by another claim is left alone');
+      assert.equal(still.nextAttemptAt, T0 + 2 * LEASE_MS);
+
+      assert.equal(await store.nextDueAt(), T0 + LEASE_MS + 5);
+      assert.deepEqual(
+        (await claim(T0 + LEASE_MS + 5)).map((c) => c.id),
+        [released!.id],
+      );
+    });
+
+    test('claims released for later stay out of every claim until they are due', async () => {
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b']), newEvent(['ep_a', 'ep_b'])]);
+      const claims = await claim(T0);
+      assert.equal(claims.length, 4);
+      await store.releaseClaims(
+        claims.filter((c) => c.endpointId === 'ep_a'),
+        T0 + 2_000,
+      );
+      assert.deepEqual(await claim(T0 + 1_999), []);
+      const back = await claim(T0 + 2_000);
+      assert.deepEqual(
+        back.map((c) => c.endpointId),
+        ['ep_a', 'ep_a'],
+      );
+    });
+
+    test('claims take the oldest due first, up to the limit, and never what is not due', async () => {
+      const late = newEvent(['ep_a'], { dueAt: T0 + 500 });
+      const early = newEvent(['ep_a'], { dueAt: T0 - 500 });
+      const future = newEvent(['ep_a'], { dueAt: T0 + 10_000 });
+      await store.insertEvents(ACCOUNT, [late, early, future]);
+      assert.equal(await store.nextDueAt(), T0 - 500);
+      const [first] = await claim(T0 + 1_000, 1);
+      assert.equal(first!.eventId, early.event.id);
+      const [second, ...none] = await claim(T0 + 1_000);
+      assert.equal(second!.eventId, late.event.id);
+      assert.equal(none.length, 0);
+      assert.deepEqual(await store.queueDepth(), { pending: 1, sending: 2 });
+    });
+
+    test('inserting an event id again writes nothing and returns the first deliveries', async () => {
+      const id = 'evt_order_1001_paid';
+      const [first] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'], { id })]);
+      assert.equal(first!.inserted, true);
+      assert.equal(first!.deliveryIds.length, 2);
+
+      const [second] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'], { id })]);
+      assert.equal(second!.inserted, false);
+      assert.deepEqual(second!.deliveryIds, first!.deliveryIds);
+      assert.equal(second!.event.dataJson, '{"order":{"id":"ord_1","total":"9.95"}}');
+      assert.equal((await store.listDeliveries(ACCOUNT, { limit: 10 }, {})).items.length, 2);
+      assert.equal((await claim(T0)).length, 2);
+    });
+
+    test('the same event id with other data is a conflict and rolls the whole insert back', async () => {
+      const id = 'evt_order_1002_paid';
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { id })]);
+      const changed = newEvent(['ep_a'], { id });
+      const fresh = newEvent(['ep_a'], { id: 'evt_order_1003_paid' });
+      await assert.rejects(
+        store.insertEvents(ACCOUNT, [
+          fresh,
+          { ...changed, event: { ...changed.event, dataJson: '{"changed":true}' } },
+        ]),
+        (error: unknown) => error instanceof IdempotencyConflictError && error.index === 1,
+      );
+      assert.equal(await store.getEvent(ACCOUNT, 'evt_order_1003_paid'), undefined);
+    });
+
+    test('accounts: found by id and by key hash; settings change; listed oldest first by cursor', async () => {
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 + 1 },
+        'hash-2',
+      );
+      assert.equal((await store.findAccountByApiKeyHash('hash-of-key'))?.id, ACCOUNT);
+      assert.equal(await store.findAccountByApiKeyHash('nope'), undefined);
+      const changed = await store.updateAccount(OTHER, { maxActiveUrls: 25 });
+      assert.equal(changed?.maxActiveUrls, 25);
+      assert.equal((await store.getAccount(OTHER))?.maxActiveUrls, 25);
+      assert.equal((await store.findAccountByApiKeyHash('hash-2'))?.maxActiveUrls, 25);
+      assert.equal(await store.updateAccount('acc_missing', { maxActiveUrls: 1 }), undefined);
+      const first = await store.listAccounts({ limit: 1 });
+      assert.deepEqual(
+        first.items.map((a) => a.id),
+        [ACCOUNT],
+      );
+      const second = await store.listAccounts({ limit: 1, cursor: first.nextCursor ?? undefined });
+      assert.deepEqual(
+        second.items.map((a) => a.id),
+        [OTHER],
+      );
+      assert.equal(second.nextCursor, null);
+    });
+
+    test('endpoints: every option round-trips; changes are seen by fan-out and by the engine', async () => {
+      const shaped: EndpointRecord = {
+        ...endpoint('ep_shaped'),
+        urls: ['https://a.example/x', 'https://b.example/y'],
+        eventTypes: ['order.*'],
+        headers: { 'X-Shop': 'ams' },
+        timeoutMs: 5_000,
+        maxConcurrency: 3,
+        rateLimitPerSecond: 7,
+        scope: { productIds: ['prod_1'], checkoutIds: [], upsellIds: ['ups_1'], plugIds: [] },
+        perOrderLine: true,
+        includeRecurring: true,
+        fields: ['order.id', 'order.lines.productId'],
+        format: 'form',
+        userAgent: 'PayGate - Webhooks',
+        source: 'rest_hook',
+      };
+      await store.createEndpoint(shaped, NO_LIMIT);
+      assert.deepEqual(await store.getEndpoint(ACCOUNT, 'ep_shaped'), shaped);
+      assert.deepEqual((await store.getEndpointsByIds(['ep_shaped']))[0], shaped);
+      assert.ok((await store.listEnabledEndpoints(ACCOUNT)).some((e) => e.id === 'ep_shaped'));
+
+      const updated = await store.updateEndpoint(
+        ACCOUNT,
+        'ep_shaped',
+        { enabled: false, disabledReason: null, fields: [], format: 'json' },
+        T0 + 5,
+        NO_LIMIT,
+      );
+      assert.equal(updated?.enabled, false);
+      assert.equal(updated?.format, 'json');
+      assert.equal(updated?.updatedAt, T0 + 5);
+      assert.ok(!(await store.listEnabledEndpoints(ACCOUNT)).some((e) => e.id === 'ep_shaped'));
+      assert.equal((await store.getEndpointsByIds(['ep_shaped']))[0]?.enabled, false);
+      assert.equal(
+        await store.updateEndpoint(OTHER, 'ep_shaped', { description: 'x' }, T0, NO_LIMIT),
+        undefined,
+      );
+
+      const page = await store.listEndpoints(ACCOUNT, { limit: 2 });
+      assert.deepEqual(
+        page.items.map((e) => e.id),
+        ['ep_a', 'ep_b'],
+      );
+      const rest = await store.listEndpoints(ACCOUNT, { limit: 2, cursor: page.nextCursor ?? undefined });
+      assert.deepEqual(
+        rest.items.map((e) => e.id),
+        ['ep_shaped'],
+      );
+      assert.equal(await store.deleteEndpoint(ACCOUNT, 'ep_shaped', T0 + 6), true);
+      assert.equal(await store.deleteEndpoint(ACCOUNT, 'ep_shaped', T0 + 6), false);
+      assert.equal(await store.getEndpoint(ACCOUNT, 'ep_shaped'), undefined);
+    });
+
+    test('the active-URL limit counts distinct URLs of enabled endpoints and writes nothing when hit', async () => {
+      // ep_a and ep_b: two URLs receiving.
+      const limit = { maxActiveUrls: 3 };
+      await store.createEndpoint({ ...endpoint('ep_c'), urls: ['https://example.com/ep_a'] }, limit);
+      await store.createEndpoint(endpoint('ep_d'), limit);
+      await assert.rejects(
+        store.createEndpoint(endpoint('ep_e'), limit),
+        (error: unknown) => error instanceof ActiveUrlLimitError && error.limit === 3,
+      );
+      assert.equal(await store.getEndpoint(ACCOUNT, 'ep_e'), undefined);
+      await store.createEndpoint({ ...endpoint('ep_e'), enabled: false }, limit);
+      await assert.rejects(
+        store.updateEndpoint(ACCOUNT, 'ep_e', { enabled: true }, T0, limit),
+        ActiveUrlLimitError,
+      );
+      assert.equal((await store.getEndpoint(ACCOUNT, 'ep_e'))?.enabled, false);
+      await store.updateEndpoint(ACCOUNT, 'ep_d', { enabled: false }, T0, limit);
+      assert.equal(
+        (await store.updateEndpoint(ACCOUNT, 'ep_e', { enabled: true }, T0, limit))?.enabled,
+        true,
+      );
+    });
+
+    test('a changed URL takes its undelivered deliveries along; a removed one cancels them', async () => {
+      const [one] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+      await store.updateEndpoint(ACCOUNT, 'ep_a', { urls: ['https://example.com/new'] }, T0 + 1, NO_LIMIT);
+      assert.equal((await delivery(one!.deliveryIds[0]!)).url, 'https://example.com/new');
+      assert.equal((await delivery(one!.deliveryIds[0]!)).status, 'pending');
+      await store.updateEndpoint(
+        ACCOUNT,
+        'ep_a',
+        { urls: ['https://example.com/x', 'https://example.com/y'] },
+        T0 + 2,
+        NO_LIMIT,
+      );
+      assert.equal((await delivery(one!.deliveryIds[0]!)).status, 'cancelled');
+    });
+
+    test('a failed attempt is due again at its retry time, and only then', async () => {
+      const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+      const [first] = await claim(T0);
+      await store.recordAttempts([result(first!, 500, T0 + 10)], T0 + 20);
+      const waiting = await delivery(inserted!.deliveryIds[0]!);
+      assert.equal(waiting.status, 'pending');
+      assert.equal(waiting.attemptCount, 1);
+      assert.equal(waiting.nextAttemptAt, T0 + 5_010);
+      assert.equal(await store.nextDueAt(), T0 + 5_010);
+      assert.deepEqual(await claim(T0 + 5_009), []);
+      const [second] = await claim(T0 + 5_010);
+      assert.equal(second!.attemptCount, 1);
+      assert.equal(second!.scheduleStart, 0);
+      await store.recordAttempts([result(second!, 200, T0 + 5_020)], T0 + 5_030);
+      const done = await delivery(inserted!.deliveryIds[0]!);
+      assert.equal(done.status, 'succeeded');
+      assert.equal(done.attemptCount, 2);
+      assert.equal(done.nextAttemptAt, null);
+      assert.deepEqual(
+        (await store.listAttempts(ACCOUNT, done.id)).map((a) => a.number),
+        [1, 2],
+      );
+      assert.equal(await store.nextDueAt(), undefined);
+    });
+
+    test('retry and recover re-queue terminal deliveries with a fresh schedule', async () => {
+      const [old] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { createdAt: T0 - 60_000 })]);
+      const [recent] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { createdAt: T0 })]);
+      for (const claimed of await claim(T0)) {
+        await store.recordAttempts(
+          [{ ...result(claimed, 500, T0), status: 'failed', nextAttemptAt: null }],
+          T0,
+        );
+      }
+      assert.equal((await delivery(recent!.deliveryIds[0]!)).status, 'failed');
+      const retried = await store.retryDelivery(ACCOUNT, recent!.deliveryIds[0]!, T0 + 100);
+      assert.equal(retried?.status, 'pending');
+      assert.equal(retried?.nextAttemptAt, T0 + 100);
+      assert.equal(
+        await store.retryDelivery(ACCOUNT, recent!.deliveryIds[0]!, T0 + 100),
+        undefined,
+        'not terminal',
+      );
+      assert.equal(
+        await store.retryDelivery(OTHER, old!.deliveryIds[0]!, T0 + 100),
+        undefined,
+        'another account',
+      );
+      const [again] = await claim(T0 + 100);
+      assert.equal(again!.scheduleStart, 1, 'the schedule restarts after the attempts made');
+
+      const recovered = await store.recoverDeliveries(
+        ACCOUNT,
+        'ep_a',
+        { sinceMs: T0 - 120_000, untilMs: T0 - 1 },
+        T0 + 200,
+      );
+      assert.equal(recovered, 1);
+      assert.equal((await delivery(old!.deliveryIds[0]!)).status, 'pending');
+      assert.equal(await store.recoverDeliveries(OTHER, 'ep_a', { sinceMs: 0, untilMs: T0 * 2 }, T0), 0);
+    });
+
+    test('cancelled claims stay cancelled; line ids travel with their deliveries', async () => {
+      const event = newEvent(['ep_a']);
+      const lines: NewEvent = {
+        ...event,
+        deliveries: ['line_1', 'line_2'].map((lineId) => ({
+          ...event.deliveries[0]!,
+          id: newId('delivery'),
+          lineId,
+        })),
+      };
+      const [inserted] = await store.insertEvents(ACCOUNT, [lines]);
+      const claims = await claim(T0);
+      assert.deepEqual(claims.map((c) => c.lineId).sort(), ['line_1', 'line_2']);
+      assert.deepEqual(
+        (await store.listDeliveries(ACCOUNT, { limit: 10 }, {})).items.map((d) => d.lineId).sort(),
+        ['line_1', 'line_2'],
+      );
+      await store.cancelClaims(claims.slice(0, 1), T0 + 1);
+      assert.equal((await delivery(claims[0]!.id)).status, 'cancelled');
+      assert.equal(inserted!.deliveryIds.length, 2);
+      assert.deepEqual(
+        await claim(T0 + 2 * LEASE_MS),
+        [claims[1]!].map((c) => ({ ...c, lease: c.lease + 1 })),
+      );
+    });
+
+    test('a 410 from a REST hook removes the hook', async () => {
+      await store.createEndpoint({ ...endpoint('ep_hook'), source: 'rest_hook' }, NO_LIMIT);
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_hook'])]);
+      const [claimed] = await claim(T0);
+      await store.recordAttempts([result(claimed!, 410, T0 + 1)], T0 + 2);
+      assert.equal(await store.getEndpoint(ACCOUNT, 'ep_hook'), undefined);
+      assert.equal((await delivery(claimed!.id)).status, 'cancelled');
+    });
+
+    test('logs page newest first, filter, and never show another account', async () => {
+      await store.createAccount({ id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 }, 'hash-2');
+      await store.createEndpoint(endpoint('ep_o', OTHER), NO_LIMIT);
+      const mine = [];
+      for (let i = 0; i < 5; i++) {
+        const type = i % 2 === 0 ? 'shop.order.paid' : 'shop.order.refunded';
+        mine.push((await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { type })]))[0]!);
+      }
+      const [theirs] = await store.insertEvents(OTHER, [newEvent(['ep_o'], { accountId: OTHER })]);
+
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listEvents(ACCOUNT, { limit: 2, cursor }, {});
+        ids.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      assert.deepEqual(ids, mine.map((m) => m.event.id).reverse());
+      const refunds = await store.listEvents(ACCOUNT, { limit: 10 }, { type: 'shop.order.refunded' });
+      assert.equal(refunds.items.length, 2);
+
+      const byEvent = await store.listDeliveries(ACCOUNT, { limit: 10 }, { eventId: mine[0]!.event.id });
+      assert.deepEqual(
+        byEvent.items.map((d) => d.id),
+        mine[0]!.deliveryIds,
+      );
+      const byStatus = await store.listDeliveries(
+        ACCOUNT,
+        { limit: 10 },
+        { status: 'pending', endpointId: 'ep_a' },
+      );
+      assert.equal(byStatus.items.length, 5);
+
+      assert.equal(await store.getEvent(ACCOUNT, theirs!.event.id), undefined);
+      assert.equal(await store.getDelivery(ACCOUNT, theirs!.deliveryIds[0]!), undefined);
+      assert.deepEqual(await store.listAttempts(ACCOUNT, theirs!.deliveryIds[0]!), []);
+      assert.equal(await store.getEndpoint(ACCOUNT, 'ep_o'), undefined);
+      assert.equal((await store.listDeliveries(OTHER, { limit: 10 }, {})).items.length, 1);
+      // The same event id in two accounts is two events.
+      const shared = 'evt_same_id';
+      assert.equal(
+        (await store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { id: shared })]))[0]!.inserted,
+        true,
+      );
+      const other = newEvent(['ep_o'], { id: shared, accountId: OTHER });
+      assert.equal((await store.insertEvents(OTHER, [other]))[0]!.inserted, true);
+    });
+
+    test('event types are registered once by name', async () => {
+      const type = {
+        name: 'course.completed',
+        description: 'A course was completed.',
+        schemaJson: '{"type":"object"}',
+        exampleJson: '{"course":{"id":"crs_1"}}',
+        createdAt: T0,
+      };
+      assert.equal(await store.createEventType(type), true);
+      assert.equal(await store.createEventType({ ...type, description: 'again' }), false);
+      assert.deepEqual(await store.listEventTypes(), [type]);
+    });
+
+    test('ping answers', async () => {
+      await store.ping();
+    });
+  });
+}
