@@ -136,6 +136,7 @@ describe('REST Hooks', () => {
     assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
     assert.equal(subscribed.body.target_url, target.url);
     assert.equal(subscribed.body.event, 'order.paid');
+    assert.match(subscribed.body.secret, /^whsec_/);
     const hookId = subscribed.body.id as string;
 
     assert.equal((await publish('order.paid', orderPaid)).status, 202);

@@ -184,7 +184,7 @@ describe('endpoint options on the real engine', () => {
     for (const [i, body] of bodies.entries()) {
       assert.equal(body.data.order.lines, undefined, 'only the one line travels');
       assert.equal(body.data.order.total, '225.00', 'the order is whole otherwise');
-      assert.equal(body.id, `${event.id}.${body.data.order.line.id}`);
+      assert.equal(body.id, `${event.id}#${body.data.order.line.id}`);
       assert.equal(target.requests[i]?.headers['webhook-id'], body.id);
       assertSigned(target.requests[i] as ReceivedRequest, created.secret);
     }
@@ -216,6 +216,27 @@ describe('endpoint options on the real engine', () => {
     await settled(withBump.deliveries);
     assert.equal(target.requests.length, 1);
     assert.deepEqual(bodyOf(target.requests[0] as ReceivedRequest).data.order.line, bumpLine);
+  });
+
+  test('perOrderLine with lines sharing an id: each line is delivered once, to the right endpoint', async () => {
+    const everyLine = await receiver();
+    const bumpOnly = await receiver();
+    await endpoint({ url: everyLine.url, eventTypes: ['order.paid'], perOrderLine: true });
+    await endpoint({
+      url: bumpOnly.url,
+      eventTypes: ['order.paid'],
+      perOrderLine: true,
+      productIds: [PRODUCT_BUMP],
+    });
+    const main = { ...line('main', PRODUCT_COURSE, '149.00'), id: 'line_same' };
+    const bump = { ...line('bump', PRODUCT_BUMP, '27.00'), id: 'line_same' };
+    const event = await publish('order.paid', order({ lines: [main, bump] }));
+    await settled(event.deliveries);
+    const products = (r: Receiver) => r.requests.map((req) => bodyOf(req).data.order.line.productId).sort();
+    assert.deepEqual(products(everyLine), [PRODUCT_COURSE, PRODUCT_BUMP].sort());
+    assert.deepEqual(products(bumpOnly), [PRODUCT_BUMP]);
+    const ids = everyLine.requests.map((req) => req.headers['webhook-id']).sort();
+    assert.deepEqual(ids, [`${event.id}##0`, `${event.id}##1`], 'line ids by position: #0, #1');
   });
 
   test('includeRecurring: direct debits and instalments reach only endpoints that ask for them', async () => {

@@ -30,6 +30,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: AppContext): void 
         id: endpoint.id,
         target_url: endpoint.urls.join(','),
         event: body.event,
+        secret: endpoint.secret,
         createdAt: new Date(endpoint.createdAt).toISOString(),
       });
     },

@@ -111,14 +111,25 @@ describe('splitOrderLines', () => {
     });
   }
 
-  test('a line without a string id is named by its index; a line that is not an object goes as is', () => {
+  test('a line without a usable id is named by its position; a line that is not an object goes as is', () => {
     const data = {
-      order: { id: 'ord_1', lines: [{ productId: 'prod_a' }, { id: 7 }, { id: '' }, 'junk', null] },
+      order: {
+        id: 'ord_1',
+        lines: [
+          { productId: 'prod_a' },
+          { id: 7 },
+          { id: '' },
+          'junk',
+          null,
+          { id: 'lijn één' },
+          { id: 'x'.repeat(129) },
+        ],
+      },
     };
     const parts = splitOrderLines(data, scope({}));
     assert.deepEqual(
       parts?.map((part) => part.lineId),
-      ['0', '1', '2', '3', '4'],
+      ['#0', '#1', '#2', '#3', '#4', '#5', '#6'],
     );
     assert.deepEqual(parts?.[3]?.data, { order: { id: 'ord_1', line: 'junk' } });
   });
@@ -128,7 +139,30 @@ describe('splitOrderLines', () => {
     const parts = splitOrderLines(data, scope({ productIds: ['prod_a', '1'] }));
     assert.deepEqual(
       parts?.map((part) => part.lineId),
-      ['2'],
+      ['#2'],
+    );
+  });
+
+  test('lines sharing an id are named by their positions, so each line keeps its own delivery', () => {
+    const data = {
+      order: {
+        lines: [
+          { id: 'line_1', productId: 'prod_main' },
+          { id: 'line_1', productId: 'prod_bump' },
+          { id: 'line_2', productId: 'prod_bump' },
+        ],
+      },
+    };
+    const parts = splitOrderLines(data, scope({ productIds: ['prod_bump'] }));
+    assert.deepEqual(
+      parts?.map((part) => [
+        part.lineId,
+        (part.data['order'] as { line: { productId: string } }).line.productId,
+      ]),
+      [
+        ['#1', 'prod_bump'],
+        ['line_2', 'prod_bump'],
+      ],
     );
   });
 

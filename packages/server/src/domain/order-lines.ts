@@ -7,7 +7,10 @@ import { type EndpointScope, eventInScope } from './endpoint-scope.ts';
 
 /** One delivery's share of an order event: the line it is about and the data to send. */
 export interface OrderLinePart {
-  /** The line's `id` when it is a non-empty string, else its index in `order.lines` (`"0"`, `"1"` …). */
+  /**
+   * The line's `id` when it is a short ASCII id (`[A-Za-z0-9_.:-]`, at most 128) that no other line of
+   * the order shares, else `#` and its position in `order.lines` (`"#0"`, `"#1"` …).
+   */
   readonly lineId: string;
   /** The event data with `order.lines` replaced by `order.line`. */
   readonly data: Record<string, unknown>;
@@ -30,7 +33,7 @@ export interface OrderLinePart {
  *   asked for everything from that checkout, upsell or plug), else the lines of those products.
  *   Filtering by product alone would split an order from a listed checkout into nothing.
  *
- * An empty array means no line is for this endpoint. `lineId` is unique within the event when the
+ * An empty array means no line is for this endpoint. `lineId` is unique within the event, whatever the
  * producer's line ids are.
  */
 export function splitOrderLines(data: unknown, scope: EndpointScope): OrderLinePart[] | undefined {
@@ -41,16 +44,30 @@ export function splitOrderLines(data: unknown, scope: EndpointScope): OrderLineP
   if (!Array.isArray(lines) || lines.length === 0) return undefined;
 
   const everyLine = scope.productIds.length === 0 || matchesBeyondProducts(scope, data);
+  const keys = lineKeys(lines);
   const parts: OrderLinePart[] = [];
   lines.forEach((line: unknown, index) => {
     if (!everyLine && !(isRecord(line) && listed(scope.productIds, line['productId']))) return;
-    const id = isRecord(line) ? line['id'] : undefined;
-    parts.push({
-      lineId: typeof id === 'string' && id !== '' ? id : String(index),
-      data: { ...data, order: withOneLine(order, line) },
-    });
+    parts.push({ lineId: keys[index] as string, data: { ...data, order: withOneLine(order, line) } });
   });
   return parts;
+}
+
+// A line id becomes part of a header (`webhook-id`) and must name one line: ids that are not short
+// visible ASCII, or that two lines share, give way to the line's position.
+const LINE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * The key of each line: its `id` when that is a short ASCII id no other line of the order has, else
+ * `#<position>` (`#0`, `#1` …, which no valid id can be).
+ */
+function lineKeys(lines: readonly unknown[]): string[] {
+  const ids = lines.map((line) => (isRecord(line) ? line['id'] : undefined));
+  const seen = new Map<unknown, number>();
+  for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return ids.map((id, index) =>
+    typeof id === 'string' && LINE_ID.test(id) && seen.get(id) === 1 ? id : `#${index}`,
+  );
 }
 
 /** Whether the event is in scope through the checkout, upsell or plug lists, products left aside. */

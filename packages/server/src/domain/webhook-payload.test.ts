@@ -35,9 +35,9 @@ describe('renderPayload', () => {
 
   test('one order line: its own message id, the order with that line only', () => {
     const payload = renderPayload(event, 'line_2', json);
-    assert.equal(payload.messageId, 'evt_1.line_2');
+    assert.equal(payload.messageId, 'evt_1#line_2');
     const body = JSON.parse(payload.body);
-    assert.equal(body.id, 'evt_1.line_2');
+    assert.equal(body.id, 'evt_1#line_2');
     assert.deepEqual(body.data.order.line, { id: 'line_2', productId: 'prod_bump', total: '30.00' });
     assert.equal(body.data.order.lines, undefined);
     assert.equal(body.data.order.total, '129.00');
@@ -91,6 +91,6 @@ describe('renderPayload', () => {
 describe('messageIdOf', () => {
   test('the event id, or the event and line ids', () => {
     assert.equal(messageIdOf('evt_1', null), 'evt_1');
-    assert.equal(messageIdOf('evt_1', 'line_9'), 'evt_1.line_9');
+    assert.equal(messageIdOf('evt_1', 'line_9'), 'evt_1#line_9');
   });
 });

@@ -25,7 +25,7 @@ export interface PayloadShape {
 
 /** A rendered payload. */
 export interface WebhookPayload {
-  /** The `webhook-id` and the envelope's `id`: the event id, or `<event id>.<line id>` for one line. */
+  /** The `webhook-id` and the envelope's `id`: the event id, or `<event id>#<line id>` for one line. */
   readonly messageId: string;
   readonly contentType: string;
   readonly body: string;
@@ -33,9 +33,12 @@ export interface WebhookPayload {
 
 const ALL_LINES: EndpointScope = { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [] };
 
-/** The id of one delivery's message: each line of an order is a message of its own, deduplicated apart. */
+/**
+ * The id of one delivery's message: each line of an order is a message of its own, deduplicated apart.
+ * `#` cannot occur in an event id, so `<event id>#<line id>` never equals another event's id.
+ */
 export function messageIdOf(eventId: string, lineId: string | null): string {
-  return lineId === null ? eventId : `${eventId}.${lineId}`;
+  return lineId === null ? eventId : `${eventId}#${lineId}`;
 }
 
 /** Whether this shape sends the stored JSON as it is (no parsing needed). */
