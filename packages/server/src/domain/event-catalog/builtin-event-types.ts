@@ -355,7 +355,7 @@ const ORDER_TYPES: readonly EventTypeDefinition[] = [
     description:
       'An order was paid: a checkout sale, a one-click upsell (`upsellId` and `parentOrderId` set) or, with ' +
       '`payment.kind` `direct_debit` or `instalment`, a later payment of a subscription or payment plan, ' +
-      'which a general endpoint receives only with `includeRecurring`. The event of a general order webhook.',
+      'which an endpoint receives only with `includeRecurring`. The event of a general order webhook.',
     properties: orderOnly,
     required: ['order'],
     example: { order: paidCourseOrder },
