@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -11,14 +12,16 @@ import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
-import { type Config, parseAdminToken } from './config/config.ts';
+import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { HttpSender } from './delivery/http-sender.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
+import { PostgresStore } from './store/postgres/postgres-store.ts';
 import { lockDataDir } from './store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
 
 /** A running Hookline. */
@@ -29,9 +32,12 @@ export interface RunningServer {
   readonly adminToken: string;
   /** Where the admin token came from, for the start banner. */
   readonly adminTokenSource: 'environment' | 'generated' | 'data-dir';
+  /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly databasePath: string;
+  readonly role: Role;
   readonly app: FastifyInstance;
-  readonly engine: DeliveryEngine;
+  /** The delivery workers; `undefined` in an API-only process. */
+  readonly engine: DeliveryEngine | undefined;
   readonly logger: Logger;
   /** Stops accepting requests, drains attempts in flight (up to the shutdown timeout) and closes the database. */
   stop(): Promise<void>;
@@ -63,30 +69,90 @@ function resolveAdminToken(config: Config): { token: string; source: RunningServ
   return { token, source: 'generated' };
 }
 
-/** Starts the API and the delivery workers in this process, on the embedded SQLite store. */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+/** The database a process works on, and how to let go of it. */
+interface OpenedStore {
+  readonly store: Store;
+  /** Where the data lives, for the banner: the SQLite file, or the PostgreSQL URL without its password. */
+  readonly label: string;
+  readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
+  /** Subscribes to deliveries made due by other processes (PostgreSQL's LISTEN/NOTIFY). */
+  readonly onDue: ((listener: () => void) => () => void) | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the embedded SQLite file (one process owns the data dir) or PostgreSQL (shared by any number
+ * of processes, which must all be given the same admin token).
+ */
+async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
+  if (config.databaseUrl !== undefined) {
+    if (config.adminToken === undefined) {
+      throw new Error(
+        'HOOKLINE_ADMIN_TOKEN is required with DATABASE_URL: every process must accept the same admin token',
+      );
+    }
+    const store = await PostgresStore.connect({
+      url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      onError: (error) => logger.warn({ err: error }, 'database connection error'),
+    });
+    const shown = new URL(config.databaseUrl);
+    if (shown.password) shown.password = '***';
+    return {
+      store,
+      label: shown.toString(),
+      admin: { token: config.adminToken, source: 'environment' },
+      onDue: (listener) => store.onDue(listener),
+      close: () => store.close(),
+    };
+  }
+  if (config.role !== 'all') {
+    throw new Error(
+      `--role ${config.role} needs DATABASE_URL: the embedded SQLite file belongs to one process, which runs both roles`,
+    );
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const lock = lockDataDir(config.dataDir);
-  let admin: ReturnType<typeof resolveAdminToken>;
-  let store: SqliteStore;
-  const databasePath = resolve(config.dataDir, 'hookline.db');
+  const path = resolve(config.dataDir, 'hookline.db');
   try {
-    admin = resolveAdminToken(config);
-    store = SqliteStore.open({
-      path: databasePath,
+    const admin = resolveAdminToken(config);
+    const store = SqliteStore.open({
+      path,
       onCheckpointFailure: (error) =>
         logger.warn({ err: error }, 'background WAL checkpoints failed; checkpointing on the main thread'),
     });
+    // One process owns the SQLite file, so every lease in it belongs to a process that is gone: its
+    // deliveries are due again at once instead of after their lease.
+    const released = await store.releaseAllLeases(Date.now());
+    if (released > 0)
+      logger.info({ deliveries: released }, 'resuming deliveries interrupted by the last stop');
+    return {
+      store,
+      label: path,
+      admin,
+      onDue: undefined,
+      async close() {
+        await store.close();
+        lock.release();
+      },
+    };
   } catch (error) {
     lock.release();
     throw error;
   }
+}
+
+/**
+ * Starts Hookline in this process: the API, the delivery workers, or both (`config.role`), on the
+ * embedded SQLite store or on PostgreSQL (`config.databaseUrl`).
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const opened = await openStore(config, logger);
+  const { store, admin } = opened;
   const now = () => Date.now();
-  // One process owns the SQLite file, so every lease in it belongs to a process that is gone: its
-  // deliveries are due again at once instead of after their lease.
-  const released = await store.releaseAllLeases(now());
-  if (released > 0) logger.info({ deliveries: released }, 'resuming deliveries interrupted by the last stop');
+  const runsApi = config.role !== 'worker';
+  const runsWorkers = config.role !== 'api';
 
   const guard = new SsrfGuard({ allow: config.allowTargets });
   // undici pools sockets per origin, not per endpoint: endpoints of many accounts may share one origin
@@ -96,30 +162,36 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const agent = guard.createAgent({ connections: config.workerConcurrency });
   const metrics = new Metrics(() => store.queueDepth());
   const newId = systemIdSource(now);
-  const engine = new DeliveryEngine({
-    store,
-    sender: new HttpSender({ dispatcher: agent, maxResponseBodyBytes: config.maxResponseBodyBytes }),
-    metrics,
-    logger: logger.child({ component: 'delivery' }),
-    newId,
-    now,
-    random: () => randomInt(0, 1_000_000) / 1_000_000,
-    retryScheduleMs: config.retryScheduleMs,
-    retryAfterMaxMs: config.retryAfterMaxMs,
-    timeoutMs: config.timeoutMs,
-    workerConcurrency: config.workerConcurrency,
-    endpointConcurrency: config.endpointConcurrency,
-    claimBatchSize: config.claimBatchSize,
-    pollIntervalMs: config.pollIntervalMs,
-    userAgent: `Hookline/${VERSION}`,
-  });
+  const engine = runsWorkers
+    ? new DeliveryEngine({
+        store,
+        sender: new HttpSender({ dispatcher: agent, maxResponseBodyBytes: config.maxResponseBodyBytes }),
+        metrics,
+        logger: logger.child({ component: 'delivery' }),
+        newId,
+        now,
+        random: () => randomInt(0, 1_000_000) / 1_000_000,
+        retryScheduleMs: config.retryScheduleMs,
+        retryAfterMaxMs: config.retryAfterMaxMs,
+        timeoutMs: config.timeoutMs,
+        workerConcurrency: config.workerConcurrency,
+        endpointConcurrency: config.endpointConcurrency,
+        claimBatchSize: config.claimBatchSize,
+        pollIntervalMs: config.pollIntervalMs,
+        userAgent: `Hookline/${VERSION}`,
+        workerId: `${hostname()}:${process.pid}:${newId('attempt').slice(-8)}`,
+      })
+    : undefined;
+  // Work published by other processes (API processes, or another machine) wakes this one's workers.
+  const stopListening = engine && opened.onDue?.(() => engine.wake());
   const ctx: AppContext = {
     store,
     now,
     newId,
     urlChecker: guard,
-    wakeWorkers: () => engine.wake(),
-    onEndpointChanged: (endpointId, endpoint) => engine.endpointChanged(endpointId, endpoint),
+    // Without workers here, the commit's NOTIFY wakes the worker processes.
+    wakeWorkers: () => engine?.wake(),
+    onEndpointChanged: (endpointId, endpoint) => engine?.endpointChanged(endpointId, endpoint),
     onPublished: (events, deliveries) => {
       metrics.eventsPublished.inc(events);
       metrics.deliveriesCreated.inc(deliveries);
@@ -137,20 +209,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     version: VERSION,
     isAccepting: () => accepting,
+    // A worker process answers the operations routes only (health, readiness, metrics).
+    serveApi: runsApi,
   });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     // A port in use or a bad host: release the database and sockets so the caller can report and exit.
     await app.close();
+    stopListening?.();
     await agent.close();
-    await store.close();
-    lock.release();
+    await opened.close();
     throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  engine.start();
+  engine?.start();
   accepting = true;
 
   let stopping: Promise<void> | undefined;
@@ -158,12 +232,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopping ??= (async () => {
       accepting = false;
       await app.close();
-      await engine.stop(config.shutdownTimeoutMs);
+      stopListening?.();
+      await engine?.stop(config.shutdownTimeoutMs);
       // Attempts still running after the drain are abandoned: destroying the pool ends them now, and
       // the next start resends them (their results are no longer recorded).
       await agent.destroy();
-      await store.close();
-      lock.release();
+      await opened.close();
       logger.info('stopped');
       logger.flush?.();
     })();
@@ -175,7 +249,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     adminToken: admin.token,
     adminTokenSource: admin.source,
-    databasePath,
+    databasePath: opened.label,
+    role: config.role,
     app,
     engine,
     logger,

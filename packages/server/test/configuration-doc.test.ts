@@ -17,8 +17,8 @@ const doc = readFileSync(DOC_PATH, 'utf8');
 
 /** The default cell: the value in code, or "none…" when there is no default value. */
 function defaultCell(setting: SettingSpec): string {
-  if (setting.defaultText === undefined) return 'none: generated on first start';
-  if (setting.defaultText === '') return 'none';
+  if (setting.defaultDoc !== undefined) return setting.defaultDoc;
+  if (setting.defaultText === undefined || setting.defaultText === '') return 'none';
   return `\`${setting.defaultText}\``;
 }
 

@@ -40,6 +40,8 @@ export interface HttpAppOptions {
   readonly version: string;
   /** Whether the process accepts work (false while starting or draining), for `/readyz`. */
   readonly isAccepting: () => boolean;
+  /** `false` in a worker process: only the operations routes are served. Default `true`. */
+  readonly serveApi?: boolean;
 }
 
 /** Builds the Fastify application (not listening yet). */
@@ -124,6 +126,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   registerOperationsRoutes(app, options);
 
+  if (options.serveApi === false) return app;
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', async (request) => {

@@ -361,6 +361,7 @@ export const HookOut = Type.Object({
   id: Type.String({ description: 'Unsubscribe with DELETE …/hooks/{id}' }),
   target_url: Type.String(),
   event: Type.String(),
+  secret: Type.String({ description: 'The whsec_ secret that signs this hook’s deliveries' }),
   createdAt: Instant,
 });
 

@@ -1,16 +1,27 @@
 /**
- * The `hookline` command line: `hookline start` (the default) runs the API and the delivery workers.
- * Settings come from the environment (see docs/configuration.md); argv only picks the command.
+ * The `hookline` command line: `hookline start` (the default) runs the API and the delivery workers
+ * (or one of them: `--role`); `hookline migrate` applies the PostgreSQL migrations on their own, as a
+ * deploy step; `hookline demo` runs Hookline with a simulated shop and a local receiver. Settings come
+ * from the environment (see docs/configuration.md); argv picks the command, the role and the demo's pace.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, unknownSettings } from '../config/config.ts';
+import { ConfigError, loadConfig, ROLES, type Role, unknownSettings } from '../config/config.ts';
 import { type RunningServer, startServer } from '../server.ts';
+import { migratePostgres } from '../store/postgres/postgres-store.ts';
 import { VERSION } from '../version.ts';
 
 const USAGE = `Usage: hookline <command>
 
 Commands:
-  start      Run the API and the delivery workers (default)
+  start      Run the API and the delivery workers (default). Options:
+               --role <role>       api, worker or all (default: HOOKLINE_ROLE, or all); api and
+                                   worker need DATABASE_URL
+  migrate    Apply the PostgreSQL migrations of DATABASE_URL and exit (a deploy step; start applies
+             them too)
+  demo       Run Hookline with a simulated shop publishing events to a webhook per seed platform,
+             and print every delivery a local receiver verifies. Options:
+               --rate <n>          events per second (default 3)
+               --duration <s>      stop after this many seconds (default: on Ctrl-C)
   version    Print the version
 
 Settings are environment variables; see docs/configuration.md.
@@ -23,7 +34,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        role: { type: 'string' },
+      },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
@@ -38,11 +55,71 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  const rate = parsed.values['rate'];
+  const duration = parsed.values['duration'];
+  if (command === 'demo') {
+    return demo({
+      rate: typeof rate === 'string' ? rate : undefined,
+      duration: typeof duration === 'string' ? duration : undefined,
+    });
+  }
+  const role = parsed.values['role'];
+  if (role !== undefined && command !== 'start') {
+    process.stderr.write(`--role is an option of "hookline start"\n\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'migrate') return migrate();
   if (command !== 'start') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  return start();
+  if (rate !== undefined || duration !== undefined) {
+    process.stderr.write(`--rate and --duration are options of "hookline demo"\n\n${USAGE}`);
+    return 2;
+  }
+  if (typeof role === 'string' && !ROLES.includes(role as Role)) {
+    process.stderr.write(`--role must be one of ${ROLES.join(', ')}, not "${role}"\n\n${USAGE}`);
+    return 2;
+  }
+  return start(typeof role === 'string' ? (role as Role) : undefined);
+}
+
+/** Reads the settings, or reports every invalid one and returns `undefined`. */
+function readConfig(): ReturnType<typeof loadConfig> | undefined {
+  warnUnknownSettings();
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hookline: ${error.message}\nSee docs/configuration.md.\n`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** `hookline migrate`: the PostgreSQL schema up to date, then exit. */
+async function migrate(): Promise<number> {
+  const config = readConfig();
+  if (!config) return 2;
+  if (config.databaseUrl === undefined) {
+    process.stderr.write(
+      'hookline: migrate needs DATABASE_URL (the embedded SQLite file is migrated by `hookline start`)\n',
+    );
+    return 2;
+  }
+  try {
+    const { from, to } = await migratePostgres(config.databaseUrl);
+    process.stdout.write(
+      from === to
+        ? `schema is up to date (version ${to})\n`
+        : `migrated the schema from version ${from} to ${to}\n`,
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`hookline: migration failed: ${(error as Error).message}\n`);
+    return 1;
+  }
 }
 
 /** Which setting to look at when the start failed with a system error. */
@@ -59,22 +136,24 @@ function startHint(error: unknown): string {
   return '';
 }
 
-async function start(): Promise<number> {
+function warnUnknownSettings(): void {
   for (const name of unknownSettings(process.env)) {
     process.stderr.write(
       `hookline: warning: ${name} is not a setting and is ignored (see docs/configuration.md)\n`,
     );
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`hookline: ${error.message}\nSee docs/configuration.md.\n`);
-      return 2;
-    }
-    throw error;
-  }
+}
+
+const ROLE_TEXT: Record<Role, string> = {
+  all: 'all (API and delivery workers)',
+  api: 'api (the API; worker processes deliver)',
+  worker: 'worker (delivery only; the API runs elsewhere)',
+};
+
+async function start(role: Role | undefined): Promise<number> {
+  const loaded = readConfig();
+  if (!loaded) return 2;
+  const config = role === undefined ? loaded : Object.freeze({ ...loaded, role });
   let server: RunningServer;
   try {
     server = await startServer(config);
@@ -103,11 +182,16 @@ async function start(): Promise<number> {
       `  URL          ${server.url}`,
       `  Admin token  ${token.line}`,
       `  Database     ${server.databasePath}`,
-      `  API docs     ${server.url}/openapi.json`,
-      '',
-      '  Create an account:',
-      `    curl -s -X POST ${server.url}/v1/accounts -H "Authorization: Bearer ${token.shell}" \\`,
-      `      -H 'content-type: application/json' -d '{"name":"My shop"}'`,
+      `  Role         ${ROLE_TEXT[server.role]}`,
+      ...(server.role === 'worker'
+        ? ['', `  Health and metrics: ${server.url}/readyz, ${server.url}/metrics`]
+        : [
+            `  API docs     ${server.url}/openapi.json`,
+            '',
+            '  Create an account:',
+            `    curl -s -X POST ${server.url}/v1/accounts -H "Authorization: Bearer ${token.shell}" \\`,
+            `      -H 'content-type: application/json' -d '{"name":"My shop"}'`,
+          ]),
       '',
       '',
     ].join('\n'),
@@ -142,6 +226,74 @@ async function start(): Promise<number> {
   });
   return new Promise<number>(() => {
     // Runs until a signal stops it.
+  });
+}
+
+/** A positive number from an option, or `undefined` when absent; `null` (after a message) when invalid. */
+function positiveOption(name: string, text: string | undefined): number | undefined | null {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    process.stderr.write(`--${name} must be a number above 0, got "${text}"\n\n${USAGE}`);
+    return null;
+  }
+  return value;
+}
+
+async function demo(args: { rate: string | undefined; duration: string | undefined }): Promise<number> {
+  const ratePerSecond = positiveOption('rate', args.rate);
+  const durationSeconds = positiveOption('duration', args.duration);
+  if (ratePerSecond === null || durationSeconds === null) return 2;
+  warnUnknownSettings();
+  // Loaded on demand: `hookline start` never evaluates the demo's modules.
+  const { runDemo } = await import('../demo/demo.ts');
+  let handle: Awaited<ReturnType<typeof runDemo>>;
+  try {
+    handle = await runDemo({
+      ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hookline: ${error.message}\nSee docs/configuration.md.\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `hookline: the demo could not start: ${(error as Error).message}${startHint(error)}\n`,
+    );
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const finish = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      handle.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          process.stderr.write(`hookline: stopping the demo failed: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    const onSignal = () => {
+      signals++;
+      if (signals > 1) process.exit(1);
+      process.stdout.write('\n  Stopping the shop, then Hookline (attempts in flight finish first)…\n');
+      finish();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    // With --duration the demo ends by itself once what the shop published has arrived (up to 10 s).
+    if (durationSeconds !== undefined) {
+      void handle.shopStopped
+        .then(() => handle.waitForDeliveries(10_000))
+        .then(() => {
+          if (signals > 0) return;
+          signals++;
+          finish();
+        });
+    }
   });
 }
 

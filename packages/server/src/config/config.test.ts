@@ -31,6 +31,9 @@ describe('loadConfig defaults', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.dataDir, './data');
+    assert.equal(config.role, 'all');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databasePoolSize, 10);
     assert.equal(config.adminToken, undefined);
     assert.equal(config.timeoutMs, 15_000);
     assert.deepEqual(config.allowTargets, []);
@@ -82,7 +85,7 @@ describe('loadConfig defaults', () => {
     assert.equal(new Set(SETTINGS.map((setting) => setting.env)).size, SETTINGS.length);
     assert.deepEqual([...keys].sort(), Object.keys(config).sort());
     for (const setting of SETTINGS) {
-      assert.match(setting.env, /^(PORT|HOOKLINE_[A-Z_]+)$/);
+      assert.match(setting.env, /^(PORT|DATABASE_URL|HOOKLINE_[A-Z_]+)$/);
       assert.ok(setting.description.length > 20, `${setting.env} has a description`);
       assert.ok(setting.unit.length > 0, `${setting.env} has a unit`);
       if (setting.defaultText !== undefined) {
@@ -99,6 +102,15 @@ describe('loadConfig reads each variable', () => {
     ['HOOKLINE_HOST', ' 127.0.0.1 ', 'host', '127.0.0.1'],
     ['HOOKLINE_HOST', '::', 'host', '::'],
     ['HOOKLINE_DATA_DIR', '/var/lib/hookline', 'dataDir', '/var/lib/hookline'],
+    ['HOOKLINE_ROLE', 'worker', 'role', 'worker'],
+    [
+      'DATABASE_URL',
+      'postgres://hookline:pw@db:5432/hookline',
+      'databaseUrl',
+      'postgres://hookline:pw@db:5432/hookline',
+    ],
+    ['DATABASE_URL', 'postgresql://db/hookline', 'databaseUrl', 'postgresql://db/hookline'],
+    ['HOOKLINE_DATABASE_POOL_SIZE', '25', 'databasePoolSize', 25],
     ['HOOKLINE_ADMIN_TOKEN', 'operator-token-0123456789', 'adminToken', 'operator-token-0123456789'],
     [
       'HOOKLINE_RETRY_SCHEDULE',
@@ -175,6 +187,9 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     ['HOOKLINE_LOG_LEVEL', 'verbose', /"verbose" is not a log level/],
     ['HOOKLINE_MAX_EVENT_BYTES', '100', /100 is outside 1024\.\.16777216/],
     ['HOOKLINE_SECRET_GRACE', '24', /"24" is not a duration/],
+    ['HOOKLINE_ROLE', 'both', /"both" is not one of api, worker, all/],
+    ['DATABASE_URL', 'mysql://db/hookline', /must start with postgres:\/\//],
+    ['HOOKLINE_DATABASE_POOL_SIZE', '1', /1 is outside 2\.\.1000/],
     ['HOOKLINE_MAX_ACTIVE_URLS', '0', /0 is outside 1\.\.100000/],
     ['HOOKLINE_RETRY_AFTER_MAX', '500ms', /shorter than 1s/],
     ['HOOKLINE_WORKER_CONCURRENCY', '0', /0 is outside 1\.\.100000/],

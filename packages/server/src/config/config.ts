@@ -11,7 +11,11 @@ import { type Cidr, parseCidrList } from '../domain/ip-range.ts';
 export interface Config {
   readonly port: number;
   readonly host: string;
+  readonly role: Role;
   readonly dataDir: string;
+  /** `postgres://…` puts everything in PostgreSQL; `undefined` keeps the embedded SQLite file. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
   readonly adminToken: string | undefined;
   readonly retryScheduleMs: readonly number[];
   readonly timeoutMs: number;
@@ -29,6 +33,11 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
 }
 
+/** What one process runs: the API, the delivery workers, or both. */
+export type Role = 'api' | 'worker' | 'all';
+/** The roles, as `--role` and `HOOKLINE_ROLE` take them. */
+export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
+
 /** Log levels accepted by `HOOKLINE_LOG_LEVEL`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,6 +48,8 @@ export interface SettingSpec {
   readonly key: keyof Config;
   /** The default as an operator would write it; `undefined` when unset means "none". */
   readonly defaultText: string | undefined;
+  /** How the documentation shows the default, when the text alone would not say it. */
+  readonly defaultDoc?: string;
   /** What the value is measured in or made of, as the documentation's table shows it. */
   readonly unit: string;
   readonly description: string;
@@ -102,6 +113,42 @@ export const SETTINGS: readonly SettingSpec[] = [
     },
   },
   {
+    env: 'HOOKLINE_ROLE',
+    key: 'role',
+    defaultText: 'all',
+    unit: '`api`, `worker` or `all`',
+    description:
+      'What this process runs: the API (`api`), the delivery workers (`worker`, which serve only the operations routes), or both (`all`). `hookline start --role …` overrides it. `api` and `worker` need `DATABASE_URL`: several processes share one PostgreSQL database.',
+    parse: (text) => {
+      const role = text.trim() as Role;
+      if (!ROLES.includes(role)) throw new Error(`"${text}" is not one of ${ROLES.join(', ')}`);
+      return role;
+    },
+  },
+  {
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    defaultText: undefined,
+    unit: 'PostgreSQL URL',
+    description:
+      '`postgres://user:password@host:5432/database` puts accounts, events and deliveries in PostgreSQL, so any number of API and worker processes on any number of machines share them (see docs/scaling.md). When unset, Hookline uses the embedded SQLite file in `HOOKLINE_DATA_DIR`.',
+    parse: (text) => {
+      const url = text.trim();
+      if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('must start with postgres:// or postgresql://');
+      if (!URL.canParse(url)) throw new Error('is not a valid URL');
+      return url;
+    },
+  },
+  {
+    env: 'HOOKLINE_DATABASE_POOL_SIZE',
+    key: 'databasePoolSize',
+    defaultText: '10',
+    unit: 'connections',
+    description:
+      'PostgreSQL connections one process opens at most (plus one that listens for new work). Mind the server’s `max_connections` times the number of processes.',
+    parse: integer(2, 1_000),
+  },
+  {
     env: 'HOOKLINE_DATA_DIR',
     key: 'dataDir',
     defaultText: './data',
@@ -117,9 +164,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOOKLINE_ADMIN_TOKEN',
     key: 'adminToken',
     defaultText: undefined,
+    defaultDoc: 'none: generated on first start',
     unit: 'text',
     description:
-      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. At least 16 characters, printable ASCII without spaces.',
+      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. Required with `DATABASE_URL`: every process of a deployment must accept the same token. At least 16 characters, printable ASCII without spaces.',
     parse: parseAdminToken,
   },
   {

@@ -25,7 +25,7 @@ import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { AttemptResult, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
+import type { AttemptResult, ClaimedDelivery, EndpointRecord, Partition, Store } from '../store/store.ts';
 import type { SendRequest } from './http-sender.ts';
 
 /** What the engine sends through (the real one is `HttpSender`). */
@@ -50,6 +50,8 @@ export interface DeliveryEngineOptions {
   readonly claimBatchSize: number;
   readonly pollIntervalMs: number;
   readonly userAgent: string;
+  /** This process among the delivery workers sharing the database (unique per process). */
+  readonly workerId: string;
 }
 
 interface Claim {
@@ -89,6 +91,11 @@ const MIN_DEFER_MS = 10;
 const STUCK_AFTER_MS = 1_000;
 // Weight of the newest attempt in the moving average of an endpoint's latency.
 const LATENCY_WEIGHT = 0.2;
+// Workers sharing a database say they are alive every second; one silent for 5 s (killed, or cut off)
+// is left out, and its share of the endpoints moves to the others. Its leased deliveries come back when
+// their leases end.
+const HEARTBEAT_MS = 1_000;
+const WORKER_TTL_MS = 5_000;
 
 /** Runs delivery in this process. */
 export class DeliveryEngine {
@@ -116,6 +123,9 @@ export class DeliveryEngine {
   private flushing: Promise<void> = Promise.resolve();
   private readonly signers = new Map<string, Signer>();
   private idleWaiters: (() => void)[] = [];
+  /** This process's share of the endpoints; `undefined` while it is the only worker. */
+  private partition: Partition | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DeliveryEngineOptions) {
     this.options = options;
@@ -129,7 +139,60 @@ export class DeliveryEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loopDone = this.claimLoop();
+    // The first claim waits for the first heartbeat, so a new worker never claims another's share.
+    this.loopDone = this.heartbeat().then(() => this.claimLoop());
+  }
+
+  /**
+   * Says this worker is alive and takes its share of the endpoints: its position among the live
+   * workers. When the share changes (a worker came or went), claims queued here are handed back, due
+   * now, for their new owner; attempts in flight finish. Until every worker has seen the change (one
+   * heartbeat), an endpoint may briefly be served by two processes.
+   */
+  private async heartbeat(): Promise<void> {
+    clearTimeout(this.heartbeatTimer);
+    try {
+      const workers = await this.options.store.registerWorker(
+        this.options.workerId,
+        this.options.now(),
+        WORKER_TTL_MS,
+      );
+      const index = workers.indexOf(this.options.workerId);
+      const partition = workers.length > 1 && index >= 0 ? { index, count: workers.length } : undefined;
+      if (partition?.index !== this.partition?.index || partition?.count !== this.partition?.count) {
+        const hadShare = this.partition !== undefined || partition !== undefined;
+        this.partition = partition;
+        if (hadShare) {
+          this.options.logger.info(
+            { workers: workers.length, index },
+            'delivery workers changed; share updated',
+          );
+          await this.handBackQueued();
+          this.wake();
+        }
+      }
+    } catch (error) {
+      // The database is unreachable: keep the last share; claims fail the same way and are retried.
+      this.options.logger.warn({ err: error }, 'worker heartbeat failed');
+    }
+    if (this.running) this.heartbeatTimer = setTimeout(() => void this.heartbeat(), HEARTBEAT_MS);
+  }
+
+  /** Hands every queued (not started) claim back to the database, due now. */
+  private async handBackQueued(): Promise<void> {
+    const waiting: ClaimedDelivery[] = [];
+    for (const slot of this.slots.values()) {
+      for (const claim of slot.queue.splice(0)) waiting.push(claim.delivery);
+    }
+    this.queued = 0;
+    this.ready.clear();
+    if (waiting.length === 0) return;
+    await this.options.store.releaseClaims(waiting, this.options.now()).catch((error: unknown) => {
+      this.options.logger.error(
+        { err: error },
+        'could not release queued claims; they return when their lease expires',
+      );
+    });
   }
 
   /** New deliveries are due now: claim without waiting for the poll interval. */
@@ -145,23 +208,13 @@ export class DeliveryEngine {
    */
   async stop(drainMs: number): Promise<void> {
     this.running = false;
+    clearTimeout(this.heartbeatTimer);
     this.wakeSleeper?.();
     await this.loopDone;
-    const waiting: ClaimedDelivery[] = [];
-    for (const slot of this.slots.values()) {
-      clearTimeout(slot.rateTimer);
-      for (const claim of slot.queue.splice(0)) waiting.push(claim.delivery);
-    }
-    this.queued = 0;
-    this.ready.clear();
-    if (waiting.length > 0) {
-      await this.options.store.releaseClaims(waiting, this.options.now()).catch((error: unknown) => {
-        this.options.logger.error(
-          { err: error },
-          'could not release queued claims; they return when their lease expires',
-        );
-      });
-    }
+    for (const slot of this.slots.values()) clearTimeout(slot.rateTimer);
+    await this.handBackQueued();
+    // The others take this worker's share now rather than after its heartbeat expires.
+    await this.options.store.unregisterWorker(this.options.workerId).catch(() => {});
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
@@ -219,6 +272,7 @@ export class DeliveryEngine {
           nowMs,
           limit,
           leaseMs: this.leaseMs,
+          partition: this.partition,
         });
         this.options.metrics.claims.inc();
         deferred = claimed.length > 0 ? await this.accept(claimed, nowMs) : 0;
@@ -267,7 +321,7 @@ export class DeliveryEngine {
   /** How long to sleep when the last claim found less than a batch. */
   private async idleDelayMs(): Promise<number> {
     try {
-      const nextDue = await this.options.store.nextDueAt();
+      const nextDue = await this.options.store.nextDueAt(this.partition);
       const untilDue = nextDue === undefined ? this.options.pollIntervalMs : nextDue - this.options.now();
       return Math.max(0, Math.min(untilDue, this.options.pollIntervalMs));
     } catch {

@@ -111,8 +111,12 @@ function result(claim: ClaimedDelivery, statusCode: number, startedAt: number): 
 }
 
 /** Runs the contract against stores made by `open` (a fresh, empty store for every test). */
-export function storeContract(name: string, open: () => Promise<ContractSubject>): void {
-  describe(`the ${name} store contract`, () => {
+export function storeContract(
+  name: string,
+  open: () => Promise<ContractSubject>,
+  options: { readonly skip?: string | false } = {},
+): void {
+  describe(`the ${name} store contract`, { skip: options.skip ?? false }, () => {
     let subject: ContractSubject;
     let store: Store;
 
@@ -587,6 +591,36 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
       assert.equal(await store.createEventType(type), true);
       assert.equal(await store.createEventType({ ...type, description: 'again' }), false);
       assert.deepEqual(await store.listEventTypes(), [type]);
+    });
+
+    test('partitions split the due deliveries by endpoint: disjoint, and together all of them', async () => {
+      const ids = ['ep_c', 'ep_d', 'ep_e', 'ep_f', 'ep_g', 'ep_h'];
+      for (const id of ids) await store.createEndpoint(endpoint(id), NO_LIMIT);
+      const all = ['ep_a', 'ep_b', ...ids];
+      await store.insertEvents(ACCOUNT, [newEvent(all), newEvent(all)]);
+      const shares: ClaimedDelivery[][] = [];
+      for (let index = 0; index < 3; index++) {
+        const partition = { index, count: 3 };
+        const due = await store.nextDueAt(partition);
+        const share = await store.claimDue({ nowMs: T0, limit: 100, leaseMs: LEASE_MS, partition });
+        assert.equal(due, share.length > 0 ? T0 : undefined, 'nextDueAt sees the same share');
+        shares.push(share);
+      }
+      const endpointsOf = (share: ClaimedDelivery[]) => new Set(share.map((c) => c.endpointId));
+      for (const [i, share] of shares.entries()) {
+        for (const other of shares.slice(i + 1)) {
+          for (const id of endpointsOf(share)) assert.ok(!endpointsOf(other).has(id), `${id} in two shares`);
+        }
+        for (const id of endpointsOf(share)) assert.equal(share.filter((c) => c.endpointId === id).length, 2);
+      }
+      assert.equal(shares.flat().length, 2 * all.length);
+      assert.deepEqual(await claim(T0), []);
+    });
+
+    test('a worker sees itself among the live workers', async () => {
+      const workers = await store.registerWorker('host:1:a', T0, 5_000);
+      assert.ok(workers.includes('host:1:a'));
+      await store.unregisterWorker('host:1:a');
     });
 
     test('ping answers', async () => {

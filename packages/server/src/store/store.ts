@@ -246,12 +246,24 @@ export interface DeliveryFilter {
   readonly status?: DeliveryStatus | undefined;
 }
 
+/**
+ * A share of the endpoints: worker `index` of `count` live workers claims only deliveries of endpoints
+ * whose hash falls in its share, so each endpoint is served by one process at a time and its
+ * concurrency cap and rate limit hold across processes.
+ */
+export interface Partition {
+  readonly index: number;
+  readonly count: number;
+}
+
 /** Options of a claim. */
 export interface ClaimRequest {
   readonly nowMs: number;
   readonly limit: number;
   /** The lease: a claimed delivery becomes claimable again at `nowMs + leaseMs`. */
   readonly leaseMs: number;
+  /** Only deliveries of this share of the endpoints; all of them when absent. */
+  readonly partition?: Partition | undefined;
 }
 
 /** The storage interface. All methods that take an account id only ever see that account's rows. */
@@ -342,8 +354,16 @@ export interface Store {
    * file): at its start, every lease belongs to a process that is gone.
    */
   releaseAllLeases(nowMs: number): Promise<number>;
-  /** When the earliest live delivery is due, or `undefined` when the queue is empty. */
-  nextDueAt(): Promise<number | undefined>;
+  /** When the earliest live delivery (of the partition, if given) is due; `undefined` when there is none. */
+  nextDueAt(partition?: Partition): Promise<number | undefined>;
+  /**
+   * Records a delivery worker as alive until `nowMs + ttlMs` and returns the ids of every live worker,
+   * sorted: the worker's partition is its position in that list. A store used by one process only
+   * returns `[workerId]`.
+   */
+  registerWorker(workerId: string, nowMs: number, ttlMs: number): Promise<readonly string[]>;
+  /** Removes a stopping worker at once, so the others take its share without waiting for its expiry. */
+  unregisterWorker(workerId: string): Promise<void>;
   /** Deliveries by live state, for the queue-depth metric. */
   queueDepth(): Promise<{ pending: number; sending: number }>;
 

@@ -39,6 +39,15 @@ export function postgresBinDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * Why PostgreSQL tests are skipped on this machine, or `false` to run them. A developer without the
+ * package sees them skipped with the reason; CI (`CI=true`) installs it and never skips.
+ */
+export function postgresSkip(): string | false {
+  if (postgresBinDir() !== undefined || process.env['CI'] === 'true') return false;
+  return 'PostgreSQL is not installed here (Debian: apt-get install postgresql)';
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

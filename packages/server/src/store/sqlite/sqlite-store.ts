@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DeliveryStatus } from '../../domain/delivery-state.ts';
+import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import type { SendErrorCode } from '../../domain/send-outcome.ts';
 import { decodeCursor, encodeCursor } from '../pagination.ts';
 import type {
@@ -31,6 +32,7 @@ import type {
   NewEvent,
   Page,
   PageRequest,
+  Partition,
   Store,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
@@ -468,11 +470,17 @@ export class SqliteStore implements Store {
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const s = this.statements;
     return this.withoutFsync(() => {
-      const claimed = s.claim.all({
+      const params = {
         nowMs: request.nowMs,
         leaseUntil: request.nowMs + request.leaseMs,
         limit: request.limit,
-      }) as Row[];
+      };
+      const { partition } = request;
+      const claimed = (
+        partition === undefined
+          ? s.claim.all(params)
+          : s.claimInPartition.all({ ...params, index: partition.index, count: partition.count })
+      ) as Row[];
       if (claimed.length === 0) return [];
       // One query for the events of the whole batch: a fan-out of 10 reads each payload once.
       const eventSeqs = [...new Set(claimed.map((row) => row['event_seq'] as number))];
@@ -570,10 +578,21 @@ export class SqliteStore implements Store {
     return this.statements.releaseAllLeases.run({ nowMs }).changes;
   }
 
-  async nextDueAt(): Promise<number | undefined> {
-    const row = this.statements.nextDue.get() as { at: number | null };
+  async nextDueAt(partition?: Partition): Promise<number | undefined> {
+    const row = (
+      partition === undefined
+        ? this.statements.nextDue.get()
+        : this.statements.nextDueInPartition.get({ index: partition.index, count: partition.count })
+    ) as { at: number | null };
     return row.at ?? undefined;
   }
+
+  // One process owns the file: it is the only worker there is.
+  async registerWorker(workerId: string): Promise<readonly string[]> {
+    return [workerId];
+  }
+
+  async unregisterWorker(): Promise<void> {}
 
   async queueDepth(): Promise<{ pending: number; sending: number }> {
     const depth = { pending: 0, sending: 0 };
@@ -612,6 +631,9 @@ function migrate(db: Database.Database): void {
 }
 
 function prepareStatements(db: Database.Database) {
+  db.function('hookline_partition', { deterministic: true }, (endpointId, count) =>
+    endpointPartition(endpointId as string, count as number),
+  );
   return {
     ping: db.prepare('SELECT 1'),
     insertAccount: db.prepare(
@@ -747,6 +769,20 @@ function prepareStatements(db: Database.Database) {
       `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs WHERE status = 'sending'`,
     ),
     nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status IN ${LIVE}`),
+    nextDueInPartition: db.prepare(
+      `SELECT min(next_attempt_at) AS at FROM deliveries
+       WHERE status IN ${LIVE} AND hookline_partition(endpoint_id, @count) = @index`,
+    ),
+    // The same claim for one share of the endpoints (the store contract runs it; one SQLite process
+    // never needs it).
+    claimInPartition: db.prepare(
+      `UPDATE deliveries SET status = 'sending', next_attempt_at = @leaseUntil, lease = lease + 1, updated_at = @nowMs
+       WHERE seq IN (
+         SELECT seq FROM deliveries
+         WHERE status IN ${LIVE} AND next_attempt_at <= @nowMs AND hookline_partition(endpoint_id, @count) = @index
+         ORDER BY next_attempt_at LIMIT @limit)
+       RETURNING id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease`,
+    ),
     queueDepth: db.prepare(
       `SELECT status, count(*) AS n FROM deliveries WHERE status IN ${LIVE} GROUP BY status`,
     ),

@@ -1,0 +1,217 @@
+/**
+ * The PostgreSQL schema, one migration a step, applied in order and tracked in `hookline_schema`.
+ * Never edit a released step: add a new one.
+ *
+ * Steps 1 and 2 mirror SQLite's (`../sqlite/migrations.ts`) one for one; step 3 holds what only a
+ * database shared by several processes needs. Where the dialects differ:
+ * - instants are `bigint` milliseconds, as in SQLite (not `timestamptz`), so rows map to records
+ *   without conversion and cursors stay plain numbers;
+ * - `accounts` and `endpoints` have an explicit `seq` (SQLite pages them by its implicit `rowid`);
+ * - endpoint settings that SQLite keeps as JSON text are `jsonb`; event data, event type schemas and
+ *   examples stay `text`, byte for byte as published: the API returns them unchanged and an
+ *   idempotent replay compares them exactly (`jsonb` would reorder keys, drop duplicates and reject
+ *   the valid JSON escape `\u0000`).
+ */
+import pg from 'pg';
+
+/** Migration steps; index + 1 is the schema version after the step. */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    id            text PRIMARY KEY,
+    seq           bigserial NOT NULL UNIQUE,  -- list order and cursor position
+    name          text NOT NULL,
+    api_key_hash  text NOT NULL UNIQUE,
+    created_at    bigint NOT NULL
+  );
+
+  CREATE TABLE endpoints (
+    id                          text PRIMARY KEY,
+    seq                         bigserial NOT NULL,  -- list order and cursor position
+    account_id                  text NOT NULL,
+    urls                        jsonb NOT NULL,  -- array of URLs
+    description                 text NOT NULL,
+    event_types                 jsonb NOT NULL,  -- array of names and wildcards
+    enabled                     boolean NOT NULL,
+    disabled_reason             text,
+    secret                      text NOT NULL,
+    previous_secret             text,
+    previous_secret_expires_at  bigint,
+    headers                     jsonb NOT NULL,  -- object
+    timeout_ms                  integer,
+    max_concurrency             integer,
+    rate_limit_per_second       integer,
+    created_at                  bigint NOT NULL,
+    updated_at                  bigint NOT NULL
+  );
+  CREATE INDEX endpoints_account_seq ON endpoints (account_id, seq);
+
+  -- seq orders the log; (account_id, id) is the idempotency key of publishing.
+  CREATE TABLE events (
+    seq          bigserial PRIMARY KEY,
+    account_id   text NOT NULL,
+    id           text NOT NULL,
+    type         text NOT NULL,
+    data         text NOT NULL,  -- the JSON text as published, stored once for every delivery
+    occurred_at  bigint NOT NULL,
+    created_at   bigint NOT NULL,
+    UNIQUE (account_id, id)
+  );
+  CREATE INDEX events_account_seq ON events (account_id, seq);
+
+  CREATE TABLE deliveries (
+    seq               bigserial PRIMARY KEY,
+    id                text NOT NULL UNIQUE,
+    account_id        text NOT NULL,
+    event_seq         bigint NOT NULL,
+    endpoint_id       text NOT NULL,
+    url               text NOT NULL,
+    status            text NOT NULL
+                      CHECK (status IN ('pending', 'sending', 'succeeded', 'failed', 'cancelled')),
+    attempt_count     integer NOT NULL DEFAULT 0,
+    schedule_start    integer NOT NULL DEFAULT 0,  -- attempt_count when the retry schedule (re)started
+    next_attempt_at   bigint,  -- due time while pending, lease expiry while sending
+    lease             bigint NOT NULL DEFAULT 0,  -- fencing token, bumped by every claim
+    last_attempt_at   bigint,
+    last_status_code  integer,
+    last_error_code   text,
+    created_at        bigint NOT NULL,
+    updated_at        bigint NOT NULL
+  );
+  -- The queue: only live rows are in this index, so it stays as small as the backlog.
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status IN ('pending', 'sending');
+  CREATE INDEX deliveries_account_seq ON deliveries (account_id, seq);
+  CREATE INDEX deliveries_endpoint_seq ON deliveries (endpoint_id, seq);
+  CREATE INDEX deliveries_event ON deliveries (event_seq);
+
+  CREATE TABLE attempts (
+    seq                      bigserial PRIMARY KEY,
+    id                       text NOT NULL,
+    delivery_id              text NOT NULL,
+    account_id               text NOT NULL,
+    number                   integer NOT NULL,
+    started_at               bigint NOT NULL,
+    duration_ms              integer NOT NULL,
+    status_code              integer,
+    error_code               text,
+    error_message            text,
+    response_body            text,
+    response_body_truncated  boolean NOT NULL,
+    succeeded                boolean NOT NULL
+  );
+  CREATE INDEX attempts_delivery ON attempts (delivery_id);
+  `,
+  `
+  -- Commerce options of issue "endpoint options"; the defaults keep existing endpoints as they were.
+  ALTER TABLE accounts ADD COLUMN max_active_urls integer;  -- NULL: the server's default
+  ALTER TABLE endpoints
+    ADD COLUMN scope jsonb NOT NULL DEFAULT '{"productIds":[],"checkoutIds":[],"upsellIds":[],"plugIds":[]}',
+    ADD COLUMN per_order_line boolean NOT NULL DEFAULT false,
+    ADD COLUMN include_recurring boolean NOT NULL DEFAULT false,
+    ADD COLUMN fields jsonb NOT NULL DEFAULT '[]',  -- array of dot paths
+    ADD COLUMN format text NOT NULL DEFAULT 'json',
+    ADD COLUMN user_agent text,
+    ADD COLUMN source text NOT NULL DEFAULT 'api';
+  ALTER TABLE deliveries ADD COLUMN line_id text;  -- the order line carried, NULL for the whole event
+
+  CREATE TABLE event_types (
+    name         text PRIMARY KEY,
+    description  text NOT NULL,
+    schema       text NOT NULL,  -- JSON Schema of data, as registered
+    example      text NOT NULL,  -- JSON, as registered
+    created_at   bigint NOT NULL
+  );
+  `,
+  `
+  -- Delivery workers alive, for splitting the endpoints between them (an SQLite file has one process).
+  CREATE TABLE workers (
+    id           text PRIMARY KEY,
+    alive_until  bigint NOT NULL
+  );
+
+  -- The share (0 … count-1) an endpoint id falls in: FNV-1a over the id's UTF-16 code units, the same
+  -- function as domain/endpoint-partition.ts, so the database and the engine agree on who serves an
+  -- endpoint. Arithmetic is modulo 2^32 in bigint (a 32-bit value times the 24-bit prime fits).
+  CREATE FUNCTION hookline_partition(endpoint_id text, count integer) RETURNS integer
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  DECLARE
+    hash bigint := 2166136261;
+    code integer;
+  BEGIN
+    FOR i IN 1 .. length(endpoint_id) LOOP
+      code := ascii(substr(endpoint_id, i, 1));
+      IF code > 65535 THEN
+        -- Outside the Basic Multilingual Plane: two UTF-16 code units (a surrogate pair).
+        hash := ((hash # (55296 + ((code - 65536) >> 10))) * 16777619) & 4294967295;
+        hash := ((hash # (56320 + ((code - 65536) & 1023))) * 16777619) & 4294967295;
+      ELSE
+        hash := ((hash # code) * 16777619) & 4294967295;
+      END IF;
+    END LOOP;
+    RETURN hash % count;
+  END;
+  $$;
+  `,
+];
+
+// The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint
+// (0x686f6f6b6c696e65), unlikely to collide with another application's lock in a shared database.
+const MIGRATION_LOCK = '7525356009530420837';
+
+/**
+ * Brings the schema up to date through `client`: every missing step in one transaction, under a
+ * transaction-scoped advisory lock, so processes that start at once wait for the first one and then
+ * find nothing left to apply. A database newer than this Hookline is refused.
+ *
+ * @returns the schema version before the call.
+ */
+export async function applyPostgresMigrations(client: pg.ClientBase, nowMs: number): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    // Created under the lock: two processes racing on IF NOT EXISTS could otherwise both try to create it.
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS hookline_schema (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM hookline_schema',
+    );
+    const version = rows[0]?.version ?? 0;
+    if (version > POSTGRES_MIGRATIONS.length) {
+      throw new Error(
+        `the database schema (version ${version}) is newer than this Hookline (version ${POSTGRES_MIGRATIONS.length})`,
+      );
+    }
+    for (let step = version; step < POSTGRES_MIGRATIONS.length; step++) {
+      await client.query(POSTGRES_MIGRATIONS[step] as string);
+      await client.query('INSERT INTO hookline_schema (version, applied_at) VALUES ($1, $2)', [
+        step + 1,
+        nowMs,
+      ]);
+    }
+    await client.query('COMMIT');
+    return version;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Migrates the database at `url` and disconnects: what `hookline migrate` runs before a rolling
+ * deployment, so no serving process has to.
+ *
+ * @returns the schema versions before and after.
+ */
+export async function migratePostgres(url: string): Promise<{ from: number; to: number }> {
+  const client = new pg.Client({ connectionString: url, application_name: 'hookline migrate' });
+  // A server that drops the connection mid-migration must fail this call, not crash the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const from = await applyPostgresMigrations(client, Date.now());
+    return { from, to: POSTGRES_MIGRATIONS.length };
+  } finally {
+    await client.end();
+  }
+}

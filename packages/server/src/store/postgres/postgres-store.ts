@@ -1,0 +1,1274 @@
+/**
+ * The scale-out store: every process (API, workers, both) shares one PostgreSQL database. Same
+ * behaviour as the SQLite store, which is the reference; this file says where and why the two differ.
+ * All SQL of this backend is in this file (the schema is in `migrations.ts`).
+ *
+ * What sharing the database changes:
+ * - The queue is claimed with `FOR UPDATE SKIP LOCKED`: concurrent claims from any number of processes
+ *   take disjoint rows without waiting on each other. The lease (fencing token) works as in SQLite.
+ * - Nothing is cached: another process may change an account or disable an endpoint at any time, and
+ *   SQLite's caches are only exact because one process owns the file.
+ * - Checks that span rows (the active-URL limit) lock the account row first, so they hold across
+ *   processes, not only within one.
+ * - Publishing sends `NOTIFY hookline_due` on commit; {@link PostgresStore.onDue} hears it from every
+ *   process, so a worker anywhere starts at once instead of at its next poll.
+ * - No process owns the leases: {@link PostgresStore.releaseAllLeases} does nothing.
+ *
+ * Durability: transactions commit with PostgreSQL's default `synchronous_commit = on` (the WAL is
+ * flushed before COMMIT returns: an accepted event survives a crash), except lease bookkeeping
+ * (claims, releases, worker heartbeats), which commits with `SET LOCAL synchronous_commit = off` for
+ * the reason given at `claimDue`.
+ *
+ * Connection loss: idle connections that die (a database restart) are dropped from the pool and
+ * reported to `onError`; a call in flight rejects with the driver's error (as does a call that picks
+ * a pooled connection in the moment before Node has seen it close), and the next call opens a new
+ * connection. A transaction whose COMMIT was cut off may or may not have committed: the caller sees
+ * an error either way, which is safe because publishing is idempotent by event id and every other
+ * write is fenced or repeatable.
+ */
+import pg from 'pg';
+import type { DeliveryStatus } from '../../domain/delivery-state.ts';
+import type { SendErrorCode } from '../../domain/send-outcome.ts';
+import { decodeCursor, encodeCursor } from '../pagination.ts';
+import type {
+  AccountRecord,
+  AttemptRecord,
+  AttemptResult,
+  ClaimedDelivery,
+  ClaimRequest,
+  DeliveryFilter,
+  DeliveryRecord,
+  EndpointChanges,
+  EndpointFormat,
+  EndpointRecord,
+  EndpointSource,
+  EventRecord,
+  EventTypeRecord,
+  InsertEventResult,
+  NewEvent,
+  Page,
+  PageRequest,
+  Partition,
+  Store,
+} from '../store.ts';
+import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
+import { applyPostgresMigrations } from './migrations.ts';
+
+export { migratePostgres } from './migrations.ts';
+
+type Row = Record<string, unknown>;
+
+/** Where a connection error that no caller saw came from. */
+export type PostgresErrorSource = 'pool' | 'listener';
+
+/** Options of {@link PostgresStore.connect}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`, as `DATABASE_URL` gives it. */
+  readonly url: string;
+  /** Connections in the pool (default 10); the connection behind `onDue` comes on top. */
+  readonly poolSize?: number | undefined;
+  /**
+   * Told about connection errors no call saw: an idle pooled connection that died, the LISTEN
+   * connection lost or failing to come back. The store recovers from them by itself; this is for logs.
+   */
+  readonly onError?: ((error: Error, source: PostgresErrorSource) => void) | undefined;
+}
+
+/** The channel of due-work notifications. */
+const DUE_CHANNEL = 'hookline_due';
+
+const LIVE = `('pending', 'sending')`;
+
+// A group commit holds at most this many publishes. Each runs in a savepoint, that is a
+// subtransaction with its own xid, and a backend caches only 64 of those (PGPROC_MAX_CACHED_SUBXIDS);
+// past that, every snapshot taken anywhere in the cluster while the transaction is open has to look
+// subtransactions up in pg_subtrans, which slows the whole database down.
+const MAX_GROUP = 64;
+
+// 10 connections serve a worker's claim loop and result flushes plus the API's publishes; PostgreSQL's
+// default max_connections of 100 then takes about nine processes.
+const DEFAULT_POOL_SIZE = 10;
+
+// A database that does not answer a connection attempt within this time is treated as down; the
+// call fails and the engine tries again (without it, a dropped network waits for the TCP timeout).
+const CONNECT_TIMEOUT_MS = 10_000;
+
+// The LISTEN connection retries after 100 ms, doubling up to 5 s: a restart (about a second) is
+// bridged within a few tries, and a long outage costs one attempt every 5 s.
+const LISTEN_RETRY_FIRST_MS = 100;
+const LISTEN_RETRY_MAX_MS = 5_000;
+
+// TCP keepalive probes on every connection after 10 s idle instead of the OS default of two hours, so a
+// peer that vanished without closing (a failed-over host, a NAT that forgot us) is noticed in minutes:
+// above all for the LISTEN connection, which otherwise waits in silence (the engine's poll interval
+// then bounds how late work starts).
+const KEEPALIVE_DELAY_MS = 10_000;
+
+const DELIVERY_COLUMNS = `d.seq, d.id, d.account_id, e.id AS event_id, e.type AS event_type, d.endpoint_id, d.url,
+  d.line_id, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error_code,
+  d.created_at, d.updated_at`;
+
+const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
+  urls: 'urls',
+  description: 'description',
+  eventTypes: 'event_types',
+  enabled: 'enabled',
+  disabledReason: 'disabled_reason',
+  headers: 'headers',
+  timeoutMs: 'timeout_ms',
+  maxConcurrency: 'max_concurrency',
+  rateLimitPerSecond: 'rate_limit_per_second',
+  secret: 'secret',
+  previousSecret: 'previous_secret',
+  previousSecretExpiresAt: 'previous_secret_expires_at',
+  scope: 'scope',
+  perOrderLine: 'per_order_line',
+  includeRecurring: 'include_recurring',
+  fields: 'fields',
+  format: 'format',
+  userAgent: 'user_agent',
+};
+
+/** Every statement of this backend. Arrays travel as one parameter each and are expanded with `unnest`. */
+const SQL = {
+  ping: 'SELECT 1',
+  begin: 'BEGIN',
+  // One round trip: statements without parameters may be sent together.
+  beginLease: 'BEGIN; SET LOCAL synchronous_commit = off',
+  commit: 'COMMIT',
+  // NOTIFY inside the transaction is delivered only if it commits, and once however many publishes
+  // the transaction holds (PostgreSQL also folds identical notifications of one transaction into one).
+  notifyDueAndCommit: `SELECT pg_notify('${DUE_CHANNEL}', ''); COMMIT`,
+  rollback: 'ROLLBACK',
+  savepoint: 'SAVEPOINT publish',
+  releaseSavepoint: 'RELEASE SAVEPOINT publish',
+  // Released after the rollback, so the next publish's savepoint is not nested in this one.
+  rollbackToSavepoint: 'ROLLBACK TO SAVEPOINT publish; RELEASE SAVEPOINT publish',
+  listen: `LISTEN ${DUE_CHANNEL}`,
+
+  insertAccount: 'INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES ($1, $2, $3, $4)',
+  getAccount: 'SELECT * FROM accounts WHERE id = $1',
+  listAccounts: 'SELECT * FROM accounts WHERE seq > $1 ORDER BY seq LIMIT $2',
+  findAccountByKey: 'SELECT * FROM accounts WHERE api_key_hash = $1',
+  setMaxActiveUrls: 'UPDATE accounts SET max_active_urls = $2 WHERE id = $1 RETURNING *',
+  // Taken before counting active URLs: concurrent endpoint changes of one account, from any process,
+  // then count one after another. The count must be a later statement than the lock: in READ
+  // COMMITTED each statement sees what was committed when it started, so a count taken in the same
+  // statement as the lock would miss the endpoint the lock holder just committed.
+  lockAccount: 'SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE',
+  // Distinct URLs the account would have receiving: those of its other enabled endpoints plus `$3`.
+  activeUrlCount: `SELECT count(*) AS n FROM (
+      SELECT jsonb_array_elements_text(urls) FROM endpoints
+      WHERE account_id = $1 AND enabled AND id IS DISTINCT FROM $2
+      UNION
+      SELECT unnest($3::text[])
+    ) AS active`,
+
+  insertEndpoint: `INSERT INTO endpoints (id, account_id, urls, description, event_types, enabled, disabled_reason,
+      secret, previous_secret, previous_secret_expires_at, headers, timeout_ms, max_concurrency, rate_limit_per_second,
+      scope, per_order_line, include_recurring, fields, format, user_agent, source, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+  getEndpoint: 'SELECT * FROM endpoints WHERE id = $1 AND account_id = $2',
+  // The endpoint's state before a change, locked so that concurrent changes apply one after another.
+  getEndpointForUpdate: 'SELECT * FROM endpoints WHERE id = $1 AND account_id = $2 FOR UPDATE',
+  listEndpoints: 'SELECT * FROM endpoints WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+  listEnabledEndpoints: 'SELECT * FROM endpoints WHERE account_id = $1 AND enabled ORDER BY seq',
+  getEndpointsByIds: 'SELECT * FROM endpoints WHERE id = ANY($1::text[])',
+  updateEndpoint: (sets: readonly string[]) =>
+    `UPDATE endpoints SET ${sets.join(', ')} WHERE id = $1 AND account_id = $2 RETURNING *`,
+  deleteEndpoint: 'DELETE FROM endpoints WHERE id = $1 AND account_id = $2',
+  cancelLiveForEndpoint: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
+    WHERE endpoint_id = $1 AND account_id = $2 AND status IN ${LIVE}`,
+  // A URL replaced by another: every delivery not yet delivered follows it, so "fix the URL, then
+  // recover" sends to the fixed URL.
+  retargetDeliveries: `UPDATE deliveries SET url = $5, updated_at = $3
+    WHERE endpoint_id = $1 AND account_id = $2 AND url = $4 AND status <> 'succeeded'`,
+  cancelLiveForUrls: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
+    WHERE endpoint_id = $1 AND account_id = $2 AND url = ANY($4::text[]) AND status IN ${LIVE}`,
+
+  insertEventType: `INSERT INTO event_types (name, description, schema, example, created_at)
+    VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
+  listEventTypes: 'SELECT * FROM event_types ORDER BY name',
+
+  // One statement for all events of a publish and all their deliveries: the events (in input order,
+  // so their log order is the publish order) and then the deliveries of the events actually
+  // inserted. An id that exists already is skipped by ON CONFLICT (after waiting for a concurrent
+  // publish of the same id to commit or roll back) and compared by the caller. A batch of 1,000
+  // events with 10 deliveries each is so one round trip instead of 11,000.
+  insertEvents: `WITH input AS (
+      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) WITH ORDINALITY
+        AS i (id, type, data, occurred_at, created_at, ord)
+    ), inserted AS (
+      INSERT INTO events (account_id, id, type, data, occurred_at, created_at)
+      SELECT $1::text, id, type, data, occurred_at, created_at FROM input ORDER BY ord
+      ON CONFLICT (account_id, id) DO NOTHING
+      RETURNING seq, id
+    ), new_deliveries AS (
+      INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
+        created_at, updated_at)
+      SELECT d.id, $1::text, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending', d.next_attempt_at, d.created_at,
+        d.created_at
+      FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, ord)
+      JOIN inserted ON inserted.id = d.event_id
+      ORDER BY d.ord
+    )
+    SELECT id FROM inserted`,
+  // Events published before, with their deliveries in creation order.
+  storedEvents: `SELECT e.*, ARRAY(SELECT d.id FROM deliveries d WHERE d.event_seq = e.seq ORDER BY d.seq) AS delivery_ids
+    FROM events e WHERE e.account_id = $1 AND e.id = ANY($2::text[])`,
+  getEvent: 'SELECT * FROM events WHERE account_id = $1 AND id = $2',
+  eventsBySeq: 'SELECT seq, id, type, data, occurred_at FROM events WHERE seq = ANY($1::bigint[])',
+  listEvents: (byType: boolean) =>
+    `SELECT * FROM events WHERE account_id = $1 AND seq < $2 ${byType ? 'AND type = $4' : ''}
+     ORDER BY seq DESC LIMIT $3`,
+
+  getDelivery: `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+    WHERE d.id = $1 AND d.account_id = $2`,
+  listDeliveries: (where: readonly string[]) =>
+    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+     WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT $3`,
+  listAttempts: 'SELECT * FROM attempts WHERE delivery_id = $1 AND account_id = $2 ORDER BY seq',
+  // Sending again by hand starts the retry schedule over (schedule_start), so a recovered delivery
+  // gets the same chances as a new one.
+  requeueDelivery: `UPDATE deliveries d SET status = 'pending', next_attempt_at = $3, schedule_start = d.attempt_count,
+      updated_at = $3
+    FROM events e
+    WHERE e.seq = d.event_seq AND d.id = $1 AND d.account_id = $2 AND d.status NOT IN ${LIVE}
+    RETURNING ${DELIVERY_COLUMNS}`,
+  recoverDeliveries: `UPDATE deliveries SET status = 'pending', next_attempt_at = $3, schedule_start = attempt_count,
+      updated_at = $3
+    WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
+      AND created_at >= $4 AND created_at < $5`,
+
+  // Claiming takes the head of the due index, bumps the fencing token and pushes next_attempt_at to
+  // the lease expiry: a delivery whose worker died becomes due again by the same index that serves new
+  // work, with no sweeper. SKIP LOCKED passes over rows another process is claiming or finishing right
+  // now instead of queueing behind it; a row another claim committed meanwhile is re-checked against
+  // the WHERE clause (its next_attempt_at is now in the future) and left out, so two claims never
+  // return the same delivery under one lease.
+  // With a partition ($4 of $5), the rows of other shares are read from the index and passed over.
+  claim: (
+    partitioned: boolean,
+  ) => `UPDATE deliveries SET status = 'sending', next_attempt_at = $2, lease = lease + 1,
+      updated_at = $1
+    WHERE seq IN (
+      SELECT seq FROM deliveries
+      WHERE status IN ${LIVE} AND next_attempt_at <= $1
+        ${partitioned ? 'AND hookline_partition(endpoint_id, $5) = $4' : ''}
+      ORDER BY next_attempt_at LIMIT $3
+      FOR UPDATE SKIP LOCKED)
+    RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease`,
+  insertAttempts: `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code,
+      error_code, error_message, response_body, response_body_truncated, succeeded)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::int[], $8::text[],
+      $9::text[], $10::text[], $11::boolean[], $12::boolean[])`,
+  // Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
+  // The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
+  // only for a success, because the receiver did get the event. SET expressions read the row as it was.
+  finishAttempts: `UPDATE deliveries d SET
+      status = CASE WHEN d.status = 'sending' OR r.status = 'succeeded' THEN r.status ELSE d.status END,
+      next_attempt_at = CASE WHEN d.status = 'sending' OR r.status = 'succeeded' THEN r.next_attempt_at
+        ELSE d.next_attempt_at END,
+      attempt_count = r.attempt_count, last_attempt_at = r.last_attempt_at, last_status_code = r.last_status_code,
+      last_error_code = r.last_error_code, updated_at = $1
+    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::int[], $9::text[])
+      AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
+    WHERE d.id = r.id AND d.lease = r.lease
+    RETURNING d.id, d.lease`,
+  // Endpoints that answered 410 in a group are locked before its deliveries, as endpoint changes do
+  // (endpoint row, then its deliveries), so a 410 racing an edit of the same endpoint cannot deadlock.
+  lockEndpoints: 'SELECT id FROM endpoints WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+  // A REST hook answered 410: the integration platform unsubscribed it (the REST Hooks convention),
+  // so it is deleted. Other endpoints are disabled and keep their settings. Either way its live
+  // deliveries are cancelled.
+  endpointGone: `WITH removed AS (
+      DELETE FROM endpoints WHERE id = $1 AND source = 'rest_hook'
+    ), disabled AS (
+      UPDATE endpoints SET enabled = false, disabled_reason = 'gone', updated_at = $3
+      WHERE id = $1 AND source <> 'rest_hook' AND enabled
+    )
+    UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
+    WHERE endpoint_id = $1 AND account_id = $2 AND status IN ${LIVE}`,
+  releaseClaims: `UPDATE deliveries d SET status = 'pending', next_attempt_at = $1
+    FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
+    WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
+  cancelClaims: `UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, updated_at = $1
+    FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
+    WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
+  nextDue: `SELECT min(next_attempt_at) AS at FROM deliveries WHERE status IN ${LIVE}`,
+  nextDueInPartition: `SELECT min(next_attempt_at) AS at FROM deliveries
+    WHERE status IN ${LIVE} AND hookline_partition(endpoint_id, $2) = $1`,
+  // Renews this worker and lists the live ones, sorted by byte order (as JavaScript sorts ASCII ids),
+  // whatever the database's collation. The statement cannot see its own upsert, hence the UNION.
+  registerWorker: `WITH renewed AS (
+      INSERT INTO workers (id, alive_until) VALUES ($1, $2::bigint + $3::bigint)
+      ON CONFLICT (id) DO UPDATE SET alive_until = excluded.alive_until
+    )
+    SELECT id FROM (
+      SELECT id FROM workers WHERE alive_until > $2 AND id <> $1
+      UNION
+      SELECT $1::text
+    ) AS live
+    ORDER BY id COLLATE "C"`,
+  // Workers gone for good. SKIP LOCKED: another process sweeping at the same moment is left its rows,
+  // instead of two sweeps waiting on (or deadlocking with) each other.
+  sweepWorkers: `DELETE FROM workers WHERE id IN (
+      SELECT id FROM workers WHERE alive_until <= $1 FOR UPDATE SKIP LOCKED)`,
+  unregisterWorker: 'DELETE FROM workers WHERE id = $1',
+  queueDepth: `SELECT status, count(*) AS n FROM deliveries WHERE status IN ${LIVE} GROUP BY status`,
+} as const;
+
+/** A transaction in progress, for the work run inside it. */
+interface Transaction {
+  readonly client: pg.PoolClient;
+  /** Sends one `NOTIFY hookline_due` with the commit: the transaction made deliveries due. */
+  dueOnCommit(): void;
+}
+
+/** How a transaction commits: with the WAL flushed (default), or without waiting for it (leases). */
+type Durability = 'durable' | 'lease';
+
+interface PendingInsert {
+  readonly accountId: string;
+  readonly events: readonly NewEvent[];
+  readonly resolve: (results: InsertEventResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The PostgreSQL implementation of {@link Store}, shared by any number of processes. */
+export class PostgresStore implements Store {
+  private readonly pool: pg.Pool;
+  private readonly url: string;
+  private readonly onError: (error: Error, source: PostgresErrorSource) => void;
+  /** Publishes waiting for the next group commit. */
+  private pendingInserts: PendingInsert[] = [];
+  /** Group commits under way, awaited by `close`. */
+  private readonly groupsInFlight = new Set<Promise<void>>();
+  private readonly dueListeners = new Set<() => void>();
+  private listener: DueListener | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+    this.pool = pool;
+    this.url = options.url;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  /** Connects a pool to the database and brings its schema up to date. */
+  static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      ...connectionConfig(options.url),
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    });
+    const store = new PostgresStore(pool, options);
+    // An idle connection that dies (the server restarts) is dropped by the pool, which then emits
+    // 'error': unhandled, that would end the process.
+    pool.on('error', (error) => store.onError(error, 'pool'));
+    try {
+      const client = await pool.connect();
+      // Checked out, the connection has no pool listener; a drop fails the migration call instead.
+      const ignore = () => undefined;
+      client.on('error', ignore);
+      try {
+        await applyPostgresMigrations(client, Date.now());
+      } finally {
+        client.off('error', ignore);
+        client.release();
+      }
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  /**
+   * Calls `listener` whenever any process commits deliveries that are due now (a publish, a retry, a
+   * recover), and once more after the LISTEN connection came back from a loss, since notifications
+   * sent meanwhile are gone. The connection is opened with the first listener and closed with the last.
+   * Listeners run synchronously and should only wake something up; one that throws is reported to
+   * `onError` and the others still run.
+   *
+   * @returns a function that removes the listener.
+   */
+  onDue(listener: () => void): () => void {
+    if (this.closing) return () => undefined;
+    this.dueListeners.add(listener);
+    this.listener ??= new DueListener(this.url, {
+      onDue: () => this.emitDue(),
+      onError: (error) => this.onError(error, 'listener'),
+    });
+    return () => {
+      this.dueListeners.delete(listener);
+      if (this.dueListeners.size === 0 && this.listener) {
+        void this.listener.stop();
+        this.listener = undefined;
+      }
+    };
+  }
+
+  /**
+   * Resolves once the connection behind {@link onDue} listens (again, after a loss): from then on, no
+   * commit is missed. Rejects when there is no listener or the store closes first.
+   */
+  whenListening(): Promise<void> {
+    if (!this.listener) return Promise.reject(new Error('no onDue listener is registered'));
+    return this.listener.whenListening();
+  }
+
+  private emitDue(): void {
+    for (const listener of [...this.dueListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.onError(error instanceof Error ? error : new Error(String(error)), 'listener');
+      }
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on one pooled connection: committed when it resolves (with the due
+   * notification when asked for), rolled back when it throws. A connection that fails to roll back is
+   * broken and is closed rather than returned to the pool.
+   */
+  private async transaction<T>(
+    work: (tx: Transaction) => Promise<T>,
+    durability: Durability = 'durable',
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    // A checked-out connection has no pool listener: its 'error' (the server went away mid-transaction)
+    // would be unhandled and end the process. The statement in flight rejects with the same error.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let due = false;
+    let broken: Error | undefined;
+    try {
+      await client.query(durability === 'lease' ? SQL.beginLease : SQL.begin);
+      const result = await work({
+        client,
+        dueOnCommit: () => {
+          due = true;
+        },
+      });
+      await client.query(due ? SQL.notifyDueAndCommit : SQL.commit);
+      return result;
+    } catch (error) {
+      await client.query(SQL.rollback).catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  private async query(text: string, values?: readonly unknown[]): Promise<Row[]> {
+    return (await this.pool.query<Row>(text, values as unknown[] | undefined)).rows;
+  }
+
+  async createAccount(account: AccountRecord, apiKeyHash: string): Promise<void> {
+    // As in SQLite, `maxActiveUrls` is not written here: an account starts with the server's default.
+    await this.query(SQL.insertAccount, [account.id, account.name, apiKeyHash, account.createdAt]);
+  }
+
+  async getAccount(accountId: string): Promise<AccountRecord | undefined> {
+    const [row] = await this.query(SQL.getAccount, [accountId]);
+    return row && toAccount(row);
+  }
+
+  async listAccounts(page: PageRequest): Promise<Page<AccountRecord>> {
+    const after = page.cursor === undefined ? 0 : decodeCursor(page.cursor);
+    const rows = await this.query(SQL.listAccounts, [after, page.limit + 1]);
+    return toPage(rows, page.limit, toAccount);
+  }
+
+  async findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined> {
+    const [row] = await this.query(SQL.findAccountByKey, [apiKeyHash]);
+    return row && toAccount(row);
+  }
+
+  async updateAccount(
+    accountId: string,
+    changes: { readonly maxActiveUrls?: number | null },
+  ): Promise<AccountRecord | undefined> {
+    if (changes.maxActiveUrls === undefined) return this.getAccount(accountId);
+    const [row] = await this.query(SQL.setMaxActiveUrls, [accountId, changes.maxActiveUrls]);
+    return row && toAccount(row);
+  }
+
+  async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
+    await this.transaction(async ({ client }) => {
+      if (endpoint.enabled) {
+        await client.query(SQL.lockAccount, [endpoint.accountId]);
+        await checkActiveUrls(client, endpoint.accountId, endpoint.urls, undefined, limits);
+      }
+      await client.query(SQL.insertEndpoint, endpointParams(endpoint));
+    });
+  }
+
+  async getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined> {
+    const [row] = await this.query(SQL.getEndpoint, [endpointId, accountId]);
+    return row && toEndpoint(row);
+  }
+
+  async listEndpoints(accountId: string, page: PageRequest): Promise<Page<EndpointRecord>> {
+    const after = page.cursor === undefined ? 0 : decodeCursor(page.cursor);
+    const rows = await this.query(SQL.listEndpoints, [accountId, after, page.limit + 1]);
+    return toPage(rows, page.limit, toEndpoint);
+  }
+
+  async listEnabledEndpoints(accountId: string): Promise<readonly EndpointRecord[]> {
+    return (await this.query(SQL.listEnabledEndpoints, [accountId])).map(toEndpoint);
+  }
+
+  async getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]> {
+    if (endpointIds.length === 0) return [];
+    return (await this.query(SQL.getEndpointsByIds, [endpointIds])).map(toEndpoint);
+  }
+
+  async updateEndpoint(
+    accountId: string,
+    endpointId: string,
+    changes: EndpointChanges,
+    nowMs: number,
+    limits: { readonly maxActiveUrls: number },
+  ): Promise<EndpointRecord | undefined> {
+    return this.transaction(async ({ client }) => {
+      // Lock order everywhere: account, endpoint, deliveries. The account is locked only when the
+      // change may add receiving URLs, which is when the limit is checked.
+      if (changes.urls !== undefined || changes.enabled === true) {
+        await client.query(SQL.lockAccount, [accountId]);
+      }
+      const beforeRow = (await client.query<Row>(SQL.getEndpointForUpdate, [endpointId, accountId])).rows[0];
+      if (!beforeRow) return undefined;
+      const before = toEndpoint(beforeRow);
+      const enabledAfter = changes.enabled ?? before.enabled;
+      const urlsAfter = changes.urls ?? before.urls;
+      // Only a change that adds receiving URLs is held to the limit: an account above it (the admin
+      // lowered it) can still edit its endpoints in other ways, or disable them.
+      const addsUrls =
+        enabledAfter && (!before.enabled || urlsAfter.some((url) => !before.urls.includes(url)));
+      if (addsUrls) await checkActiveUrls(client, accountId, urlsAfter, endpointId, limits);
+      const values: unknown[] = [endpointId, accountId, nowMs];
+      const sets = ['updated_at = $3'];
+      for (const [key, value] of Object.entries(changes) as [keyof EndpointChanges, unknown][]) {
+        if (value === undefined) continue;
+        values.push(toSqlValue(value));
+        sets.push(`${ENDPOINT_COLUMNS[key]} = $${values.length}`);
+      }
+      const updated = (await client.query<Row>(SQL.updateEndpoint(sets), values)).rows[0];
+      if (!updated) return undefined;
+      const target = [endpointId, accountId, nowMs];
+      if (changes.enabled === false) await client.query(SQL.cancelLiveForEndpoint, target);
+      if (changes.urls !== undefined) {
+        // One URL replaced by one other takes its deliveries along; otherwise the live deliveries of
+        // removed URLs are cancelled.
+        const removed = before.urls.filter((url) => !urlsAfter.includes(url));
+        const added = urlsAfter.filter((url) => !before.urls.includes(url));
+        if (removed.length === 1 && added.length === 1) {
+          await client.query(SQL.retargetDeliveries, [...target, removed[0], added[0]]);
+        } else if (removed.length > 0) {
+          await client.query(SQL.cancelLiveForUrls, [...target, removed]);
+        }
+      }
+      return toEndpoint(updated);
+    });
+  }
+
+  async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
+    return this.transaction(async ({ client }) => {
+      const deleted = await client.query(SQL.deleteEndpoint, [endpointId, accountId]);
+      if (deleted.rowCount === 0) return false;
+      await client.query(SQL.cancelLiveForEndpoint, [endpointId, accountId, nowMs]);
+      return true;
+    });
+  }
+
+  async createEventType(eventType: EventTypeRecord): Promise<boolean> {
+    const result = await this.pool.query(SQL.insertEventType, [
+      eventType.name,
+      eventType.description,
+      eventType.schemaJson,
+      eventType.exampleJson,
+      eventType.createdAt,
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async listEventTypes(): Promise<readonly EventTypeRecord[]> {
+    return (await this.query(SQL.listEventTypes)).map((row) => ({
+      name: row['name'] as string,
+      description: row['description'] as string,
+      schemaJson: row['schema'] as string,
+      exampleJson: row['example'] as string,
+      createdAt: row['created_at'] as number,
+    }));
+  }
+
+  /**
+   * Group commit, as in the SQLite store: publishes that arrive in the same turn of the event loop
+   * share one transaction (one WAL flush and one NOTIFY for all of them, instead of one each). Each
+   * runs in its own savepoint, so one failing call (an idempotency conflict) rolls back alone; each
+   * resolves only after the commit. Unlike SQLite, groups do not wait for each other: the next one
+   * starts on another pooled connection while the previous one commits.
+   */
+  insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
+    if (this.closing) return Promise.reject(new Error('the store is closed'));
+    return new Promise((resolve, reject) => {
+      this.pendingInserts.push({ accountId, events, resolve, reject });
+      if (this.pendingInserts.length === 1) setImmediate(() => this.startInsertGroups());
+    });
+  }
+
+  private startInsertGroups(): void {
+    const pending = this.pendingInserts;
+    this.pendingInserts = [];
+    for (let start = 0; start < pending.length; start += MAX_GROUP) {
+      const group = this.commitInserts(pending.slice(start, start + MAX_GROUP));
+      this.groupsInFlight.add(group);
+      void group.finally(() => this.groupsInFlight.delete(group));
+    }
+  }
+
+  /** Commits one group; never rejects (each publish is answered instead). */
+  private async commitInserts(group: readonly PendingInsert[]): Promise<void> {
+    const outcomes: ({ results: InsertEventResult[] } | { error: unknown })[] = [];
+    try {
+      await this.transaction(async (tx) => {
+        const { client } = tx;
+        // Alone in its transaction, a publish needs no savepoint: its failure rolls back only itself.
+        const alone = group.length === 1;
+        for (const item of group) {
+          if (!alone) await client.query(SQL.savepoint);
+          let results: InsertEventResult[];
+          try {
+            results = await insertEventsNow(client, item.accountId, item.events);
+          } catch (error) {
+            if (alone) throw error;
+            // Should this fail too, the connection is gone: the whole group fails below.
+            await client.query(SQL.rollbackToSavepoint);
+            outcomes.push({ error });
+            continue;
+          }
+          if (!alone) await client.query(SQL.releaseSavepoint);
+          if (results.some((r) => r.inserted && r.deliveryIds.length > 0)) tx.dueOnCommit();
+          outcomes.push({ results });
+        }
+      });
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i] as { results: InsertEventResult[] } | { error: unknown };
+      if ('error' in outcome) item.reject(outcome.error);
+      else item.resolve(outcome.results);
+    });
+  }
+
+  async getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined> {
+    const [row] = await this.query(SQL.getEvent, [accountId, eventId]);
+    return row && toEvent(row);
+  }
+
+  async listEvents(
+    accountId: string,
+    page: PageRequest,
+    filter: { type?: string | undefined },
+  ): Promise<Page<EventRecord>> {
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
+    const values: unknown[] = [accountId, before, page.limit + 1];
+    if (filter.type !== undefined) values.push(filter.type);
+    const rows = await this.query(SQL.listEvents(filter.type !== undefined), values);
+    return toPage(rows, page.limit, toEvent);
+  }
+
+  async getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | undefined> {
+    const [row] = await this.query(SQL.getDelivery, [deliveryId, accountId]);
+    return row && toDelivery(row);
+  }
+
+  async listDeliveries(
+    accountId: string,
+    page: PageRequest,
+    filter: DeliveryFilter,
+  ): Promise<Page<DeliveryRecord>> {
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
+    const where = ['d.account_id = $1', 'd.seq < $2'];
+    const values: unknown[] = [accountId, before, page.limit + 1];
+    if (filter.endpointId !== undefined) {
+      values.push(filter.endpointId);
+      where.push(`d.endpoint_id = $${values.length}`);
+    }
+    if (filter.status !== undefined) {
+      values.push(filter.status);
+      where.push(`d.status = $${values.length}`);
+    }
+    if (filter.eventId !== undefined) {
+      values.push(filter.eventId);
+      where.push(`d.event_seq = (SELECT seq FROM events WHERE account_id = $1 AND id = $${values.length})`);
+    }
+    const rows = await this.query(SQL.listDeliveries(where), values);
+    return toPage(rows, page.limit, toDelivery);
+  }
+
+  async listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]> {
+    return (await this.query(SQL.listAttempts, [deliveryId, accountId])).map(toAttempt);
+  }
+
+  async retryDelivery(
+    accountId: string,
+    deliveryId: string,
+    nowMs: number,
+  ): Promise<DeliveryRecord | undefined> {
+    return this.transaction(async (tx) => {
+      const [row] = (await tx.client.query<Row>(SQL.requeueDelivery, [deliveryId, accountId, nowMs])).rows;
+      if (!row) return undefined;
+      tx.dueOnCommit();
+      return toDelivery(row);
+    });
+  }
+
+  async recoverDeliveries(
+    accountId: string,
+    endpointId: string,
+    range: { sinceMs: number; untilMs: number },
+    nowMs: number,
+  ): Promise<number> {
+    return this.transaction(async (tx) => {
+      const result = await tx.client.query(SQL.recoverDeliveries, [
+        accountId,
+        endpointId,
+        nowMs,
+        range.sinceMs,
+        range.untilMs,
+      ]);
+      const count = result.rowCount ?? 0;
+      if (count > 0) tx.dueOnCommit();
+      return count;
+    });
+  }
+
+  /**
+   * Claims in a transaction committed without waiting for the WAL flush (`synchronous_commit = off`),
+   * the trade the SQLite store makes with `synchronous = NORMAL`: there, about half the fsyncs at
+   * 1,000 deliveries/s were claims. PostgreSQL writes such a commit out within 3 × `wal_writer_delay`
+   * (600 ms by default), and only a crash of the database in that window loses it. Losing a claim
+   * loses no delivery: the row is as it was before, due again. The WAL is sequential, so the durable
+   * commit of an attempt result also makes the claim it came from durable.
+   *
+   * What a lost claim can cause, unlike in SQLite (where a crash that loses the claim also ends the
+   * process holding it): the worker that holds it may still be sending when another worker claims the
+   * delivery again and is handed the same fencing token. Both attempts then write their result, the
+   * later one winning: a duplicate send, which at-least-once delivery allows.
+   */
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const { partition } = request;
+    return this.transaction(async ({ client }) => {
+      const claimed = (
+        await client.query<Row>(SQL.claim(partition !== undefined), [
+          request.nowMs,
+          request.nowMs + request.leaseMs,
+          request.limit,
+          ...(partition === undefined ? [] : [partition.index, partition.count]),
+        ])
+      ).rows;
+      if (claimed.length === 0) return [];
+      // RETURNING has no order; seq order is what SQLite returns, and keeps a batch deterministic.
+      claimed.sort((a, b) => (a['seq'] as number) - (b['seq'] as number));
+      // One query for the events of the whole batch: a fan-out of 10 reads each payload once.
+      const eventSeqs = [...new Set(claimed.map((row) => row['event_seq'] as number))];
+      const events = new Map<number, Row>();
+      for (const row of (await client.query<Row>(SQL.eventsBySeq, [eventSeqs])).rows) {
+        events.set(row['seq'] as number, row);
+      }
+      return claimed.map((row): ClaimedDelivery => {
+        const event = events.get(row['event_seq'] as number) as Row;
+        return {
+          id: row['id'] as string,
+          accountId: row['account_id'] as string,
+          endpointId: row['endpoint_id'] as string,
+          url: row['url'] as string,
+          lineId: row['line_id'] as string | null,
+          eventId: event['id'] as string,
+          eventType: event['type'] as string,
+          dataJson: event['data'] as string,
+          occurredAt: event['occurred_at'] as number,
+          attemptCount: row['attempt_count'] as number,
+          scheduleStart: row['schedule_start'] as number,
+          lease: row['lease'] as number,
+        };
+      });
+    }, 'lease');
+  }
+
+  /**
+   * One transaction for the group: every attempt in one statement, every delivery's new state in
+   * another. A 410 that disables (or deletes) an endpoint is applied at its place in the group, as the
+   * SQLite store applies results one by one: results before it are written first (a failure written
+   * before the cancellation stays a failure), results after it see the cancellation (only a success
+   * moves a cancelled delivery).
+   */
+  async recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void> {
+    if (results.length === 0) return;
+    await this.transaction(async ({ client }) => {
+      const gone = [...new Set(results.filter((r) => r.disableEndpoint).map((r) => r.claim.endpointId))];
+      if (gone.length > 0) await client.query(SQL.lockEndpoints, [gone]);
+      await client.query(SQL.insertAttempts, attemptColumns(results));
+      let segment: AttemptResult[] = [];
+      for (const result of results) {
+        segment.push(result);
+        if (!result.disableEndpoint) continue;
+        const finished = await finishAttempts(client, segment, nowMs);
+        segment = [];
+        // A 410 disables the endpoint only when it comes from the current lease holder.
+        if (finished.has(leaseKey(result.claim.id, result.claim.lease))) {
+          await client.query(SQL.endpointGone, [result.claim.endpointId, result.claim.accountId, nowMs]);
+        }
+      }
+      if (segment.length > 0) await finishAttempts(client, segment, nowMs);
+    });
+  }
+
+  /** In a lease transaction, for the reason given at {@link claimDue}. */
+  async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
+    if (claims.length === 0) return;
+    await this.transaction(async ({ client }) => {
+      await client.query(SQL.releaseClaims, [dueAtMs, ...claimColumns(claims)]);
+    }, 'lease');
+  }
+
+  async cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
+    if (claims.length === 0) return;
+    await this.query(SQL.cancelClaims, [nowMs, ...claimColumns(claims)]);
+  }
+
+  /**
+   * Does nothing and returns 0. In SQLite one process owns the file, so at its start every lease
+   * belongs to a process that is gone; here the other processes sharing the database are alive and
+   * sending what they leased, and releasing their leases would send those deliveries twice at once.
+   * The leases of a process that did die expire by themselves (the lease is at most
+   * `2 × timeoutMs + 30 s`), and its deliveries are claimed again then.
+   */
+  async releaseAllLeases(_nowMs: number): Promise<number> {
+    return 0;
+  }
+
+  async nextDueAt(partition?: Partition): Promise<number | undefined> {
+    const [row] =
+      partition === undefined
+        ? await this.query(SQL.nextDue)
+        : await this.query(SQL.nextDueInPartition, [partition.index, partition.count]);
+    return (row?.['at'] as number | null | undefined) ?? undefined;
+  }
+
+  /**
+   * Renews the worker's registration and sweeps those expired, in a lease transaction (a renewal lost
+   * in a crash is made again at the next heartbeat).
+   */
+  async registerWorker(workerId: string, nowMs: number, ttlMs: number): Promise<readonly string[]> {
+    return this.transaction(async ({ client }) => {
+      await client.query(SQL.sweepWorkers, [nowMs]);
+      const { rows } = await client.query<Row>(SQL.registerWorker, [workerId, nowMs, ttlMs]);
+      return rows.map((row) => row['id'] as string);
+    }, 'lease');
+  }
+
+  async unregisterWorker(workerId: string): Promise<void> {
+    await this.query(SQL.unregisterWorker, [workerId]);
+  }
+
+  async queueDepth(): Promise<{ pending: number; sending: number }> {
+    const depth = { pending: 0, sending: 0 };
+    for (const row of await this.query(SQL.queueDepth)) {
+      depth[row['status'] as 'pending' | 'sending'] = row['n'] as number;
+    }
+    return depth;
+  }
+
+  async ping(): Promise<void> {
+    await this.query(SQL.ping);
+  }
+
+  /**
+   * Answers the publishes waiting for their group commit, closes the LISTEN connection and the pool
+   * (after the calls in flight end). Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.pendingInserts.length > 0) this.startInsertGroups();
+      await Promise.all(this.groupsInFlight);
+      this.dueListeners.clear();
+      const listener = this.listener;
+      this.listener = undefined;
+      await listener?.stop();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * The connection behind `onDue`: a dedicated client (not from the pool, since LISTEN belongs to one
+ * session) that reconnects with backoff whenever it is lost, for as long as it is not stopped.
+ */
+class DueListener {
+  private readonly url: string;
+  private readonly events: { readonly onDue: () => void; readonly onError: (error: Error) => void };
+  private client: pg.Client | undefined;
+  private listening = false;
+  private stopped = false;
+  private retryMs = LISTEN_RETRY_FIRST_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  constructor(url: string, events: DueListener['events']) {
+    this.url = url;
+    this.events = events;
+    void this.connect(false);
+  }
+
+  whenListening(): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('listening has stopped'));
+    if (this.listening) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private async connect(again: boolean): Promise<void> {
+    this.retryTimer = undefined;
+    const client = new pg.Client(connectionConfig(this.url));
+    this.client = client;
+    let lost = false;
+    const lose = (error: Error, ended = false) => {
+      if (lost) return;
+      lost = true;
+      this.listening = false;
+      if (this.client === client) this.client = undefined;
+      if (!ended) void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.events.onError(error);
+      this.retryTimer = setTimeout(() => void this.connect(true), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, LISTEN_RETRY_MAX_MS);
+    };
+    client.on('error', lose);
+    client.on('end', () => lose(new Error('the LISTEN connection closed'), true));
+    client.on('notification', (message) => {
+      if (message.channel === DUE_CHANNEL) this.events.onDue();
+    });
+    try {
+      await client.connect();
+      await client.query(SQL.listen);
+    } catch (error) {
+      lose(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (lost || this.stopped) return;
+    this.listening = true;
+    this.retryMs = LISTEN_RETRY_FIRST_MS;
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    // Commits made while the connection was down notified no one: look for due work once.
+    if (again) this.events.onDue();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.listening = false;
+    clearTimeout(this.retryTimer);
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('listening has stopped'));
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
+
+// `bigint` columns (instants in ms, seq, lease, counts) come back as numbers, not strings. Every value
+// this schema keeps in one stays far below 2^53 (an instant in ms reaches it some 285,000 years from now).
+// Scoped to this store's connections: other users of `pg` in the process keep the default.
+const BIGINT_AS_NUMBER = new pg.TypeOverrides();
+BIGINT_AS_NUMBER.setTypeParser(pg.types.builtins.INT8, Number);
+
+/** Settings shared by the pool's connections and the LISTEN connection. */
+function connectionConfig(url: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    application_name: 'hookline',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    types: BIGINT_AS_NUMBER,
+  };
+}
+
+/**
+ * Throws {@link ActiveUrlLimitError} when `urls` (of an enabled endpoint, other than `exceptId`) would
+ * take the account's distinct enabled URLs beyond the limit. Runs in the caller's transaction, after
+ * it locked the account row.
+ */
+async function checkActiveUrls(
+  client: pg.PoolClient,
+  accountId: string,
+  urls: readonly string[],
+  exceptId: string | undefined,
+  limits: { readonly maxActiveUrls: number },
+): Promise<void> {
+  const { rows } = await client.query<Row>(SQL.activeUrlCount, [accountId, exceptId ?? null, urls]);
+  if ((rows[0]?.['n'] as number) > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
+}
+
+/**
+ * Writes one publish (all its events and their deliveries) in the caller's transaction, with the
+ * semantics of the SQLite store: an id seen before (earlier in this call or in the database) with the
+ * same type and data is a replay with the first deliveries; with another type or data it throws
+ * {@link IdempotencyConflictError} for the first such position.
+ */
+async function insertEventsNow(
+  client: pg.PoolClient,
+  accountId: string,
+  events: readonly NewEvent[],
+): Promise<InsertEventResult[]> {
+  if (events.length === 0) return [];
+  // An id repeated within the call is written once, by its first occurrence.
+  const firstIndex = new Map<string, number>();
+  const fresh: NewEvent[] = [];
+  events.forEach((item, index) => {
+    if (firstIndex.has(item.event.id)) return;
+    firstIndex.set(item.event.id, index);
+    fresh.push(item);
+  });
+  const deliveries = fresh.flatMap(({ event, deliveries }) =>
+    deliveries.map((delivery) => ({ ...delivery, eventId: event.id, createdAt: event.createdAt })),
+  );
+  const { rows } = await client.query<Row>(SQL.insertEvents, [
+    accountId,
+    fresh.map((e) => e.event.id),
+    fresh.map((e) => e.event.type),
+    fresh.map((e) => e.event.dataJson),
+    fresh.map((e) => e.event.occurredAt),
+    fresh.map((e) => e.event.createdAt),
+    deliveries.map((d) => d.id),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.endpointId),
+    deliveries.map((d) => d.url),
+    deliveries.map((d) => d.lineId),
+    deliveries.map((d) => d.nextAttemptAt),
+    deliveries.map((d) => d.createdAt),
+  ]);
+  const inserted = new Set(rows.map((row) => row['id'] as string));
+  const stored = new Map<string, { event: EventRecord; deliveryIds: string[] }>();
+  const replayed = fresh.filter((e) => !inserted.has(e.event.id)).map((e) => e.event.id);
+  if (replayed.length > 0) {
+    for (const row of (await client.query<Row>(SQL.storedEvents, [accountId, replayed])).rows) {
+      stored.set(row['id'] as string, { event: toEvent(row), deliveryIds: row['delivery_ids'] as string[] });
+    }
+  }
+  return events.map(({ event, deliveries }, index): InsertEventResult => {
+    const first = events[firstIndex.get(event.id) as number] as NewEvent;
+    if (inserted.has(event.id) && firstIndex.get(event.id) === index) {
+      return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
+    }
+    // Written earlier in this call, or before: compared with what was written.
+    const previous = inserted.has(event.id)
+      ? { event: { ...first.event, accountId }, deliveryIds: first.deliveries.map((d) => d.id) }
+      : stored.get(event.id);
+    if (!previous) throw new Error(`event ${event.id} was neither inserted nor found`);
+    if (previous.event.type !== event.type || previous.event.dataJson !== event.dataJson) {
+      throw new IdempotencyConflictError(index, event.id);
+    }
+    return { inserted: false, event: previous.event, deliveryIds: previous.deliveryIds };
+  });
+}
+
+/**
+ * Writes the new state of each delivery in `results` whose lease still holds.
+ * @returns the `leaseKey` of each delivery written.
+ */
+async function finishAttempts(
+  client: pg.PoolClient,
+  results: readonly AttemptResult[],
+  nowMs: number,
+): Promise<Set<string>> {
+  const { rows } = await client.query<Row>(SQL.finishAttempts, [
+    nowMs,
+    results.map((r) => r.claim.id),
+    results.map((r) => r.claim.lease),
+    results.map((r) => r.status),
+    results.map((r) => r.nextAttemptAt),
+    results.map((r) => r.attempt.number),
+    results.map((r) => r.attempt.startedAt),
+    results.map((r) => r.attempt.statusCode),
+    results.map((r) => r.attempt.errorCode),
+  ]);
+  return new Set(rows.map((row) => leaseKey(row['id'] as string, row['lease'] as number)));
+}
+
+function leaseKey(deliveryId: string, lease: number): string {
+  return `${deliveryId} ${lease}`;
+}
+
+/** The parameters of `insertAttempts`: one array per column. */
+function attemptColumns(results: readonly AttemptResult[]): unknown[] {
+  const attempts = results.map((r) => r.attempt);
+  return [
+    attempts.map((a) => a.id),
+    attempts.map((a) => a.deliveryId),
+    attempts.map((a) => a.accountId),
+    attempts.map((a) => a.number),
+    attempts.map((a) => a.startedAt),
+    attempts.map((a) => a.durationMs),
+    attempts.map((a) => a.statusCode),
+    attempts.map((a) => a.errorCode),
+    attempts.map((a) => withoutNul(a.errorMessage)),
+    attempts.map((a) => withoutNul(a.responseBody)),
+    attempts.map((a) => a.responseBodyTruncated),
+    attempts.map((a) => a.succeeded),
+  ];
+}
+
+/**
+ * PostgreSQL `text` cannot hold U+0000 (SQLite can). A receiver's response body or an error message
+ * may contain it, and one such attempt would fail the whole group's commit, so it is replaced by
+ * U+FFFD, as an undecodable byte already is.
+ */
+function withoutNul(text: string | null): string | null {
+  return text?.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+/** The ids and leases of claims, as two parameters. */
+function claimColumns(claims: readonly ClaimedDelivery[]): [string[], number[]] {
+  return [claims.map((c) => c.id), claims.map((c) => c.lease)];
+}
+
+/**
+ * A value for an endpoint column: arrays and objects as JSON text for `jsonb` (the driver would send
+ * a JavaScript array as a PostgreSQL array), everything else as is.
+ */
+function toSqlValue(value: unknown): unknown {
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
+  return value;
+}
+
+function endpointParams(e: EndpointRecord): unknown[] {
+  return [
+    e.id,
+    e.accountId,
+    e.urls,
+    e.description,
+    e.eventTypes,
+    e.enabled,
+    e.disabledReason,
+    e.secret,
+    e.previousSecret,
+    e.previousSecretExpiresAt,
+    e.headers,
+    e.timeoutMs,
+    e.maxConcurrency,
+    e.rateLimitPerSecond,
+    e.scope,
+    e.perOrderLine,
+    e.includeRecurring,
+    e.fields,
+    e.format,
+    e.userAgent,
+    e.source,
+    e.createdAt,
+    e.updatedAt,
+  ].map(toSqlValue);
+}
+
+function toPage<T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: hasMore && last ? encodeCursor(last['seq'] as number) : null,
+  };
+}
+
+function toAccount(row: Row): AccountRecord {
+  return {
+    id: row['id'] as string,
+    name: row['name'] as string,
+    maxActiveUrls: row['max_active_urls'] as number | null,
+    createdAt: row['created_at'] as number,
+  };
+}
+
+// `jsonb` columns arrive parsed and `boolean` ones as booleans: no JSON.parse or `=== 1` as in SQLite.
+function toEndpoint(row: Row): EndpointRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    urls: row['urls'] as string[],
+    description: row['description'] as string,
+    eventTypes: row['event_types'] as string[],
+    enabled: row['enabled'] as boolean,
+    disabledReason: row['disabled_reason'] as string | null,
+    secret: row['secret'] as string,
+    previousSecret: row['previous_secret'] as string | null,
+    previousSecretExpiresAt: row['previous_secret_expires_at'] as number | null,
+    headers: row['headers'] as Record<string, string>,
+    timeoutMs: row['timeout_ms'] as number | null,
+    maxConcurrency: row['max_concurrency'] as number | null,
+    rateLimitPerSecond: row['rate_limit_per_second'] as number | null,
+    scope: row['scope'] as EndpointRecord['scope'],
+    perOrderLine: row['per_order_line'] as boolean,
+    includeRecurring: row['include_recurring'] as boolean,
+    fields: row['fields'] as string[],
+    format: row['format'] as EndpointFormat,
+    userAgent: row['user_agent'] as string | null,
+    source: row['source'] as EndpointSource,
+    createdAt: row['created_at'] as number,
+    updatedAt: row['updated_at'] as number,
+  };
+}
+
+function toEvent(row: Row): EventRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    type: row['type'] as string,
+    dataJson: row['data'] as string,
+    occurredAt: row['occurred_at'] as number,
+    createdAt: row['created_at'] as number,
+  };
+}
+
+function toDelivery(row: Row): DeliveryRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    eventId: row['event_id'] as string,
+    eventType: row['event_type'] as string,
+    endpointId: row['endpoint_id'] as string,
+    url: row['url'] as string,
+    lineId: row['line_id'] as string | null,
+    status: row['status'] as DeliveryStatus,
+    attemptCount: row['attempt_count'] as number,
+    nextAttemptAt: row['next_attempt_at'] as number | null,
+    lastAttemptAt: row['last_attempt_at'] as number | null,
+    lastStatusCode: row['last_status_code'] as number | null,
+    lastErrorCode: row['last_error_code'] as SendErrorCode | null,
+    createdAt: row['created_at'] as number,
+    updatedAt: row['updated_at'] as number,
+  };
+}
+
+function toAttempt(row: Row): AttemptRecord {
+  return {
+    id: row['id'] as string,
+    deliveryId: row['delivery_id'] as string,
+    accountId: row['account_id'] as string,
+    number: row['number'] as number,
+    startedAt: row['started_at'] as number,
+    durationMs: row['duration_ms'] as number,
+    statusCode: row['status_code'] as number | null,
+    errorCode: row['error_code'] as SendErrorCode | null,
+    errorMessage: row['error_message'] as string | null,
+    responseBody: row['response_body'] as string | null,
+    responseBodyTruncated: row['response_body_truncated'] as boolean,
+    succeeded: row['succeeded'] as boolean,
+  };
+}
