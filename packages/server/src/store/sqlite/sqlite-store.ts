@@ -10,10 +10,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DeliveryStatus } from '../../domain/delivery-state.ts';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
-import type { SendErrorCode } from '../../domain/send-outcome.ts';
-import { decodeCursor, encodeCursor } from '../pagination.ts';
+import { decodeCursor } from '../pagination.ts';
+import { type Row, toAccount, toAttempt, toDelivery, toEndpoint, toEvent, toPage } from '../rows.ts';
 import type {
   AccountRecord,
   AttemptRecord,
@@ -23,9 +22,7 @@ import type {
   DeliveryFilter,
   DeliveryRecord,
   EndpointChanges,
-  EndpointFormat,
   EndpointRecord,
-  EndpointSource,
   EventRecord,
   EventTypeRecord,
   InsertEventResult,
@@ -38,8 +35,6 @@ import type {
 import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
-
-type Row = Record<string, unknown>;
 
 interface PendingInsert {
   readonly accountId: string;
@@ -797,99 +792,4 @@ function toSqlValue(value: unknown): unknown {
 
 function endpointParams(endpoint: EndpointRecord): Record<string, unknown> {
   return Object.fromEntries(Object.entries(endpoint).map(([key, value]) => [key, toSqlValue(value)]));
-}
-
-function toPage<T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  const last = pageRows[pageRows.length - 1];
-  return {
-    items: pageRows.map(map),
-    nextCursor: hasMore && last ? encodeCursor(last['seq'] as number) : null,
-  };
-}
-
-function toAccount(row: Row): AccountRecord {
-  return {
-    id: row['id'] as string,
-    name: row['name'] as string,
-    maxActiveUrls: row['max_active_urls'] as number | null,
-    createdAt: row['created_at'] as number,
-  };
-}
-
-function toEndpoint(row: Row): EndpointRecord {
-  return {
-    id: row['id'] as string,
-    accountId: row['account_id'] as string,
-    urls: JSON.parse(row['urls'] as string),
-    description: row['description'] as string,
-    eventTypes: JSON.parse(row['event_types'] as string),
-    enabled: row['enabled'] === 1,
-    disabledReason: row['disabled_reason'] as string | null,
-    secret: row['secret'] as string,
-    previousSecret: row['previous_secret'] as string | null,
-    previousSecretExpiresAt: row['previous_secret_expires_at'] as number | null,
-    headers: JSON.parse(row['headers'] as string),
-    timeoutMs: row['timeout_ms'] as number | null,
-    maxConcurrency: row['max_concurrency'] as number | null,
-    rateLimitPerSecond: row['rate_limit_per_second'] as number | null,
-    scope: JSON.parse(row['scope'] as string),
-    perOrderLine: row['per_order_line'] === 1,
-    includeRecurring: row['include_recurring'] === 1,
-    fields: JSON.parse(row['fields'] as string),
-    format: row['format'] as EndpointFormat,
-    userAgent: row['user_agent'] as string | null,
-    source: row['source'] as EndpointSource,
-    createdAt: row['created_at'] as number,
-    updatedAt: row['updated_at'] as number,
-  };
-}
-
-function toEvent(row: Row): EventRecord {
-  return {
-    id: row['id'] as string,
-    accountId: row['account_id'] as string,
-    type: row['type'] as string,
-    dataJson: row['data'] as string,
-    occurredAt: row['occurred_at'] as number,
-    createdAt: row['created_at'] as number,
-  };
-}
-
-function toDelivery(row: Row): DeliveryRecord {
-  return {
-    id: row['id'] as string,
-    accountId: row['account_id'] as string,
-    eventId: row['event_id'] as string,
-    eventType: row['event_type'] as string,
-    endpointId: row['endpoint_id'] as string,
-    url: row['url'] as string,
-    lineId: row['line_id'] as string | null,
-    status: row['status'] as DeliveryStatus,
-    attemptCount: row['attempt_count'] as number,
-    nextAttemptAt: row['next_attempt_at'] as number | null,
-    lastAttemptAt: row['last_attempt_at'] as number | null,
-    lastStatusCode: row['last_status_code'] as number | null,
-    lastErrorCode: row['last_error_code'] as SendErrorCode | null,
-    createdAt: row['created_at'] as number,
-    updatedAt: row['updated_at'] as number,
-  };
-}
-
-function toAttempt(row: Row): AttemptRecord {
-  return {
-    id: row['id'] as string,
-    deliveryId: row['delivery_id'] as string,
-    accountId: row['account_id'] as string,
-    number: row['number'] as number,
-    startedAt: row['started_at'] as number,
-    durationMs: row['duration_ms'] as number,
-    statusCode: row['status_code'] as number | null,
-    errorCode: row['error_code'] as SendErrorCode | null,
-    errorMessage: row['error_message'] as string | null,
-    responseBody: row['response_body'] as string | null,
-    responseBodyTruncated: row['response_body_truncated'] === 1,
-    succeeded: row['succeeded'] === 1,
-  };
 }

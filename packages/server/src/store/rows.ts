@@ -1,0 +1,132 @@
+/**
+ * Database rows → store records, for every backend: the column names are the same in SQLite and
+ * PostgreSQL. Where the drivers differ, the value is read either way: JSON columns arrive as text from
+ * SQLite and parsed from PostgreSQL's `jsonb`; flags as 0/1 from SQLite and as booleans from PostgreSQL.
+ */
+import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import type { SendErrorCode } from '../domain/send-outcome.ts';
+import { encodeCursor } from './pagination.ts';
+import type {
+  AccountRecord,
+  AttemptRecord,
+  DeliveryRecord,
+  EndpointFormat,
+  EndpointRecord,
+  EndpointSource,
+  EventRecord,
+  Page,
+} from './store.ts';
+
+/** A row as a driver returns it. */
+export type Row = Record<string, unknown>;
+
+/** A JSON column: text (SQLite) or already parsed (`jsonb`). */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** A flag column: 0/1 (SQLite) or a boolean (PostgreSQL). */
+function flag(value: unknown): boolean {
+  return value === true || value === 1;
+}
+
+/** One page of `limit` from `limit + 1` rows ordered by `seq`: the extra row says another page exists. */
+export function toPage<T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: hasMore && last ? encodeCursor(last['seq'] as number) : null,
+  };
+}
+
+/** An `accounts` row. */
+export function toAccount(row: Row): AccountRecord {
+  return {
+    id: row['id'] as string,
+    name: row['name'] as string,
+    maxActiveUrls: row['max_active_urls'] as number | null,
+    createdAt: row['created_at'] as number,
+  };
+}
+
+/** An `endpoints` row. */
+export function toEndpoint(row: Row): EndpointRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    urls: json(row['urls']),
+    description: row['description'] as string,
+    eventTypes: json(row['event_types']),
+    enabled: flag(row['enabled']),
+    disabledReason: row['disabled_reason'] as string | null,
+    secret: row['secret'] as string,
+    previousSecret: row['previous_secret'] as string | null,
+    previousSecretExpiresAt: row['previous_secret_expires_at'] as number | null,
+    headers: json(row['headers']),
+    timeoutMs: row['timeout_ms'] as number | null,
+    maxConcurrency: row['max_concurrency'] as number | null,
+    rateLimitPerSecond: row['rate_limit_per_second'] as number | null,
+    scope: json(row['scope']),
+    perOrderLine: flag(row['per_order_line']),
+    includeRecurring: flag(row['include_recurring']),
+    fields: json(row['fields']),
+    format: row['format'] as EndpointFormat,
+    userAgent: row['user_agent'] as string | null,
+    source: row['source'] as EndpointSource,
+    createdAt: row['created_at'] as number,
+    updatedAt: row['updated_at'] as number,
+  };
+}
+
+/** An `events` row. */
+export function toEvent(row: Row): EventRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    type: row['type'] as string,
+    dataJson: row['data'] as string,
+    occurredAt: row['occurred_at'] as number,
+    createdAt: row['created_at'] as number,
+  };
+}
+
+/** A `deliveries` row joined with its event's id and type (`event_id`, `event_type`). */
+export function toDelivery(row: Row): DeliveryRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    eventId: row['event_id'] as string,
+    eventType: row['event_type'] as string,
+    endpointId: row['endpoint_id'] as string,
+    url: row['url'] as string,
+    lineId: row['line_id'] as string | null,
+    status: row['status'] as DeliveryStatus,
+    attemptCount: row['attempt_count'] as number,
+    nextAttemptAt: row['next_attempt_at'] as number | null,
+    lastAttemptAt: row['last_attempt_at'] as number | null,
+    lastStatusCode: row['last_status_code'] as number | null,
+    lastErrorCode: row['last_error_code'] as SendErrorCode | null,
+    createdAt: row['created_at'] as number,
+    updatedAt: row['updated_at'] as number,
+  };
+}
+
+/** An `attempts` row. */
+export function toAttempt(row: Row): AttemptRecord {
+  return {
+    id: row['id'] as string,
+    deliveryId: row['delivery_id'] as string,
+    accountId: row['account_id'] as string,
+    number: row['number'] as number,
+    startedAt: row['started_at'] as number,
+    durationMs: row['duration_ms'] as number,
+    statusCode: row['status_code'] as number | null,
+    errorCode: row['error_code'] as SendErrorCode | null,
+    errorMessage: row['error_message'] as string | null,
+    responseBody: row['response_body'] as string | null,
+    responseBodyTruncated: flag(row['response_body_truncated']),
+    succeeded: flag(row['succeeded']),
+  };
+}
