@@ -31,6 +31,16 @@ describe('parseBenchArgs', () => {
     assert.equal(options.outDir, '/tmp/bench-out');
   });
 
+  test('--only B6: the PostgreSQL scenario alone is a partial run', () => {
+    const options = parseBenchArgs(['--only', 'b6', '--runs', '1'], tempDir);
+    assert.ok(options !== 'help');
+    assert.deepEqual(options.only, ['B6']);
+    assert.equal(options.runs, 1);
+    assert.equal(options.complete, false);
+    assert.equal(options.outDir, '/tmp/bench-out');
+    assert.ok(SCENARIO_IDS.includes('B6'), 'a full run includes B6');
+  });
+
   test('--runs and --out', () => {
     const options = parseBenchArgs(['--runs=5', '--out', 'results'], tempDir);
     assert.ok(options !== 'help');

@@ -50,6 +50,41 @@ export interface FixtureOptions {
 // Endpoint creation in parallel, a few at a time: 1,000 endpoints in about a second.
 const SETUP_CONCURRENCY = 16;
 
+/**
+ * Creates the account and its endpoints through the API of a running Hookline, tells the receiver
+ * each path's mode and secret and resets its ledger.
+ * @returns the account id
+ */
+export async function setUpAccount(
+  client: HooklineClient,
+  options: Pick<FixtureOptions, 'label' | 'receiver' | 'endpoints' | 'latencyFromSeq'>,
+): Promise<string> {
+  const accountId = await client.createAccount(`bench ${options.label}`);
+  // The operator raises the account's limit of URLs receiving at once (10 by default) when a scenario
+  // needs more endpoints, each on its own receiver path.
+  if (options.endpoints.length > 10) await client.setMaxActiveUrls(accountId, options.endpoints.length);
+  const secrets: string[] = new Array(options.endpoints.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SETUP_CONCURRENCY, options.endpoints.length) }, async () => {
+      for (let i = next++; i < options.endpoints.length; i = next++) {
+        const spec = options.endpoints[i]!;
+        const created = await client.createEndpoint(
+          accountId,
+          `${options.receiver.origin}${spec.path}`,
+          spec.eventTypes,
+        );
+        secrets[i] = created.secret;
+      }
+    }),
+  );
+  await options.receiver.configure(
+    options.endpoints.map((spec, i) => ({ path: spec.path, mode: spec.mode, secret: secrets[i]! })),
+  );
+  await options.receiver.reset(options.latencyFromSeq ?? 0);
+  return accountId;
+}
+
 /** Starts Hookline on a fresh data dir and creates the account and endpoints. */
 export async function startFixture(options: FixtureOptions): Promise<Fixture> {
   const dataDir = freshDataDir(options.label);
@@ -58,30 +93,7 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture> {
   try {
     hookline = await startHookline({ dataDir, ...(options.env ? { env: options.env } : {}) });
     client = new HooklineClient(hookline.baseUrl);
-    const accountId = await client.createAccount(`bench ${options.label}`);
-    // The operator raises the account's limit of URLs receiving at once (10 by default) when a scenario
-    // needs more endpoints, each on its own receiver path.
-    if (options.endpoints.length > 10) await client.setMaxActiveUrls(accountId, options.endpoints.length);
-    const secrets: string[] = new Array(options.endpoints.length);
-    let next = 0;
-    const c = client;
-    await Promise.all(
-      Array.from({ length: Math.min(SETUP_CONCURRENCY, options.endpoints.length) }, async () => {
-        for (let i = next++; i < options.endpoints.length; i = next++) {
-          const spec = options.endpoints[i]!;
-          const created = await c.createEndpoint(
-            accountId,
-            `${options.receiver.origin}${spec.path}`,
-            spec.eventTypes,
-          );
-          secrets[i] = created.secret;
-        }
-      }),
-    );
-    await options.receiver.configure(
-      options.endpoints.map((spec, i) => ({ path: spec.path, mode: spec.mode, secret: secrets[i]! })),
-    );
-    await options.receiver.reset(options.latencyFromSeq ?? 0);
+    const accountId = await setUpAccount(client, options);
     return {
       hookline,
       client,

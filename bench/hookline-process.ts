@@ -26,15 +26,21 @@ const MAX_OUTPUT_CHARS = 64 * 1024;
 export interface HooklineOptions {
   /** The data dir; reuse one to restart on the same database. */
   readonly dataDir: string;
-  /** Extra `HOOKLINE_*` settings for this scenario (never durability ones). */
+  /** Extra `HOOKLINE_*` settings for this scenario (never durability ones), or `DATABASE_URL`. */
   readonly env?: Readonly<Record<string, string>>;
   /** The port; a free one when absent. */
   readonly port?: number;
+  /** Options after `hookline start`, e.g. `['--role', 'worker']`. */
+  readonly args?: readonly string[];
+  /** What the process is called in diagnostics (`hookline` by default). */
+  readonly name?: string;
 }
 
 /** A running Hookline process. */
 export interface HooklineProcess {
   readonly pid: number;
+  /** `hookline`, or the name given in {@link HooklineOptions.name}. */
+  readonly name: string;
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly baseUrl: string;
@@ -79,32 +85,86 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The environment of a Hookline process. A developer's shell must not change what is measured:
+ * inherited `PORT`, `HOOKLINE_*` and `DATABASE_URL` are dropped (a scenario on PostgreSQL sets its own).
+ */
+function hooklineEnv(
+  dataDir: string,
+  port: number | undefined,
+  env: Readonly<Record<string, string>> | undefined,
+): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        name !== 'PORT' &&
+        !name.startsWith('HOOKLINE_') &&
+        name !== 'NODE_OPTIONS' &&
+        name !== 'DATABASE_URL',
+    ),
+  );
+  return {
+    ...inherited,
+    ...(port === undefined ? {} : { PORT: String(port) }),
+    HOOKLINE_HOST: '127.0.0.1',
+    HOOKLINE_DATA_DIR: dataDir,
+    HOOKLINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    HOOKLINE_ALLOW_TARGETS: '127.0.0.0/8',
+    HOOKLINE_LOG_LEVEL: 'warn',
+    ...env,
+  };
+}
+
+/**
+ * Runs a Hookline command that ends by itself (`hookline migrate`) with the benchmark's environment,
+ * and throws with its output unless it exits with status 0 within `timeoutMs`.
+ */
+export async function runHooklineCommand(
+  args: readonly string[],
+  options: { readonly dataDir: string; readonly env?: Readonly<Record<string, string>>; timeoutMs?: number },
+): Promise<string> {
+  const child = spawn(process.execPath, ['packages/server/bin/hookline.js', ...args], {
+    cwd: REPO_ROOT,
+    env: hooklineEnv(options.dataDir, undefined, options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not spawn hookline ${args.join(' ')}`);
+  const exited = trackChild(child, `hookline ${args.join(' ')}`);
+  let out = '';
+  const keep = (chunk: string) => {
+    out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
+  };
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exit = await exited;
+  clearTimeout(timer);
+  if (exit.code !== 0) {
+    const how = exit.signal
+      ? `was killed by ${exit.signal} (after ${timeoutMs} ms at most)`
+      : `exited ${exit.code}`;
+    throw new Error(`hookline ${args.join(' ')} ${how}:\n${out}`);
+  }
+  return out;
+}
+
 /** Starts Hookline and resolves once `/readyz` answers 200. */
 export async function startHookline(options: HooklineOptions): Promise<HooklineProcess> {
   const port = options.port ?? (await freePort());
-  // A developer's shell must not change what is measured: inherited PORT and HOOKLINE_* are dropped.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => name !== 'PORT' && !name.startsWith('HOOKLINE_') && name !== 'NODE_OPTIONS',
-    ),
-  );
-  const child = spawn(process.execPath, ['packages/server/bin/hookline.js', 'start'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...inherited,
-      PORT: String(port),
-      HOOKLINE_HOST: '127.0.0.1',
-      HOOKLINE_DATA_DIR: options.dataDir,
-      HOOKLINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-      HOOKLINE_ALLOW_TARGETS: '127.0.0.0/8',
-      HOOKLINE_LOG_LEVEL: 'warn',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ['packages/server/bin/hookline.js', 'start', ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: hooklineEnv(options.dataDir, port, options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error('could not spawn hookline');
+  );
+  const name = options.name ?? 'hookline';
+  if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
   const pid = child.pid;
-  const exited = trackChild(child, 'hookline');
+  const exited = trackChild(child, name);
   let out = '';
   const keep = (chunk: string) => {
     out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
@@ -117,6 +177,7 @@ export async function startHookline(options: HooklineOptions): Promise<HooklineP
   const baseUrl = `http://127.0.0.1:${port}`;
   const hookline = {
     pid,
+    name,
     port,
     baseUrl,
     sampler,
@@ -154,7 +215,7 @@ async function waitUntilReady(hookline: HooklineProcess, timeoutMs = 30_000): Pr
   try {
     for (;;) {
       if (!hookline.isRunning())
-        throw new Error(`hookline exited before it was ready:\n${hookline.output()}`);
+        throw new Error(`${hookline.name} exited before it was ready:\n${hookline.output()}`);
       try {
         const response = await pool.request({ path: '/readyz', method: 'GET', headersTimeout: 2_000 });
         await response.body.dump();
@@ -163,7 +224,7 @@ async function waitUntilReady(hookline: HooklineProcess, timeoutMs = 30_000): Pr
         // Not listening yet.
       }
       if (Date.now() > deadline)
-        throw new Error(`hookline not ready after ${timeoutMs} ms:\n${hookline.output()}`);
+        throw new Error(`${hookline.name} not ready after ${timeoutMs} ms:\n${hookline.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {

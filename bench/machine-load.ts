@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { runningChildren } from './process-registry.ts';
-import { readCpuSeconds, ticksPerSecond } from './process-sampler.ts';
+import { readAllProcStats, ticksPerSecond, treeCpuTicks } from './process-sampler.ts';
 
 /** Busy CPU seconds of the whole machine since boot (user, nice, system, irq, softirq, steal). */
 export function machineBusySeconds(procStat: string = readFileSync('/proc/stat', 'utf8')): number {
@@ -20,7 +20,8 @@ export function machineBusySeconds(procStat: string = readFileSync('/proc/stat',
 
 /**
  * CPU seconds of the harness and its children: this process, the children it has reaped
- * (`cutime + cstime` in /proc/self/stat) and the children still running.
+ * (`cutime + cstime` in /proc/self/stat) and the children still running with everything below them
+ * (a database server's backends are the harness's grandchildren).
  */
 export function benchCpuSeconds(): number {
   let total = 0;
@@ -33,7 +34,10 @@ export function benchCpuSeconds(): number {
   } catch {
     return Number.NaN;
   }
-  for (const { pid } of runningChildren()) total += readCpuSeconds(pid) ?? 0;
+  const children = runningChildren();
+  if (children.length === 0) return total;
+  const stats = readAllProcStats();
+  for (const { pid } of children) total += treeCpuTicks(pid, stats) / ticksPerSecond();
   return total;
 }
 

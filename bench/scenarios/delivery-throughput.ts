@@ -1,9 +1,10 @@
 /**
- * The delivery-throughput run shared by B2 and the endpoint scaling: publish at an offered rate for a
+ * The delivery-throughput run shared by B2, the endpoint scaling and B6: publish at an offered rate for a
  * while (the backlog bounded, see `paced-publisher.ts`), wait until every receiver path has every
  * event it is owed, and report the rate end to end and in the steady middle of the run.
  */
-import { awaitDeliveries, receiverPaths, startFixture, stopFixture } from '../fixture.ts';
+import { awaitDeliveries, type EndpointSpec, receiverPaths, startFixture, stopFixture } from '../fixture.ts';
+import type { HooklineClient } from '../hookline-client.ts';
 import { expectationsFor } from '../ledger.ts';
 import { publishPaced } from '../paced-publisher.ts';
 import type { ScenarioContext } from '../scenario.ts';
@@ -37,6 +38,8 @@ export interface ThroughputResult {
   readonly maxRssMb: number;
   /** Hookline's CPU use over the run, in cores (1.0 = one core busy all the time). */
   readonly cpuCores: number;
+  /** The database server's CPU over the same time, in cores; NaN when it is not a separate server. */
+  readonly databaseCpuCores: number;
 }
 
 /**
@@ -57,83 +60,130 @@ export function meanRateBetween(
   return sum / (last - first);
 }
 
-/** Runs one delivery-throughput measurement on a fresh Hookline. */
+/**
+ * The Hookline a throughput run publishes to, however it was started (one process on SQLite, several
+ * on PostgreSQL): its client and account, and what its processes use.
+ */
+export interface ThroughputWorld {
+  readonly client: HooklineClient;
+  readonly accountId: string;
+  /** A prefix for the run's event ids. */
+  readonly runId: string;
+  /** CPU seconds Hookline's processes have used so far, sampled now (summed over the processes). */
+  cpuSeconds(): number;
+  /** Largest RSS of Hookline in bytes (with several processes, the sum of each one's peak). */
+  maxRssBytes(): number;
+  /** CPU seconds a database server on this machine has used so far, when there is one. */
+  databaseCpuSeconds?(): number;
+}
+
+/** The endpoints a throughput run needs: one receiver path each, subscribed as `spec.how` says. */
+export function throughputEndpoints(spec: Pick<ThroughputSpec, 'endpoints' | 'how'>): EndpointSpec[] {
+  return receiverPaths(spec.endpoints).map((path, i) => ({
+    path,
+    mode: 'ok',
+    eventTypes: [spec.how === 'every' ? 'bench.delivery' : `bench.e${i}`],
+  }));
+}
+
+/** Runs one delivery-throughput measurement on a fresh Hookline (SQLite, one process). */
 export async function measureThroughput(
   ctx: ScenarioContext,
   spec: ThroughputSpec,
 ): Promise<ThroughputResult> {
-  const paths = receiverPaths(spec.endpoints);
-  const typeOf =
-    spec.how === 'every' ? () => 'bench.delivery' : (seq: number) => `bench.e${seq % spec.endpoints}`;
   const fixture = await startFixture({
     label: spec.label,
     receiver: ctx.receiver,
-    endpoints: paths.map((path, i) => ({
-      path,
-      mode: 'ok',
-      eventTypes: [spec.how === 'every' ? 'bench.delivery' : `bench.e${i}`],
-    })),
+    endpoints: throughputEndpoints(spec),
   });
   try {
-    const deliveriesPerEvent = spec.how === 'every' ? spec.endpoints : 1;
-    const cpuBefore = fixture.hookline.sampler.lastCpuSeconds;
-    ctx.log(
-      `${spec.label}: ${spec.endpoints} endpoint(s), offering ${spec.eventsPerSecond} events/s ` +
-        `for ${spec.durationMs / 1000} s`,
-    );
-    const published = await publishPaced({
+    const { hookline } = fixture;
+    return await runThroughput(ctx, spec, {
       client: fixture.client,
       accountId: fixture.accountId,
       runId: fixture.runId,
-      eventsPerSecond: spec.eventsPerSecond,
-      batchSize: spec.batchSize,
-      durationMs: spec.durationMs,
-      typeOf,
-      backlog: {
-        receiver: ctx.receiver,
-        deliveriesPerEvent,
-        seconds: 2,
-        minEvents: Math.max(spec.batchSize * 4, spec.eventsPerSecond / 4),
+      cpuSeconds: () => {
+        hookline.sampler.sample();
+        return hookline.sampler.lastCpuSeconds;
       },
-      onProgress: (accepted, elapsedMs) => {
-        if (Math.round(elapsedMs / 1000) % 10 === 0) {
-          ctx.log(`${spec.label}: ${Math.round(elapsedMs / 1000)} s, ${accepted} events accepted`);
-        }
-      },
+      maxRssBytes: () => hookline.sampler.maxRssBytes,
     });
-    const expected = expectationsFor(published.accepted, paths, spec.how);
-    const wait = await awaitDeliveries(ctx.receiver, expected, spec.drainCapMs);
-    fixture.hookline.sampler.sample();
-    const cpuSeconds = fixture.hookline.sampler.lastCpuSeconds - cpuBefore;
-    const { stats, check } = wait;
-    const lastAt = stats.lastReceiptAt ?? wait.endedAt;
-    const spanMs = Math.max(1, lastAt - published.startedAt);
-    const publishMs = published.endedAt - published.startedAt;
-    const result: ThroughputResult = {
-      endToEndPerSecond: check.present / (spanMs / 1000),
-      steadyPerSecond: meanRateBetween(
-        stats.arrivalsPerSecond,
-        stats.resetAt,
-        published.startedAt + publishMs / 4,
-        published.startedAt + (publishMs * 3) / 4,
-      ),
-      expected: check.expected,
-      missing: check.missing,
-      duplicates: stats.duplicates,
-      invalidSignatures: stats.invalidSignatures,
-      acceptedEvents: published.accepted.size,
-      skippedEvents: published.skippedEvents,
-      failedEvents: published.failedEvents,
-      maxRssMb: fixture.hookline.sampler.maxRssBytes / 1e6,
-      cpuCores: cpuSeconds / (Math.max(spanMs, wait.endedAt - published.startedAt) / 1000),
-    };
-    ctx.log(
-      `${spec.label}: ${check.present}/${check.expected} delivered, ${Math.round(result.endToEndPerSecond)}/s end to end, ` +
-        `${Math.round(result.steadyPerSecond)}/s steady, ${published.skippedEvents} events skipped by the backlog bound` +
-        (wait.complete ? '' : ` (INCOMPLETE after waiting ${spec.drainCapMs / 1000} s)`),
-    );
-    return result;
   } finally {
     await stopFixture(fixture);
   }
+}
+
+/**
+ * Publishes `spec` to a Hookline whose account and endpoints ({@link throughputEndpoints}) are set up
+ * and the receiver reset, waits for the deliveries, and measures.
+ */
+export async function runThroughput(
+  ctx: ScenarioContext,
+  spec: ThroughputSpec,
+  world: ThroughputWorld,
+): Promise<ThroughputResult> {
+  const paths = receiverPaths(spec.endpoints);
+  const typeOf =
+    spec.how === 'every' ? () => 'bench.delivery' : (seq: number) => `bench.e${seq % spec.endpoints}`;
+  const deliveriesPerEvent = spec.how === 'every' ? spec.endpoints : 1;
+  const cpuBefore = world.cpuSeconds();
+  const databaseCpuBefore = world.databaseCpuSeconds?.() ?? Number.NaN;
+  ctx.log(
+    `${spec.label}: ${spec.endpoints} endpoint(s), offering ${spec.eventsPerSecond} events/s ` +
+      `for ${spec.durationMs / 1000} s`,
+  );
+  const published = await publishPaced({
+    client: world.client,
+    accountId: world.accountId,
+    runId: world.runId,
+    eventsPerSecond: spec.eventsPerSecond,
+    batchSize: spec.batchSize,
+    durationMs: spec.durationMs,
+    typeOf,
+    backlog: {
+      receiver: ctx.receiver,
+      deliveriesPerEvent,
+      seconds: 2,
+      minEvents: Math.max(spec.batchSize * 4, spec.eventsPerSecond / 4),
+    },
+    onProgress: (accepted, elapsedMs) => {
+      if (Math.round(elapsedMs / 1000) % 10 === 0) {
+        ctx.log(`${spec.label}: ${Math.round(elapsedMs / 1000)} s, ${accepted} events accepted`);
+      }
+    },
+  });
+  const expected = expectationsFor(published.accepted, paths, spec.how);
+  const wait = await awaitDeliveries(ctx.receiver, expected, spec.drainCapMs);
+  const cpuSeconds = world.cpuSeconds() - cpuBefore;
+  const databaseCpuSeconds = (world.databaseCpuSeconds?.() ?? Number.NaN) - databaseCpuBefore;
+  const { stats, check } = wait;
+  const lastAt = stats.lastReceiptAt ?? wait.endedAt;
+  const spanMs = Math.max(1, lastAt - published.startedAt);
+  const publishMs = published.endedAt - published.startedAt;
+  const cpuWindowSeconds = Math.max(spanMs, wait.endedAt - published.startedAt) / 1000;
+  const result: ThroughputResult = {
+    endToEndPerSecond: check.present / (spanMs / 1000),
+    steadyPerSecond: meanRateBetween(
+      stats.arrivalsPerSecond,
+      stats.resetAt,
+      published.startedAt + publishMs / 4,
+      published.startedAt + (publishMs * 3) / 4,
+    ),
+    expected: check.expected,
+    missing: check.missing,
+    duplicates: stats.duplicates,
+    invalidSignatures: stats.invalidSignatures,
+    acceptedEvents: published.accepted.size,
+    skippedEvents: published.skippedEvents,
+    failedEvents: published.failedEvents,
+    maxRssMb: world.maxRssBytes() / 1e6,
+    cpuCores: cpuSeconds / cpuWindowSeconds,
+    databaseCpuCores: databaseCpuSeconds / cpuWindowSeconds,
+  };
+  ctx.log(
+    `${spec.label}: ${check.present}/${check.expected} delivered, ${Math.round(result.endToEndPerSecond)}/s end to end, ` +
+      `${Math.round(result.steadyPerSecond)}/s steady, ${published.skippedEvents} events skipped by the backlog bound` +
+      (wait.complete ? '' : ` (INCOMPLETE after waiting ${spec.drainCapMs / 1000} s)`),
+  );
+  return result;
 }

@@ -158,6 +158,44 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
     );
   });
 
+  test('an endpoint’s concurrency cap holds across the three workers', async () => {
+    const slow = await startReceiver('/slow');
+    let inFlight = 0;
+    let most = 0;
+    let done = 0;
+    slow.answer({
+      raw: (_req, res) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          done++;
+          res.writeHead(200).end();
+        }, 20);
+      },
+    });
+    try {
+      await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });
+      const capped = await api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
+        body: { url: `${slow.url}/capped`, eventTypes: ['mp.capped'], maxConcurrency: 2 },
+      });
+      assert.equal(capped.status, 201, JSON.stringify(capped.body));
+      const events = Array.from({ length: 150 }, (_, i) => ({
+        id: `capped-${i}`,
+        type: 'mp.capped',
+        data: { i },
+      }));
+      const answer = await api.call('POST', `/v1/accounts/${accountId}/events/batch`, { body: { events } });
+      assert.equal(answer.status, 202);
+      await waitFor(() => done >= 150, { timeoutMs: 60_000, what: '150 capped deliveries' });
+      assert.ok(most <= 2, `at most 2 attempts in flight to the capped endpoint, saw ${most}`);
+      assert.equal(most, 2, 'the cap is used');
+      await api.call('DELETE', `/v1/accounts/${accountId}/endpoints/${capped.body.id}`);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('kill -9 of a worker mid-run loses nothing', async () => {
     const before = distinct();
     const publishing = publish(6_000, 'kill');

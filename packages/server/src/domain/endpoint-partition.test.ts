@@ -1,23 +1,41 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { endpointPartition } from './endpoint-partition.ts';
+import {
+  bucketsOf,
+  ENDPOINT_BUCKETS,
+  endpointBucket,
+  endpointHash,
+  endpointPartition,
+} from './endpoint-partition.ts';
 
-describe('endpointPartition', () => {
-  test('is stable, in range, and spreads ids evenly', () => {
+describe('endpoint partitions', () => {
+  test('the hash is stable and the buckets spread ids evenly', () => {
     assert.equal(
-      endpointPartition('ep_01JNB0000000000000000000000', 7),
-      endpointPartition('ep_01JNB0000000000000000000000', 7),
+      endpointHash('ep_01JNB0000000000000000000000'),
+      endpointHash('ep_01JNB0000000000000000000000'),
     );
-    const counts = [0, 0, 0];
-    for (let i = 0; i < 3_000; i++) {
-      const p = endpointPartition(`ep_${i.toString(36).padStart(8, '0')}`, 3);
-      assert.ok(p >= 0 && p < 3);
-      counts[p] = (counts[p] ?? 0) + 1;
+    assert.equal(endpointHash(''), 0x811c9dc5);
+    const counts = new Array<number>(ENDPOINT_BUCKETS).fill(0);
+    for (let i = 0; i < 64_000; i++) {
+      const bucket = endpointBucket(`ep_${i.toString(36).padStart(8, '0')}`);
+      counts[bucket] = (counts[bucket] ?? 0) + 1;
     }
-    for (const n of counts) assert.ok(n > 800 && n < 1_200, `uneven: ${counts}`);
+    for (const n of counts) assert.ok(n > 800 && n < 1_200, `uneven: ${counts.join(',')}`);
   });
 
-  test('one partition takes everything', () => {
-    assert.equal(endpointPartition('anything', 1), 0);
+  test('an endpoint’s partition is its bucket’s, and the partitions’ buckets split all of them', () => {
+    for (const count of [1, 2, 3, 7]) {
+      const seen = new Set<number>();
+      for (let index = 0; index < count; index++) {
+        for (const bucket of bucketsOf({ index, count })) {
+          assert.ok(!seen.has(bucket));
+          seen.add(bucket);
+        }
+      }
+      assert.equal(seen.size, ENDPOINT_BUCKETS);
+      const id = `ep_${count}`;
+      assert.ok(bucketsOf({ index: endpointPartition(id, count), count }).includes(endpointBucket(id)));
+    }
+    assert.equal(bucketsOf(undefined).length, ENDPOINT_BUCKETS);
   });
 });

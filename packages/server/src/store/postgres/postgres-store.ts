@@ -27,6 +27,7 @@
  * write is fenced or repeatable.
  */
 import pg from 'pg';
+import { bucketsOf, endpointBucket } from '../../domain/endpoint-partition.ts';
 import { decodeCursor } from '../pagination.ts';
 import { type Row, toAccount, toAttempt, toDelivery, toEndpoint, toEvent, toPage } from '../rows.ts';
 import type {
@@ -200,11 +201,12 @@ const SQL = {
       RETURNING seq, id
     ), new_deliveries AS (
       INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
-        created_at, updated_at)
+        created_at, updated_at, bucket)
       SELECT d.id, $1::text, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending', d.next_attempt_at, d.created_at,
-        d.created_at
-      FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
-        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, ord)
+        d.created_at, d.bucket
+      FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
+          $14::smallint[])
+        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket, ord)
       JOIN inserted ON inserted.id = d.event_id
       ORDER BY d.ord
     )
@@ -242,16 +244,22 @@ const SQL = {
   // now instead of queueing behind it; a row another claim committed meanwhile is re-checked against
   // the WHERE clause (its next_attempt_at is now in the future) and left out, so two claims never
   // return the same delivery under one lease.
-  // With a partition ($4 of $5), the rows of other shares are read from the index and passed over.
-  claim: (
-    partitioned: boolean,
-  ) => `UPDATE deliveries SET status = 'sending', next_attempt_at = $2, lease = lease + 1,
-      updated_at = $1
+  // The due index is ordered by bucket, then due time: the claim reads the head of each of this
+  // worker's buckets ($4; all 64 for a lone worker), at most $5 entries each, and takes the $3 due
+  // first. Its cost so depends on the batch and on how many buckets have due work (at most buckets ×
+  // batch entries), never on the backlog, and another worker's backlog is never read (a single index ordered by due time alone made a worker with few due rows
+  // scan everyone else's: 66 ms a claim with 2 workers and 20,000 waiting).
+  claim: `UPDATE deliveries SET status = 'sending', next_attempt_at = $2, lease = lease + 1, updated_at = $1
     WHERE seq IN (
       SELECT seq FROM deliveries
-      WHERE status IN ${LIVE} AND next_attempt_at <= $1
-        ${partitioned ? 'AND hookline_partition(endpoint_id, $5) = $4' : ''}
-      ORDER BY next_attempt_at LIMIT $3
+      WHERE seq IN (
+        SELECT head.seq FROM unnest($4::smallint[]) AS b (bucket)
+        CROSS JOIN LATERAL (
+          SELECT seq, next_attempt_at FROM deliveries
+          WHERE bucket = b.bucket AND status IN ${LIVE} AND next_attempt_at <= $1
+          ORDER BY next_attempt_at LIMIT $5) AS head
+        ORDER BY head.next_attempt_at LIMIT $3)
+      AND status IN ${LIVE} AND next_attempt_at <= $1
       FOR UPDATE SKIP LOCKED)
     RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease`,
   insertAttempts: `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code,
@@ -291,9 +299,10 @@ const SQL = {
   cancelClaims: `UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, updated_at = $1
     FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
     WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
-  nextDue: `SELECT min(next_attempt_at) AS at FROM deliveries WHERE status IN ${LIVE}`,
-  nextDueInPartition: `SELECT min(next_attempt_at) AS at FROM deliveries
-    WHERE status IN ${LIVE} AND hookline_partition(endpoint_id, $2) = $1`,
+  nextDue: `SELECT min(head.at) AS at FROM unnest($1::smallint[]) AS b (bucket)
+    CROSS JOIN LATERAL (
+      SELECT next_attempt_at AS at FROM deliveries
+      WHERE bucket = b.bucket AND status IN ${LIVE} ORDER BY next_attempt_at LIMIT 1) AS head`,
   // Renews this worker and lists the live ones, sorted by byte order (as JavaScript sorts ASCII ids),
   // whatever the database's collation. The statement cannot see its own upsert, hence the UNION.
   registerWorker: `WITH renewed AS (
@@ -760,14 +769,17 @@ export class PostgresStore implements Store {
    * later one winning: a duplicate send, which at-least-once delivery allows.
    */
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { partition } = request;
+    const buckets = bucketsOf(request.partition);
     return this.transaction(async ({ client }) => {
       const claimed = (
-        await client.query<Row>(SQL.claim(partition !== undefined), [
+        await client.query<Row>(SQL.claim, [
           request.nowMs,
           request.nowMs + request.leaseMs,
           request.limit,
-          ...(partition === undefined ? [] : [partition.index, partition.count]),
+          buckets,
+          // A whole batch from each bucket: one hot endpoint (one bucket) still fills a batch, and the
+          // batch is exactly the due-first of this worker's share.
+          request.limit,
         ])
       ).rows;
       if (claimed.length === 0) return [];
@@ -852,10 +864,7 @@ export class PostgresStore implements Store {
   }
 
   async nextDueAt(partition?: Partition): Promise<number | undefined> {
-    const [row] =
-      partition === undefined
-        ? await this.query(SQL.nextDue)
-        : await this.query(SQL.nextDueInPartition, [partition.index, partition.count]);
+    const [row] = await this.query(SQL.nextDue, [bucketsOf(partition)]);
     return (row?.['at'] as number | null | undefined) ?? undefined;
   }
 
@@ -1049,6 +1058,7 @@ async function insertEventsNow(
     deliveries.map((d) => d.lineId),
     deliveries.map((d) => d.nextAttemptAt),
     deliveries.map((d) => d.createdAt),
+    deliveries.map((d) => endpointBucket(d.endpointId)),
   ]);
   const inserted = new Set(rows.map((row) => row['id'] as string));
   const stored = new Map<string, { event: EventRecord; deliveryIds: string[] }>();
