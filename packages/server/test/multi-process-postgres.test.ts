@@ -196,6 +196,40 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
     }
   });
 
+  test('an endpoint’s rate limit holds across the three workers', async () => {
+    const limited = await startReceiver('/limited');
+    const receivedAt: number[] = [];
+    limited.answer(() => {
+      receivedAt.push(Date.now());
+      return { status: 200 };
+    });
+    try {
+      await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });
+      const created = await api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
+        body: { url: `${limited.url}/rated`, eventTypes: ['mp.rated'], rateLimitPerSecond: 20 },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const events = Array.from({ length: 60 }, (_, i) => ({
+        id: `rated-${i}`,
+        type: 'mp.rated',
+        data: { i },
+      }));
+      const answer = await api.call('POST', `/v1/accounts/${accountId}/events/batch`, { body: { events } });
+      assert.equal(answer.status, 202);
+      await waitFor(() => receivedAt.length >= 60, { timeoutMs: 30_000, what: '60 rate-limited deliveries' });
+      // 20 a second: 60 deliveries take about 3 s. Three workers each sending at 20/s would take 1 s.
+      const spanMs = Math.max(...receivedAt) - Math.min(...receivedAt);
+      assert.ok(spanMs >= 2_500, `60 deliveries at 20/s took ${spanMs} ms`);
+      for (const start of receivedAt) {
+        const inOneSecond = receivedAt.filter((t) => t >= start && t < start + 1_000).length;
+        assert.ok(inOneSecond <= 21, `${inOneSecond} deliveries within one second`);
+      }
+      await api.call('DELETE', `/v1/accounts/${accountId}/endpoints/${created.body.id}`);
+    } finally {
+      await limited.close();
+    }
+  });
+
   test('kill -9 of a worker mid-run loses nothing', async () => {
     const before = distinct();
     const publishing = publish(6_000, 'kill');
