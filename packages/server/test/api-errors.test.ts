@@ -236,6 +236,60 @@ describe('request bodies', () => {
   });
 });
 
+describe('control characters in stored text', () => {
+  // NUL cannot be stored by PostgreSQL; control characters have no place in ids and URLs. Each is a
+  // clear 422 naming the field, on every store, instead of a database error.
+  const nul = '\u0000';
+  const cases: Array<
+    [what: string, path: () => string, method: 'POST' | 'PATCH', body: unknown, field: string]
+  > = [
+    ['an account name', () => '/v1/accounts', 'POST', { name: `Shop${nul}` }, 'name'],
+    [
+      'an endpoint description',
+      () => endpointsPath,
+      'POST',
+      { url: 'https://a.example/x', description: `x${nul}` },
+      'description',
+    ],
+    ['a URL', () => endpointsPath, 'POST', { url: `https://a.example/x${nul}` }, 'url'],
+    ['a URL with a line break', () => endpointsPath, 'POST', { url: 'https://a.example/x\ny' }, 'url'],
+    [
+      'a scope id',
+      () => endpointsPath,
+      'POST',
+      { url: 'https://a.example/x', productIds: [`prod${nul}`] },
+      'productIds[0]',
+    ],
+    [
+      'a field path',
+      () => endpointsPath,
+      'POST',
+      { url: 'https://a.example/x', fields: [`order${nul}`] },
+      'fields[0]',
+    ],
+    [
+      'a changed description',
+      () => `${endpointsPath}/${endpointId}`,
+      'PATCH',
+      { description: `x${nul}` },
+      'description',
+    ],
+  ];
+  for (const [what, path, method, body, field] of cases) {
+    it(`refuses NUL or control characters in ${what}`, async () => {
+      assertProblem(await t.api.call(method, path(), { body }), 422, 'invalid_field', field);
+    });
+  }
+
+  it('keeps line breaks in a description', async () => {
+    const created = await t.api.call('POST', endpointsPath, {
+      body: { url: 'https://a.example/x', description: 'Orders\nfor the warehouse' },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.description, 'Orders\nfor the warehouse');
+  });
+});
+
 describe('event size', () => {
   const MAX = 256 * 1024;
 

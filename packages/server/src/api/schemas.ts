@@ -9,6 +9,10 @@ import { EVENT_TYPE_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '../domain/event-t
 import type { PageRequest } from '../store/store.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+// Text a user stores: no NUL anywhere (PostgreSQL text cannot hold it, and no name needs it); ids,
+// URLs and paths also no other control character.
+const TEXT = '^[^\\u0000]*$';
+const VISIBLE = '^[^\\u0000-\\u001f\\u007f]*$';
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant (UTC)' });
 
 /** Ids a caller may choose for events: letters, digits and `_ . : -`, as order numbers and UUIDs use. */
@@ -30,7 +34,7 @@ export const Problem = Type.Object(
 
 /** Body of `POST /v1/accounts`. */
 export const AccountIn = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { name: Type.String({ minLength: 1, maxLength: 200, pattern: TEXT }) },
   { additionalProperties: false },
 );
 export type AccountIn = Static<typeof AccountIn>;
@@ -165,10 +169,11 @@ const endpointFields = {
   url: Type.String({
     minLength: 1,
     maxLength: 8_000,
+    pattern: VISIBLE,
     description:
       'Where to send: one http(s) URL, or several separated by commas (each gets its own deliveries)',
   }),
-  description: Type.String({ maxLength: 1_000 }),
+  description: Type.String({ maxLength: 1_000, pattern: TEXT }),
   eventTypes: Type.Array(Type.String({ pattern: EVENT_TYPE_FILTER_PATTERN, maxLength: 130 }), {
     minItems: 1,
     maxItems: 500,
@@ -186,8 +191,11 @@ const endpointFields = {
   rateLimitPerSecond: Nullable(Type.Integer({ minimum: 1, maximum: 100_000 })),
   urls: Type.Union(
     [
-      Type.Array(Type.String({ minLength: 1, maxLength: 2_000 }), { minItems: 1, maxItems: 20 }),
-      Type.String({ minLength: 1, maxLength: 8_000 }),
+      Type.Array(Type.String({ minLength: 1, maxLength: 2_000, pattern: VISIBLE }), {
+        minItems: 1,
+        maxItems: 20,
+      }),
+      Type.String({ minLength: 1, maxLength: 8_000, pattern: VISIBLE }),
     ],
     { description: 'Several URLs, as a list or one comma-separated string; instead of `url`' },
   ),
@@ -201,7 +209,7 @@ const endpointFields = {
   includeRecurring: Type.Boolean({
     description: 'Also order events of direct debits and instalments collected automatically',
   }),
-  fields: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+  fields: Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: VISIBLE }), {
     maxItems: 200,
     description: 'Dot paths of `data` to deliver (through arrays: every element); empty: all of it',
   }),
@@ -212,7 +220,10 @@ const endpointFields = {
 };
 
 function scopeIds(description: string) {
-  return Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1_000, description });
+  return Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: VISIBLE }), {
+    maxItems: 1_000,
+    description,
+  });
 }
 
 /** The options every endpoint shows (all with their values, defaults included). */
@@ -323,7 +334,7 @@ export const EventTypeOut = Type.Object({
 export const EventTypeIn = Type.Object(
   {
     name: Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 128 }),
-    description: Type.String({ minLength: 1, maxLength: 2_000 }),
+    description: Type.String({ minLength: 1, maxLength: 2_000, pattern: TEXT }),
     schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema (draft-07) of the data' }),
     example: Type.Record(Type.String(), Type.Unknown(), {
       description: 'Example data; must match the schema',
@@ -345,7 +356,12 @@ export const AccountEventTypeParams = Type.Object({
 /** Body of `POST …/hooks`: a REST Hooks subscription (Zapier, Make and the like). */
 export const HookIn = Type.Object(
   {
-    target_url: Type.String({ minLength: 1, maxLength: 2_000, description: 'Where to send the events' }),
+    target_url: Type.String({
+      minLength: 1,
+      maxLength: 2_000,
+      pattern: VISIBLE,
+      description: 'Where to send the events',
+    }),
     event: Type.String({
       pattern: EVENT_TYPE_FILTER_PATTERN,
       maxLength: 130,

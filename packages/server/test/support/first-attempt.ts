@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { type Receiver, type ReceiverAnswer, startReceiver } from './receiver.ts';
 import { type TestServer, waitFor } from './test-server.ts';
 
-/** Sets up an endpoint for `answer` on its own receiver and returns the first attempt of one event. */
+/**
+ * Sets up an endpoint for `answer` on its own receiver and returns the first attempt of one event,
+ * with the delivery as it stood then and the receiver (tests that run concurrently share `receivers`,
+ * so they must not look at its last entry).
+ */
 export async function firstAttempt(
   ts: TestServer,
   accountId: string,
@@ -32,5 +36,5 @@ export async function firstAttempt(
     },
     { what: 'the first attempt to be recorded' },
   );
-  return delivery.attempts[0];
+  return { ...delivery.attempts[0], delivery, receiver: target };
 }
