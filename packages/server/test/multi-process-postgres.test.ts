@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
 import { type Receiver, startReceiver } from './support/receiver.ts';
 import {
@@ -93,6 +94,23 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
   }
 
   const distinct = () => received.size;
+
+  /** From the database: deliveries with two successful attempts, and deliveries with a failed one. */
+  async function attemptLog(): Promise<{ succeededTwice: number; retried: number }> {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const twice = await client.query(
+        'SELECT count(*)::int AS n FROM (SELECT delivery_id FROM attempts WHERE succeeded GROUP BY delivery_id HAVING count(*) > 1) AS t',
+      );
+      const failed = await client.query(
+        'SELECT count(DISTINCT delivery_id)::int AS n FROM attempts WHERE NOT succeeded',
+      );
+      return { succeededTwice: twice.rows[0].n as number, retried: failed.rows[0].n as number };
+    } finally {
+      await client.end();
+    }
+  }
   const duplicates = () => [...received.values()].reduce((sum, n) => sum + n - 1, 0);
 
   async function attemptsOf(worker: Worker): Promise<number> {
@@ -149,7 +167,12 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
       what: '20,000 deliveries',
     });
     assert.equal(distinct(), 20_000);
-    assert.equal(duplicates(), 0, 'no lease was lost, so no delivery succeeded twice');
+    // No lease was lost, so no delivery succeeded twice. A receiver may still see an event twice when
+    // an attempt it answered ran out of time on a loaded machine (a failed attempt, then a retry):
+    // at-least-once delivery, and every such repeat is a delivery with a failed attempt in the log.
+    const log = await attemptLog();
+    assert.equal(log.succeededTwice, 0, 'no delivery succeeded twice');
+    assert.ok(duplicates() <= log.retried, `${duplicates()} repeats, ${log.retried} deliveries retried`);
     const shares = await Promise.all(workers.map(attemptsOf));
     for (const share of shares) assert.ok(share > 0, `every worker delivered: ${shares.join(', ')}`);
     assert.equal(

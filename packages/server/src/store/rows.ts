@@ -1,6 +1,6 @@
 /**
  * Database rows → store records, for every backend: the column names are the same in SQLite and
- * PostgreSQL. Where the drivers differ, the value is read either way: JSON columns arrive as text from
+ * PostgreSQL, and so are the column lists below. Where the drivers differ, the value is read either way: JSON columns arrive as text from
  * SQLite and parsed from PostgreSQL's `jsonb`; flags as 0/1 from SQLite and as booleans from PostgreSQL.
  */
 import type { DeliveryStatus } from '../domain/delivery-state.ts';
@@ -10,12 +10,40 @@ import type {
   AccountRecord,
   AttemptRecord,
   DeliveryRecord,
+  EndpointChanges,
   EndpointFormat,
   EndpointRecord,
   EndpointSource,
   EventRecord,
   Page,
 } from './store.ts';
+
+/** The columns of the deliveries log: a delivery joined with its event's id and type (`e`). */
+export const DELIVERY_COLUMNS = `d.seq, d.id, d.account_id, e.id AS event_id, e.type AS event_type, d.endpoint_id, d.url,
+  d.line_id, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error_code,
+  d.created_at, d.updated_at`;
+
+/** The column of each endpoint field a change may set. */
+export const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
+  urls: 'urls',
+  description: 'description',
+  eventTypes: 'event_types',
+  enabled: 'enabled',
+  disabledReason: 'disabled_reason',
+  headers: 'headers',
+  timeoutMs: 'timeout_ms',
+  maxConcurrency: 'max_concurrency',
+  rateLimitPerSecond: 'rate_limit_per_second',
+  secret: 'secret',
+  previousSecret: 'previous_secret',
+  previousSecretExpiresAt: 'previous_secret_expires_at',
+  scope: 'scope',
+  perOrderLine: 'per_order_line',
+  includeRecurring: 'include_recurring',
+  fields: 'fields',
+  format: 'format',
+  userAgent: 'user_agent',
+};
 
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;

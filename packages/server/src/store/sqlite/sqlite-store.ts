@@ -12,7 +12,17 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import { decodeCursor } from '../pagination.ts';
-import { type Row, toAccount, toAttempt, toDelivery, toEndpoint, toEvent, toPage } from '../rows.ts';
+import {
+  DELIVERY_COLUMNS,
+  ENDPOINT_COLUMNS,
+  type Row,
+  toAccount,
+  toAttempt,
+  toDelivery,
+  toEndpoint,
+  toEvent,
+  toPage,
+} from '../rows.ts';
 import type {
   AccountRecord,
   AttemptRecord,
@@ -44,31 +54,6 @@ interface PendingInsert {
 }
 
 const LIVE = `('pending', 'sending')`;
-
-const DELIVERY_COLUMNS = `d.seq, d.id, d.account_id, e.id AS event_id, e.type AS event_type, d.endpoint_id, d.url,
-  d.line_id, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error_code,
-  d.created_at, d.updated_at`;
-
-const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
-  urls: 'urls',
-  description: 'description',
-  eventTypes: 'event_types',
-  enabled: 'enabled',
-  disabledReason: 'disabled_reason',
-  headers: 'headers',
-  timeoutMs: 'timeout_ms',
-  maxConcurrency: 'max_concurrency',
-  rateLimitPerSecond: 'rate_limit_per_second',
-  secret: 'secret',
-  previousSecret: 'previous_secret',
-  previousSecretExpiresAt: 'previous_secret_expires_at',
-  scope: 'scope',
-  perOrderLine: 'per_order_line',
-  includeRecurring: 'include_recurring',
-  fields: 'fields',
-  format: 'format',
-  userAgent: 'user_agent',
-};
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
