@@ -323,6 +323,19 @@ describe('the event catalogue', () => {
     });
     assert.equal(wrongExample.status, 422);
     assert.equal(wrongExample.body.field, 'example.course.id');
+    // A schema with an `$id`, refused once for its example, registers when sent again fixed.
+    const withId = {
+      ...type,
+      name: 'course.resumed',
+      schema: { ...type.schema, $id: 'https://shop.example/course' },
+    };
+    const firstTry = await ts.api.call('POST', '/v1/event-types', {
+      body: { ...withId, example: { course: {} } },
+    });
+    assert.equal(firstTry.status, 422);
+    const secondTry = await ts.api.call('POST', '/v1/event-types', { body: withId });
+    assert.equal(secondTry.status, 201, JSON.stringify(secondTry.body));
+
     const notASchema = await ts.api.call('POST', '/v1/event-types', {
       body: { ...type, name: 'course.paused', schema: { type: 'nonsense' } },
     });

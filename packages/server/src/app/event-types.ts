@@ -36,9 +36,6 @@ const RELOAD_AFTER_MS = 5_000;
 export class EventCatalog {
   private readonly store: Store;
   private readonly now: () => number;
-  // `strict: false`: operators' schemas may carry annotations ajv does not know (`examples`, `$comment`
-  // variants, vendor keys); they describe and must not break registration.
-  private readonly ajv = addFormats.default(new Ajv.default({ allErrors: false, strict: false }));
   private readonly builtin = new Map<string, EventType>(
     BUILTIN_EVENT_TYPES.map((t) => [t.name, { ...t, origin: 'builtin' as const }]),
   );
@@ -73,7 +70,7 @@ export class EventCatalog {
     }
     let validate: ValidateFunction;
     try {
-      validate = this.ajv.compile(input.schema);
+      validate = compileSchema(input.schema);
     } catch (error) {
       throw new AppError('invalid_field', `not a usable JSON Schema: ${(error as Error).message}`, 'schema');
     }
@@ -110,7 +107,7 @@ export class EventCatalog {
     if (!validate) {
       const eventType = await this.get(type);
       if (!eventType) return;
-      validate = this.ajv.compile(eventType.schema);
+      validate = compileSchema(eventType.schema);
       this.validators.set(type, validate);
     }
     if (validate(data)) return;
@@ -128,6 +125,17 @@ export class EventCatalog {
     const records = await this.store.listEventTypes();
     this.registered = new Map(records.map((r) => [r.name, toEventType(r)]));
   }
+}
+
+/**
+ * Compiles one type's schema in an Ajv of its own: a schema's `$id` is registered in the instance
+ * that compiles it, so a shared instance would refuse a second schema with the same `$id` (a retried
+ * registration, or another type reusing an id) and fail publishing with it. Compiling happens once
+ * per type and process. `strict: false`: operators' schemas may carry annotations Ajv does not know
+ * (`examples`, vendor keys); they describe and must not break registration.
+ */
+function compileSchema(schema: Readonly<Record<string, unknown>>): ValidateFunction {
+  return addFormats.default(new Ajv.default({ allErrors: false, strict: false })).compile(schema);
 }
 
 function toEventType(record: EventTypeRecord): EventType {

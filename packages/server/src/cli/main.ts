@@ -57,24 +57,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const rate = parsed.values['rate'];
   const duration = parsed.values['duration'];
+  const role = parsed.values['role'];
+  // Each option belongs to one command; given to another it is refused, not silently ignored.
+  if (role !== undefined && command !== 'start') {
+    process.stderr.write(`--role is an option of "hookline start"\n\n${USAGE}`);
+    return 2;
+  }
+  if ((rate !== undefined || duration !== undefined) && command !== 'demo') {
+    process.stderr.write(`--rate and --duration are options of "hookline demo"\n\n${USAGE}`);
+    return 2;
+  }
   if (command === 'demo') {
     return demo({
       rate: typeof rate === 'string' ? rate : undefined,
       duration: typeof duration === 'string' ? duration : undefined,
     });
   }
-  const role = parsed.values['role'];
-  if (role !== undefined && command !== 'start') {
-    process.stderr.write(`--role is an option of "hookline start"\n\n${USAGE}`);
-    return 2;
-  }
   if (command === 'migrate') return migrate();
   if (command !== 'start') {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
-  if (rate !== undefined || duration !== undefined) {
-    process.stderr.write(`--rate and --duration are options of "hookline demo"\n\n${USAGE}`);
     return 2;
   }
   if (typeof role === 'string' && !ROLES.includes(role as Role)) {

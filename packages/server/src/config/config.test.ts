@@ -136,9 +136,18 @@ describe('loadConfig reads each variable', () => {
   ];
   for (const [env, text, key, expected] of cases) {
     test(`${env}=${JSON.stringify(text)}`, () => {
-      assert.deepEqual(loadConfig({ [env]: text })[key], expected);
+      // A database URL needs the admin token every process shares.
+      const base = env === 'DATABASE_URL' ? { HOOKLINE_ADMIN_TOKEN: 'operator-token-0123456789' } : {};
+      assert.deepEqual(loadConfig({ ...base, [env]: text })[key], expected);
     });
   }
+
+  test('DATABASE_URL without HOOKLINE_ADMIN_TOKEN is refused', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://db/hookline' }),
+      /HOOKLINE_ADMIN_TOKEN: is required with DATABASE_URL/,
+    );
+  });
 
   test('every setting has a case above', () => {
     const tested = new Set(cases.map(([env]) => env));

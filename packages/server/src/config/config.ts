@@ -335,6 +335,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       problems.push(`${setting.env}: ${(error as Error).message}`);
     }
   }
+  // Several processes share a PostgreSQL database; each generating its own admin token would lock the
+  // operator out of all but one.
+  if (values['databaseUrl'] !== undefined && values['adminToken'] === undefined && problems.length === 0) {
+    problems.push(
+      'HOOKLINE_ADMIN_TOKEN: is required with DATABASE_URL (every process must accept the same token)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration\n  ${problems.join('\n  ')}`);
   return Object.freeze(values as unknown as Config);
 }

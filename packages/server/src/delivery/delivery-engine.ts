@@ -126,6 +126,8 @@ export class DeliveryEngine {
   /** This process's share of the endpoints; `undefined` while it is the only worker. */
   private partition: Partition | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** The heartbeat running now, which `stop` waits for before it unregisters. */
+  private heartbeating: Promise<void> = Promise.resolve();
 
   constructor(options: DeliveryEngineOptions) {
     this.options = options;
@@ -140,7 +142,8 @@ export class DeliveryEngine {
     if (this.running) return;
     this.running = true;
     // The first claim waits for the first heartbeat, so a new worker never claims another's share.
-    this.loopDone = this.heartbeat().then(() => this.claimLoop());
+    this.heartbeating = this.heartbeat();
+    this.loopDone = this.heartbeating.then(() => this.claimLoop());
   }
 
   /**
@@ -175,7 +178,11 @@ export class DeliveryEngine {
       // The database is unreachable: keep the last share; claims fail the same way and are retried.
       this.options.logger.warn({ err: error }, 'worker heartbeat failed');
     }
-    if (this.running) this.heartbeatTimer = setTimeout(() => void this.heartbeat(), HEARTBEAT_MS);
+    if (this.running) {
+      this.heartbeatTimer = setTimeout(() => {
+        this.heartbeating = this.heartbeat();
+      }, HEARTBEAT_MS);
+    }
   }
 
   /** Hands every queued (not started) claim back to the database, due now. */
@@ -211,6 +218,8 @@ export class DeliveryEngine {
     clearTimeout(this.heartbeatTimer);
     this.wakeSleeper?.();
     await this.loopDone;
+    // A heartbeat under way would register this worker again after it unregisters below.
+    await this.heartbeating;
     for (const slot of this.slots.values()) clearTimeout(slot.rateTimer);
     await this.handBackQueued();
     // The others take this worker's share now rather than after its heartbeat expires.
