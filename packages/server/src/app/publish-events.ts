@@ -55,12 +55,11 @@ export async function publishEvents(
     await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
   }
   const newEvents = inputs.map((input, index): NewEvent => {
-    const at = (field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
     if (nestedDeeperThan(input.data, MAX_DATA_DEPTH)) {
       throw new AppError(
         'invalid_field',
         `event data is nested deeper than ${MAX_DATA_DEPTH} levels`,
-        at('data'),
+        at(index, 'data'),
       );
     }
     const dataJson = JSON.stringify(input.data);
@@ -68,12 +67,12 @@ export async function publishEvents(
       throw new AppError(
         'payload_too_large',
         `event data is larger than the limit of ${ctx.maxEventBytes} bytes`,
-        at('data'),
+        at(index, 'data'),
       );
     }
     const occurredAt = input.occurredAt === undefined ? nowMs : Date.parse(input.occurredAt);
     if (Number.isNaN(occurredAt))
-      throw new AppError('invalid_field', 'occurredAt is not a date-time', at('occurredAt'));
+      throw new AppError('invalid_field', 'occurredAt is not a date-time', at(index, 'occurredAt'));
     return {
       event: {
         id: input.id ?? ctx.newId('event'),

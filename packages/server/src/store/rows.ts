@@ -9,6 +9,7 @@ import { encodeCursor } from './pagination.ts';
 import type {
   AccountRecord,
   AttemptRecord,
+  ClaimedDelivery,
   DeliveryRecord,
   EndpointChanges,
   EndpointFormat,
@@ -106,6 +107,28 @@ export function toEndpoint(row: Row): EndpointRecord {
     createdAt: row['created_at'] as number,
     updatedAt: row['updated_at'] as number,
   };
+}
+
+/** Claimed `deliveries` rows, each joined with its event's row (read once for the whole batch). */
+export function toClaimedDeliveries(claimed: readonly Row[], eventRows: readonly Row[]): ClaimedDelivery[] {
+  const events = new Map(eventRows.map((row) => [row['seq'] as number, row]));
+  return claimed.map((row): ClaimedDelivery => {
+    const event = events.get(row['event_seq'] as number) as Row;
+    return {
+      id: row['id'] as string,
+      accountId: row['account_id'] as string,
+      endpointId: row['endpoint_id'] as string,
+      url: row['url'] as string,
+      lineId: row['line_id'] as string | null,
+      eventId: event['id'] as string,
+      eventType: event['type'] as string,
+      dataJson: event['data'] as string,
+      occurredAt: event['occurred_at'] as number,
+      attemptCount: row['attempt_count'] as number,
+      scheduleStart: row['schedule_start'] as number,
+      lease: row['lease'] as number,
+    };
+  });
 }
 
 /** An `events` row. */

@@ -33,10 +33,11 @@ const NO_LIMIT = { maxActiveUrls: Number.POSITIVE_INFINITY };
 
 const newId = (kind: IdKind) => formatId(kind, T0, randomBytes(10));
 
-function endpoint(id: string, accountId = ACCOUNT): EndpointRecord {
+/** An enabled general endpoint of the test account at `T0`, with `changes` applied (for every store's tests). */
+export function endpointRecord(id: string, changes: Partial<EndpointRecord> = {}): EndpointRecord {
   return {
     id,
-    accountId,
+    accountId: ACCOUNT,
     urls: [`https://example.com/${id}`],
     description: '',
     eventTypes: ['*'],
@@ -58,8 +59,11 @@ function endpoint(id: string, accountId = ACCOUNT): EndpointRecord {
     source: 'api',
     createdAt: T0,
     updatedAt: T0,
+    ...changes,
   };
 }
+
+const endpoint = endpointRecord;
 
 /** An event owed to the given endpoints, due at `dueAt`. */
 function newEvent(
@@ -534,7 +538,7 @@ export function storeContract(
 
     test('logs page newest first, filter, and never show another account', async () => {
       await store.createAccount({ id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 }, 'hash-2');
-      await store.createEndpoint(endpoint('ep_o', OTHER), NO_LIMIT);
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
       const mine = [];
       for (let i = 0; i < 5; i++) {
         const type = i % 2 === 0 ? 'shop.order.paid' : 'shop.order.refunded';

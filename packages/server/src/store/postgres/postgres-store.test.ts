@@ -11,11 +11,11 @@ import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from '../../../test/support/postgres.ts';
 import { endpointHash } from '../../domain/endpoint-partition.ts';
 import { formatId, type IdKind } from '../../domain/ids.ts';
+import { endpointRecord } from '../store.contract.ts';
 import {
   ActiveUrlLimitError,
   type AttemptResult,
   type ClaimedDelivery,
-  type EndpointRecord,
   IdempotencyConflictError,
   type NewEvent,
 } from '../store.ts';
@@ -30,34 +30,7 @@ const DATA = '{"order":{"id":"ord_1","total":"9.95"}}';
 
 const newId = (kind: IdKind) => formatId(kind, T0, randomBytes(10));
 
-function endpoint(id: string, changes: Partial<EndpointRecord> = {}): EndpointRecord {
-  return {
-    id,
-    accountId: ACCOUNT,
-    urls: [`https://example.com/${id}`],
-    description: '',
-    eventTypes: ['*'],
-    enabled: true,
-    disabledReason: null,
-    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    headers: {},
-    timeoutMs: null,
-    maxConcurrency: null,
-    rateLimitPerSecond: null,
-    scope: { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [] },
-    perOrderLine: false,
-    includeRecurring: false,
-    fields: [],
-    format: 'json',
-    userAgent: null,
-    source: 'api',
-    createdAt: T0,
-    updatedAt: T0,
-    ...changes,
-  };
-}
+const endpoint = endpointRecord;
 
 function newEvent(
   endpointIds: readonly string[],

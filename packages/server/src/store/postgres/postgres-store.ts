@@ -28,6 +28,7 @@
  */
 import pg from 'pg';
 import { bucketsOf, endpointBucket } from '../../domain/endpoint-partition.ts';
+import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
@@ -35,6 +36,7 @@ import {
   type Row,
   toAccount,
   toAttempt,
+  toClaimedDeliveries,
   toDelivery,
   toEndpoint,
   toEvent,
@@ -533,13 +535,9 @@ export class PostgresStore implements Store {
       const beforeRow = (await client.query<Row>(SQL.getEndpointForUpdate, [endpointId, accountId])).rows[0];
       if (!beforeRow) return undefined;
       const before = toEndpoint(beforeRow);
-      const enabledAfter = changes.enabled ?? before.enabled;
       const urlsAfter = changes.urls ?? before.urls;
-      // Only a change that adds receiving URLs is held to the limit: an account above it (the admin
-      // lowered it) can still edit its endpoints in other ways, or disable them.
-      const addsUrls =
-        enabledAfter && (!before.enabled || urlsAfter.some((url) => !before.urls.includes(url)));
-      if (addsUrls) await checkActiveUrls(client, accountId, urlsAfter, endpointId, limits);
+      const held = urlsHeldToLimit(before, changes);
+      if (held) await checkActiveUrls(client, accountId, held, endpointId, limits);
       const values: unknown[] = [endpointId, accountId, nowMs];
       const sets = ['updated_at = $3'];
       for (const [key, value] of Object.entries(changes) as [keyof EndpointChanges, unknown][]) {
@@ -772,27 +770,7 @@ export class PostgresStore implements Store {
       claimed.sort((a, b) => (a['seq'] as number) - (b['seq'] as number));
       // One query for the events of the whole batch: a fan-out of 10 reads each payload once.
       const eventSeqs = [...new Set(claimed.map((row) => row['event_seq'] as number))];
-      const events = new Map<number, Row>();
-      for (const row of (await client.query<Row>(SQL.eventsBySeq, [eventSeqs])).rows) {
-        events.set(row['seq'] as number, row);
-      }
-      return claimed.map((row): ClaimedDelivery => {
-        const event = events.get(row['event_seq'] as number) as Row;
-        return {
-          id: row['id'] as string,
-          accountId: row['account_id'] as string,
-          endpointId: row['endpoint_id'] as string,
-          url: row['url'] as string,
-          lineId: row['line_id'] as string | null,
-          eventId: event['id'] as string,
-          eventType: event['type'] as string,
-          dataJson: event['data'] as string,
-          occurredAt: event['occurred_at'] as number,
-          attemptCount: row['attempt_count'] as number,
-          scheduleStart: row['schedule_start'] as number,
-          lease: row['lease'] as number,
-        };
-      });
+      return toClaimedDeliveries(claimed, (await client.query<Row>(SQL.eventsBySeq, [eventSeqs])).rows);
     }, 'lease');
   }
 

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
+import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
@@ -18,6 +19,7 @@ import {
   type Row,
   toAccount,
   toAttempt,
+  toClaimedDeliveries,
   toDelivery,
   toEndpoint,
   toEvent,
@@ -235,13 +237,8 @@ export class SqliteStore implements Store {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
       const before = toEndpoint(beforeRow);
-      const enabledAfter = changes.enabled ?? before.enabled;
-      const urlsAfter = changes.urls ?? before.urls;
-      // Only a change that adds receiving URLs is held to the limit: an account above it (the admin
-      // lowered it) can still edit its endpoints in other ways, or disable them.
-      const addsUrls =
-        enabledAfter && (!before.enabled || urlsAfter.some((url) => !before.urls.includes(url)));
-      if (addsUrls) this.checkActiveUrls(accountId, urlsAfter, endpointId, limits);
+      const held = urlsHeldToLimit(before, changes);
+      if (held) this.checkActiveUrls(accountId, held, endpointId, limits);
       const sets: string[] = ['updated_at = @updatedAt'];
       const params: Record<string, unknown> = { id: endpointId, accountId, updatedAt: nowMs };
       for (const [key, value] of Object.entries(changes) as [keyof EndpointChanges, unknown][]) {
@@ -464,26 +461,7 @@ export class SqliteStore implements Store {
       if (claimed.length === 0) return [];
       // One query for the events of the whole batch: a fan-out of 10 reads each payload once.
       const eventSeqs = [...new Set(claimed.map((row) => row['event_seq'] as number))];
-      const events = new Map<number, Row>();
-      for (const row of s.eventsBySeq.all(JSON.stringify(eventSeqs)) as Row[])
-        events.set(row['seq'] as number, row);
-      return claimed.map((row): ClaimedDelivery => {
-        const event = events.get(row['event_seq'] as number) as Row;
-        return {
-          id: row['id'] as string,
-          accountId: row['account_id'] as string,
-          endpointId: row['endpoint_id'] as string,
-          url: row['url'] as string,
-          lineId: row['line_id'] as string | null,
-          eventId: event['id'] as string,
-          eventType: event['type'] as string,
-          dataJson: event['data'] as string,
-          occurredAt: event['occurred_at'] as number,
-          attemptCount: row['attempt_count'] as number,
-          scheduleStart: row['schedule_start'] as number,
-          lease: row['lease'] as number,
-        };
-      });
+      return toClaimedDeliveries(claimed, s.eventsBySeq.all(JSON.stringify(eventSeqs)) as Row[]);
     });
   }
 
