@@ -11,6 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(packageDir, 'src', 'cli', 'main.ts');
 const bundle = join(packageDir, 'dist', 'hookline.mjs');
+// The delivery engine's sending thread loads its own module, bundled beside the main one.
+const threadEntry = join(packageDir, 'src', 'delivery', 'sender-thread.ts');
+const threadBundle = join(packageDir, 'dist', 'sender-thread.mjs');
 
 /** The newest modification time of the sources the bundle is made of (this package and the receiver). */
 function newestSourceMs() {
@@ -42,8 +45,9 @@ async function buildBundle() {
   const { buildSync } = await import('esbuild');
   const { dependencies } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   const result = buildSync({
-    entryPoints: [entry],
-    outfile: bundle,
+    entryPoints: { hookline: entry, 'sender-thread': threadEntry },
+    outdir: dirname(bundle),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -57,11 +61,14 @@ async function buildBundle() {
     write: false,
   });
   // Written aside and renamed, so a process starting at the same moment never imports half a file.
-  const text = result.outputFiles[0].contents;
+  // The main bundle goes last: once it is fresh, the thread's module is too.
   mkdirSync(dirname(bundle), { recursive: true });
-  const aside = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(aside, text);
-  renameSync(aside, bundle);
+  const byPath = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
+  for (const path of [threadBundle, bundle]) {
+    const aside = `${path}.${process.pid}.tmp`;
+    writeFileSync(aside, byPath.get(path));
+    renameSync(aside, path);
+  }
 }
 
 let runBundle = bundleIsFresh();

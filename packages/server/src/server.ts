@@ -14,8 +14,8 @@ import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
 import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
-import { HttpSender } from './delivery/http-sender.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
+import { ThreadedSender } from './delivery/threaded-sender.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
@@ -159,13 +159,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // (a Zapier-style service). The engine already caps attempts per endpoint and per process, so the pool
   // must never make an attempt wait for a socket: a wait would spend the attempt's deadline and end as
   // a false `timeout`. No origin can need more sockets than the process has attempts in flight.
-  const agent = guard.createAgent({ connections: config.workerConcurrency });
+  const sender = runsWorkers
+    ? new ThreadedSender(
+        {
+          allowTargets: config.allowTargets,
+          connections: config.workerConcurrency,
+          maxResponseBodyBytes: config.maxResponseBodyBytes,
+        },
+        logger.child({ component: 'delivery' }),
+      )
+    : undefined;
   const metrics = new Metrics(() => store.queueDepth());
   const newId = systemIdSource(now);
-  const engine = runsWorkers
+  const engine = sender
     ? new DeliveryEngine({
         store,
-        sender: new HttpSender({ dispatcher: agent, maxResponseBodyBytes: config.maxResponseBodyBytes }),
+        sender,
         metrics,
         logger: logger.child({ component: 'delivery' }),
         newId,
@@ -218,12 +227,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // A port in use or a bad host: release the database and sockets so the caller can report and exit.
     await app.close();
     stopListening?.();
-    await agent.close();
+    await sender?.close();
     await opened.close();
     throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  sender?.start();
   engine?.start();
   accepting = true;
 
@@ -234,9 +244,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       stopListening?.();
       await engine?.stop(config.shutdownTimeoutMs);
-      // Attempts still running after the drain are abandoned: destroying the pool ends them now, and
-      // the next start resends them (their results are no longer recorded).
-      await agent.destroy();
+      // Attempts still running after the drain are abandoned: stopping the sending thread ends them
+      // now, and the next start resends them (their results are no longer recorded).
+      await sender?.close();
       await opened.close();
       logger.info('stopped');
       logger.flush?.();
