@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, ROLES, type Role, unknownSettings } from '../c
 import { type RunningServer, startServer } from '../server.ts';
 import { migratePostgres } from '../store/postgres/postgres-store.ts';
 import { VERSION } from '../version.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 
 const USAGE = `Usage: hookline <command>
 
@@ -155,6 +156,7 @@ async function start(role: Role | undefined): Promise<number> {
   const loaded = readConfig();
   if (!loaded) return 2;
   const config = role === undefined ? loaded : Object.freeze({ ...loaded, role });
+  limitHeapGrowth();
   let server: RunningServer;
   try {
     server = await startServer(config);

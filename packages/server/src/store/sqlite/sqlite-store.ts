@@ -328,7 +328,14 @@ export class SqliteStore implements Store {
   private insertEventsNow(accountId: string, events: readonly NewEvent[]): InsertEventResult[] {
     const s = this.statements;
     return events.map(({ event, deliveries }, index): InsertEventResult => {
-      const inserted = s.insertEvent.get(event) as { seq: number } | undefined;
+      const inserted = s.insertEvent.get(
+        accountId,
+        event.id,
+        event.type,
+        event.dataJson,
+        event.occurredAt,
+        event.createdAt,
+      ) as { seq: number } | undefined;
       if (!inserted) {
         const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
         if (existing['type'] !== event.type || existing['data'] !== event.dataJson) {
@@ -338,16 +345,17 @@ export class SqliteStore implements Store {
         return { inserted: false, event: toEvent(existing), deliveryIds: rows.map((r) => r.id) };
       }
       for (const delivery of deliveries) {
-        s.insertDelivery.run({
-          id: delivery.id,
+        s.insertDelivery.run(
+          delivery.id,
           accountId,
-          eventSeq: inserted.seq,
-          endpointId: delivery.endpointId,
-          url: delivery.url,
-          lineId: delivery.lineId,
-          nextAttemptAt: delivery.nextAttemptAt,
-          createdAt: event.createdAt,
-        });
+          inserted.seq,
+          delivery.endpointId,
+          delivery.url,
+          delivery.lineId,
+          delivery.nextAttemptAt,
+          event.createdAt,
+          event.createdAt,
+        );
       }
       return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
     });
@@ -470,22 +478,35 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const result of results) {
         const a = result.attempt;
-        s.insertAttempt.run({
-          ...a,
-          responseBodyTruncated: a.responseBodyTruncated ? 1 : 0,
-          succeeded: a.succeeded ? 1 : 0,
-        });
-        const finished = s.finishAttempt.run({
-          id: result.claim.id,
-          lease: result.claim.lease,
-          status: result.status,
-          nextAttemptAt: result.nextAttemptAt,
-          attemptCount: a.number,
-          lastAttemptAt: a.startedAt,
-          lastStatusCode: a.statusCode,
-          lastErrorCode: a.errorCode,
+        s.insertAttempt.run(
+          a.id,
+          a.deliveryId,
+          a.accountId,
+          a.number,
+          a.startedAt,
+          a.durationMs,
+          a.statusCode,
+          a.errorCode,
+          a.errorMessage,
+          a.responseBody,
+          a.responseBodyTruncated ? 1 : 0,
+          a.succeeded ? 1 : 0,
+        );
+        // The state moves for the current lease holder, or for a success over a cancellation.
+        const success = result.status === 'succeeded' ? 1 : 0;
+        const finished = s.finishAttempt.run(
+          success,
+          result.status,
+          success,
+          result.nextAttemptAt,
+          a.number,
+          a.startedAt,
+          a.statusCode,
+          a.errorCode,
           nowMs,
-        });
+          result.claim.id,
+          result.claim.lease,
+        );
         // A 410 disables the endpoint only when it comes from the current lease holder.
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
@@ -503,7 +524,7 @@ export class SqliteStore implements Store {
   async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
     const s = this.statements;
     this.withoutFsync(() => {
-      for (const claim of claims) s.releaseClaim.run({ dueAtMs, id: claim.id, lease: claim.lease });
+      for (const claim of claims) s.releaseClaim.run(dueAtMs, claim.id, claim.lease);
     });
   }
 
@@ -517,11 +538,11 @@ export class SqliteStore implements Store {
    * at 1,000 deliveries/s were claims.
    */
   private withoutFsync<T>(work: () => T): T {
-    this.db.pragma('synchronous = NORMAL');
+    this.statements.syncNormal.run();
     try {
       return this.db.transaction(work)();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.statements.syncFull.run();
     }
   }
 
@@ -588,12 +609,19 @@ function migrate(db: Database.Database): void {
   }
 }
 
+/**
+ * Every statement, prepared once. The ones run per event, delivery or attempt take positional
+ * parameters: binding by name looks each name up in the object, which cost more than the insert
+ * itself on the hot path.
+ */
 function prepareStatements(db: Database.Database) {
   db.function('hookline_partition', { deterministic: true }, (endpointId, count) =>
     endpointPartition(endpointId as string, count as number),
   );
   return {
     ping: db.prepare('SELECT 1'),
+    syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+    syncFull: db.prepare('PRAGMA synchronous = FULL'),
     insertAccount: db.prepare(
       'INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES (@id, @name, @apiKeyHash, @createdAt)',
     ),
@@ -646,7 +674,7 @@ function prepareStatements(db: Database.Database) {
     ),
     insertEvent: db.prepare(
       `INSERT INTO events (account_id, id, type, data, occurred_at, created_at)
-       VALUES (@accountId, @id, @type, @dataJson, @occurredAt, @createdAt)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, id) DO NOTHING RETURNING seq`,
     ),
     getEventWithSeq: db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?'),
@@ -664,8 +692,7 @@ function prepareStatements(db: Database.Database) {
     insertDelivery: db.prepare(
       `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at, created_at,
          updated_at)
-       VALUES (@id, @accountId, @eventSeq, @endpointId, @url, @lineId, 'pending', @nextAttemptAt, @createdAt,
-         @createdAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
     ),
     getDelivery: db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -701,27 +728,25 @@ function prepareStatements(db: Database.Database) {
     insertAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code, error_code,
          error_message, response_body, response_body_truncated, succeeded)
-       VALUES (@id, @deliveryId, @accountId, @number, @startedAt, @durationMs, @statusCode, @errorCode,
-         @errorMessage, @responseBody, @responseBodyTruncated, @succeeded)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
     // The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
     // only for a success, because the receiver did get the event.
     finishAttempt: db.prepare(
       `UPDATE deliveries SET
-         status = CASE WHEN status = 'sending' OR @status = 'succeeded' THEN @status ELSE status END,
-         next_attempt_at = CASE WHEN status = 'sending' OR @status = 'succeeded' THEN @nextAttemptAt ELSE next_attempt_at END,
-         attempt_count = @attemptCount, last_attempt_at = @lastAttemptAt, last_status_code = @lastStatusCode,
-         last_error_code = @lastErrorCode, updated_at = @nowMs
-       WHERE id = @id AND lease = @lease`,
+         status = CASE WHEN status = 'sending' OR ? THEN ? ELSE status END,
+         next_attempt_at = CASE WHEN status = 'sending' OR ? THEN ? ELSE next_attempt_at END,
+         attempt_count = ?, last_attempt_at = ?, last_status_code = ?, last_error_code = ?, updated_at = ?
+       WHERE id = ? AND lease = ?`,
     ),
     cancelClaim: db.prepare(
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = @nowMs
        WHERE id = @id AND lease = @lease AND status = 'sending'`,
     ),
     releaseClaim: db.prepare(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = @dueAtMs
-       WHERE id = @id AND lease = @lease AND status = 'sending'`,
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = ?
+       WHERE id = ? AND lease = ? AND status = 'sending'`,
     ),
     releaseAllLeases: db.prepare(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, updated_at = @nowMs WHERE status = 'sending'`,
