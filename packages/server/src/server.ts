@@ -77,6 +77,8 @@ interface OpenedStore {
   readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
   /** Subscribes to deliveries made due by other processes (PostgreSQL's LISTEN/NOTIFY). */
   readonly onDue: ((listener: () => void) => () => void) | undefined;
+  /** Subscribes to endpoints changed, disabled or deleted by other processes (the same channel). */
+  readonly onEndpointChanged: ((listener: (endpointId: string) => void) => () => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
       label: shown.toString(),
       admin: { token: config.adminToken, source: 'environment' },
       onDue: (listener) => store.onDue(listener),
+      onEndpointChanged: (listener) => store.onEndpointChanged(listener),
       close: () => store.close(),
     };
   }
@@ -131,6 +134,7 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
       label: path,
       admin,
       onDue: undefined,
+      onEndpointChanged: undefined,
       async close() {
         await store.close();
         lock.release();
@@ -192,7 +196,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   // Work published by other processes (API processes, or another machine) wakes this one's workers.
-  const stopListening = engine && opened.onDue?.(() => engine.wake());
+  const stopWaking = engine && opened.onDue?.(() => engine.wake());
+  // An endpoint changed through an API process elsewhere applies to the claims queued here too.
+  const stopFollowing =
+    engine &&
+    opened.onEndpointChanged?.((endpointId) => {
+      store.getEndpointsByIds([endpointId]).then(
+        ([endpoint]) => engine.endpointChanged(endpointId, endpoint),
+        (error: unknown) => logger.warn({ err: error, endpointId }, 'could not read a changed endpoint'),
+      );
+    });
+  const stopListening = () => {
+    stopWaking?.();
+    stopFollowing?.();
+  };
   const ctx: AppContext = {
     store,
     now,
@@ -226,7 +243,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     // A port in use or a bad host: release the database and sockets so the caller can report and exit.
     await app.close();
-    stopListening?.();
+    stopListening();
     await sender?.close();
     await opened.close();
     throw error;
@@ -242,7 +259,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopping ??= (async () => {
       accepting = false;
       await app.close();
-      stopListening?.();
+      stopListening();
       await engine?.stop(config.shutdownTimeoutMs);
       // Attempts still running after the drain are abandoned: stopping the sending thread ends them
       // now, and the next start resends them (their results are no longer recorded).

@@ -512,6 +512,30 @@ describe('onDue', { skip }, () => {
   });
 });
 
+describe('onEndpointChanged', { skip }, () => {
+  test('names every endpoint another process changed, disabled or deleted, once committed', async () => {
+    const { url, store: api } = await freshStore(['ep_a', 'ep_b']);
+    const worker = await connect({ url });
+    const heard: string[] = [];
+    const stop = worker.onEndpointChanged((endpointId) => heard.push(endpointId));
+    await worker.whenListening();
+
+    await api.updateEndpoint(ACCOUNT, 'ep_a', { description: 'renamed' }, T0 + 1, NO_LIMIT);
+    await api.updateEndpoint(ACCOUNT, 'ep_b', { enabled: false }, T0 + 2, NO_LIMIT);
+    await api.deleteEndpoint(ACCOUNT, 'ep_a', T0 + 3);
+    // Nothing to change: no notification.
+    await api.updateEndpoint(ACCOUNT, 'ep_missing', { enabled: false }, T0 + 4, NO_LIMIT);
+    await until(() => heard.length >= 3, 'three endpoint notifications');
+    await delay(100);
+    assert.deepEqual(heard, ['ep_a', 'ep_b', 'ep_a']);
+
+    stop();
+    await api.updateEndpoint(ACCOUNT, 'ep_b', { enabled: true }, T0 + 5, NO_LIMIT);
+    await delay(100);
+    assert.equal(heard.length, 3, 'a removed listener is not called');
+  });
+});
+
 describe('a database restart', { skip }, () => {
   test('fails the calls in flight; later calls and onDue work again without a new store', async () => {
     const { url, store } = await freshStore();

@@ -84,6 +84,8 @@ export interface PostgresStoreOptions {
 
 /** The channel of due-work notifications. */
 const DUE_CHANNEL = 'hookline_due';
+/** The channel that names an endpoint changed, disabled or deleted (the payload is its id). */
+const ENDPOINT_CHANNEL = 'hookline_endpoint';
 
 const LIVE = `('pending', 'sending')`;
 
@@ -127,7 +129,8 @@ const SQL = {
   releaseSavepoint: 'RELEASE SAVEPOINT publish',
   // Released after the rollback, so the next publish's savepoint is not nested in this one.
   rollbackToSavepoint: 'ROLLBACK TO SAVEPOINT publish; RELEASE SAVEPOINT publish',
-  listen: `LISTEN ${DUE_CHANNEL}`,
+  listen: `LISTEN ${DUE_CHANNEL}; LISTEN ${ENDPOINT_CHANNEL}`,
+  notifyEndpoint: `SELECT pg_notify('${ENDPOINT_CHANNEL}', $1)`,
 
   insertAccount: 'INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES ($1, $2, $3, $4)',
   getAccount: 'SELECT * FROM accounts WHERE id = $1',
@@ -337,6 +340,7 @@ export class PostgresStore implements Store {
   /** Group commits under way, awaited by `close`. */
   private readonly groupsInFlight = new Set<Promise<void>>();
   private readonly dueListeners = new Set<() => void>();
+  private readonly endpointListeners = new Set<(endpointId: string) => void>();
   private listener: DueListener | undefined;
   private closing: Promise<void> | undefined;
 
@@ -384,15 +388,32 @@ export class PostgresStore implements Store {
    * @returns a function that removes the listener.
    */
   onDue(listener: () => void): () => void {
+    return this.listenOn(this.dueListeners, listener);
+  }
+
+  /**
+   * Calls `listener` with the id of every endpoint that any process changed, disabled or deleted,
+   * after the commit, so a worker process can apply the change to the claims it has queued (the API
+   * that made the change may run in another process). Notifications sent while the LISTEN connection
+   * was down are lost; the next claim of such an endpoint reads it fresh anyway.
+   *
+   * @returns a function that removes the listener.
+   */
+  onEndpointChanged(listener: (endpointId: string) => void): () => void {
+    return this.listenOn(this.endpointListeners, listener);
+  }
+
+  private listenOn<L>(listeners: Set<L>, listener: L): () => void {
     if (this.closing) return () => undefined;
-    this.dueListeners.add(listener);
+    listeners.add(listener);
     this.listener ??= new DueListener(this.url, {
-      onDue: () => this.emitDue(),
+      onDue: () => this.emit(this.dueListeners, []),
+      onEndpoint: (endpointId) => this.emit(this.endpointListeners, [endpointId]),
       onError: (error) => this.onError(error, 'listener'),
     });
     return () => {
-      this.dueListeners.delete(listener);
-      if (this.dueListeners.size === 0 && this.listener) {
+      listeners.delete(listener);
+      if (this.dueListeners.size === 0 && this.endpointListeners.size === 0 && this.listener) {
         void this.listener.stop();
         this.listener = undefined;
       }
@@ -408,10 +429,10 @@ export class PostgresStore implements Store {
     return this.listener.whenListening();
   }
 
-  private emitDue(): void {
-    for (const listener of [...this.dueListeners]) {
+  private emit<A extends unknown[]>(listeners: Set<(...args: A) => void>, args: A): void {
+    for (const listener of [...listeners]) {
       try {
-        listener();
+        listener(...args);
       } catch (error) {
         this.onError(error instanceof Error ? error : new Error(String(error)), 'listener');
       }
@@ -560,6 +581,7 @@ export class PostgresStore implements Store {
           await client.query(SQL.cancelLiveForUrls, [...target, removed]);
         }
       }
+      await client.query(SQL.notifyEndpoint, [endpointId]);
       return toEndpoint(updated);
     });
   }
@@ -569,6 +591,7 @@ export class PostgresStore implements Store {
       const deleted = await client.query(SQL.deleteEndpoint, [endpointId, accountId]);
       if (deleted.rowCount === 0) return false;
       await client.query(SQL.cancelLiveForEndpoint, [endpointId, accountId, nowMs]);
+      await client.query(SQL.notifyEndpoint, [endpointId]);
       return true;
     });
   }
@@ -868,6 +891,7 @@ export class PostgresStore implements Store {
       if (this.pendingInserts.length > 0) this.startInsertGroups();
       await Promise.all(this.groupsInFlight);
       this.dueListeners.clear();
+      this.endpointListeners.clear();
       const listener = this.listener;
       this.listener = undefined;
       await listener?.stop();
@@ -878,12 +902,16 @@ export class PostgresStore implements Store {
 }
 
 /**
- * The connection behind `onDue`: a dedicated client (not from the pool, since LISTEN belongs to one
+ * The connection behind `onDue` and `onEndpointChanged`: a dedicated client (not from the pool, since LISTEN belongs to one
  * session) that reconnects with backoff whenever it is lost, for as long as it is not stopped.
  */
 class DueListener {
   private readonly url: string;
-  private readonly events: { readonly onDue: () => void; readonly onError: (error: Error) => void };
+  private readonly events: {
+    readonly onDue: () => void;
+    readonly onEndpoint: (endpointId: string) => void;
+    readonly onError: (error: Error) => void;
+  };
   private client: pg.Client | undefined;
   private listening = false;
   private stopped = false;
@@ -923,6 +951,8 @@ class DueListener {
     client.on('end', () => lose(new Error('the LISTEN connection closed'), true));
     client.on('notification', (message) => {
       if (message.channel === DUE_CHANNEL) this.events.onDue();
+      else if (message.channel === ENDPOINT_CHANNEL && message.payload)
+        this.events.onEndpoint(message.payload);
     });
     try {
       await client.connect();
