@@ -208,6 +208,20 @@ describe('renderMarkdown', () => {
     assert.match(md, /\| p99 \| ∞ \(undelivered\) \| \(1 run\) \|/);
   });
 
+  test('says what the profile found for each target not met that it has an explanation for', () => {
+    assert.match(md, /### What the profile says about the targets not met\n\n- B1 single-event ack p99: /);
+    // B3's p99 is not met in this report too, but nothing is written down for it.
+    assert.doesNotMatch(md, /- B3 /);
+    const allMet = renderMarkdown({
+      ...report,
+      scenarios: report.scenarios.map((scenario) => ({
+        ...scenario,
+        metrics: scenario.metrics.map((metric) => ({ ...metric, met: metric.met === null ? null : true })),
+      })),
+    });
+    assert.doesNotMatch(allMet, /What the profile says/);
+  });
+
   test('reports errors, cut-short runs and notes', () => {
     assert.match(md, /2 of 3 runs \(the time budget or an error stopped the rest\)/);
     assert.match(md, /\*\*Error:\*\* `Error: hookline exited during the scenario`/);

@@ -250,6 +250,29 @@ function noiseWarning(report: BenchReport): string[] {
 }
 
 /** The Markdown page. */
+/**
+ * What profiling (`node --cpu-prof`, `perf`, `--trace-gc`) found behind the targets the engine missed on
+ * the reference machine (2 cores), by metric key; shown for each target a run did not meet.
+ */
+const WHY_NOT_MET: Readonly<Record<string, string>> = {
+  'B1 single.ackP99Ms':
+    "B1 single-event ack p99: the median throughput is a third above the target, and the p99 sits at the 15 ms line (13.8 ms in the previous full run, 15.4 ms here). The tail is the main thread's pauses: each group commit's fsync (about 0.3 ms, synchronous) and V8's full collections, which come more often since the heap grows to 1.5× its live size rather than 4× (the price of B5's memory target); one pause delays every one of the 64 requests in flight.",
+  'B2 fanOut1.shareOfCeiling':
+    'B2 fan-out 1 ÷ ceiling: one endpoint means one event per delivery, so the main thread does the whole publish path (HTTP, JSON, schema check, insert) once per delivery on top of claiming and recording; it is the busy thread (about 100 % of a core, the sending thread about 50 %). Its profile (shares of all its samples, about 20 % of them idle): SQLite 37 % (commits with their fsync 17 %, inserting events and deliveries 11 %, claims 5 %, attempt results 4 %), the rest spread thin (garbage collection 6 %, JSON parsing 2 %, HMAC 2 %). The delivery rate rose from 7,918 to 9,753 events/s since the previous full run, but the ceiling measured on this machine ranged from 21,000 to 36,000 POSTs/s between runs, so 30 % of it means 6,300 to 10,800 events/s.',
+  'B4 noisyHealthyP99Ms':
+    "B4 noisy p99: the target is twice B3's p99 of the same invocation, and B3's p99 fell from 7.6 to 3.9 ms, so the limit fell with it (15.1 → 7.8 ms) while B4's own p99 fell from 16.3 to 10.1 ms. Its all-healthy baseline already has a p99 of 8.3 ms: 2,000 events/s over 100 endpoints means a claim, a render and a commit per event for a new endpoint each time, where B3 sends 1,000 events/s to one.",
+  'B6 fanOut10.scaleOutPercent':
+    'B6 fan-out 10, 2 ÷ 1 worker: one process now keeps the two cores busy (its main thread, its sending thread, PostgreSQL at 0.6 cores, the receivers). A second process on the same two cores adds its own claims and heartbeats but no core, and costs about 12 %; the absolute rate with two processes (8,053/s) is still above the one-process rate of the previous run (7,564/s).',
+};
+
+function whyNotMet(rows: { scenario: ScenarioResult; metric: MetricResult }[]): string[] {
+  const explained = rows
+    .map(({ scenario, metric }) => WHY_NOT_MET[`${scenario.id} ${metric.key}`])
+    .filter((text): text is string => text !== undefined);
+  if (explained.length === 0) return [];
+  return ['### What the profile says about the targets not met', '', ...explained.map((t) => `- ${t}`), ''];
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const rows = targetRows(report);
   const met = rows.filter(({ metric: m }) => m.met === true);
@@ -288,6 +311,7 @@ export function renderMarkdown(report: BenchReport): string {
         `${escapeCell(formatTarget(m))} | ${m.met === null ? 'no value' : metMark(m.met)} |`,
     ),
     '',
+    ...whyNotMet(unmet),
     HOW_TO_READ,
     '',
   ];
