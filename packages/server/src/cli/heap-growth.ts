@@ -6,7 +6,7 @@
  * meant about 100 MB of garbage held between collections, most of the process's memory.
  *
  * With 1.5× the busiest benchmark (B5: a million queued deliveries, then drained at about 15,000/s)
- * peaked at 226 MB instead of 311-333 MB. Full collections come more often, but each has as little to
+ * peaked at 226-237 MB instead of 311-333 MB. Full collections come more often, but each has as little to
  * mark as before and V8 marks concurrently on its helper threads.
  *
  * The factor is V8's `--heap-growing-percent`, set at start for every heap of the process (the threads

@@ -28,7 +28,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AttemptResult, ClaimedDelivery, EndpointRecord, Partition, Store } from '../store/store.ts';
 import type { SendRequest } from './http-sender.ts';
 
-/** What the engine sends through (the real one is `HttpSender`). */
+/** What the engine sends through (in the server, `ThreadedSender`, which runs `HttpSender` in a thread). */
 export interface Sender {
   send(request: SendRequest): Promise<SendOutcome>;
 }
