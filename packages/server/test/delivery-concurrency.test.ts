@@ -55,6 +55,62 @@ describe('per-endpoint limits', { concurrency: true }, () => {
     }
   });
 
+  test('a fast endpoint gets attempts handed ahead, yet never more than its maxConcurrency at once', async () => {
+    // Answers in about 5 ms: fast enough for the engine to hand attempts ahead to the sending thread,
+    // where they wait for the endpoint's turn. The receiver must still never see more than 3 at once.
+    const ts = await startTestServer();
+    const target = await startReceiver();
+    try {
+      let open = 0;
+      let maxOpen = 0;
+      target.answer({
+        raw: (_req, res) => {
+          open++;
+          maxOpen = Math.max(maxOpen, open);
+          setTimeout(() => {
+            open--;
+            res.writeHead(200).end();
+          }, 5);
+        },
+      });
+      const accountId = (await ts.createAccount()).id;
+      await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
+        body: { url: target.url, maxConcurrency: 3 },
+      });
+      const count = 150;
+      await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
+        body: { events: Array.from({ length: count }, (_, n) => ({ type: 'shop.order.paid', data: { n } })) },
+      });
+      await waitFor(() => target.requests.length === count, { what: `all ${count} deliveries` });
+      assert.equal(maxOpen, 3);
+      const log = await waitFor(
+        async () => {
+          const list = await ts.api.call<{ data: { id: string }[] }>(
+            'GET',
+            `/v1/accounts/${accountId}/deliveries?status=succeeded&limit=100`,
+          );
+          return list.body.data.length === 100 && list.body.data;
+        },
+        { what: 'the deliveries to be recorded' },
+      );
+      // An attempt's duration counts from when it went out, not from when it was handed over.
+      for (const delivery of log.slice(0, 20)) {
+        const detail = await ts.api.call<{ attempts: { durationMs: number }[] }>(
+          'GET',
+          `/v1/accounts/${accountId}/deliveries/${delivery.id}`,
+        );
+        assert.equal(detail.body.attempts.length, 1);
+        assert.ok(
+          detail.body.attempts.every((a) => a.durationMs < 200),
+          JSON.stringify(detail.body.attempts),
+        );
+      }
+    } finally {
+      await target.close();
+      await ts.close();
+    }
+  });
+
   test('an endpoint maxConcurrency above HOOKLINE_ENDPOINT_CONCURRENCY is held to the server cap', async () => {
     // Over the cap, attempts would wait in the connection pool (sized to the cap) and time out there
     // without ever reaching the receiver.

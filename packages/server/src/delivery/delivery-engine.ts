@@ -30,7 +30,13 @@ import type { SendRequest } from './http-sender.ts';
 
 /** What the engine sends through (in the server, `ThreadedSender`, which runs `HttpSender` in a thread). */
 export interface Sender {
-  send(request: SendRequest): Promise<SendOutcome>;
+  /**
+   * Sends one attempt. A request with a lane waits there while its lane has `concurrency` requests
+   * out; `undefined` means it was withdrawn while waiting and never went out.
+   */
+  send(request: SendRequest): Promise<SendOutcome | undefined>;
+  /** Takes back the requests still waiting in a lane; a sender without lanes has none to take. */
+  withdraw?(laneKey: string): void;
 }
 
 /** Settings and collaborators of the engine. */
@@ -74,6 +80,8 @@ interface EndpointSlot {
   latencyMs: number;
   /** When an attempt of this endpoint last ended (or the slot was made): how long it has been stuck. */
   lastProgressAt: number;
+  /** Attempts handed to the sender beyond the endpoint's cap: they wait in its lane there. */
+  ahead: number;
 }
 
 // Results are committed when this many wait, or after FLUSH_DELAY_MS, whichever comes first: one fsync
@@ -91,6 +99,12 @@ const MIN_DEFER_MS = 10;
 const STUCK_AFTER_MS = 1_000;
 // Weight of the newest attempt in the moving average of an endpoint's latency.
 const LATENCY_WEIGHT = 0.2;
+// An endpoint answering within this (on average) gets up to its cap again handed to the sender ahead
+// of time, to go out as its attempts end: for it, the trip of each outcome through this thread and of
+// the next attempt back is as long as the HTTP exchange itself, and its cap would sit half idle. A slower
+// endpoint gains nothing from it (the trip is then a small part of each turn). The attempts handed
+// ahead, over all endpoints, stay within a quarter of `workerConcurrency`.
+const AHEAD_MAX_LATENCY_MS = 50;
 // Workers sharing a database say they are alive every second; one silent for 5 s (killed, or cut off)
 // is left out, and its share of the endpoints moves to the others. Its leased deliveries come back when
 // their leases end.
@@ -115,6 +129,9 @@ export class DeliveryEngine {
   private wakeWhenRoom = false;
   private inFlight = 0;
   private queued = 0;
+  /** Attempts waiting in the sender's lanes (the sum of the slots' `ahead`). */
+  private ahead = 0;
+  private readonly maxAhead: number;
   private readonly slots = new Map<string, EndpointSlot>();
   /** Slots with queued claims, in round-robin order. */
   private readonly ready = new Set<EndpointSlot>();
@@ -135,6 +152,7 @@ export class DeliveryEngine {
     // Keep one claim batch queued beyond the slots, so a finished attempt is replaced at once.
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
+    this.maxAhead = Math.floor(options.workerConcurrency / 4);
   }
 
   /** Starts claiming and sending. */
@@ -256,6 +274,10 @@ export class DeliveryEngine {
     this.queued -= slot.queue.length;
     slot.queue.length = 0;
     this.ready.delete(slot);
+    // Attempts still out end as they will; those waiting in the sender's lane must not come back here.
+    if (endpoint) slot.endpoint = endpoint;
+    else this.slots.delete(endpointId);
+    if (slot.ahead > 0) this.options.sender.withdraw?.(endpointId);
   }
 
   private async claimLoop(): Promise<void> {
@@ -456,12 +478,29 @@ export class DeliveryEngine {
     const timeoutMs = this.timeoutOf(slot.endpoint);
     const usableMs = this.leaseMs - timeoutMs - LEASE_SAFETY_MS;
     const roundMs = Math.max(1, slot.latencyMs * 4);
-    const stuck = slot.inFlight > 0 && nowMs - slot.lastProgressAt > Math.max(roundMs, STUCK_AFTER_MS);
-    const rounds = slot.latencyMs === 0 || stuck ? 1 : Math.max(1, Math.floor(usableMs / roundMs));
+    const rounds =
+      slot.latencyMs === 0 || this.isStuck(slot, nowMs) ? 1 : Math.max(1, Math.floor(usableMs / roundMs));
     const byConcurrency = this.capOf(slot.endpoint) * rounds;
     const rate = slot.endpoint.rateLimitPerSecond;
     if (rate === null || rate <= 0) return byConcurrency;
     return Math.min(byConcurrency, Math.max(1, Math.floor((rate * usableMs) / 1000)));
+  }
+
+  /** Attempts in flight and none finished for much longer than the endpoint's latency says. */
+  private isStuck(slot: EndpointSlot, nowMs: number): boolean {
+    const roundMs = Math.max(1, slot.latencyMs * 4);
+    return slot.inFlight > 0 && nowMs - slot.lastProgressAt > Math.max(roundMs, STUCK_AFTER_MS);
+  }
+
+  /**
+   * How many attempts of the endpoint may wait in the sender's lane beyond its cap: none unless it is
+   * fast and flowing, with no rate limit to keep (a burst of waiting attempts would break it).
+   */
+  private aheadOf(slot: EndpointSlot, cap: number, nowMs: number): number {
+    const rate = slot.endpoint.rateLimitPerSecond;
+    if (rate !== null && rate > 0) return 0;
+    if (slot.latencyMs === 0 || slot.latencyMs > AHEAD_MAX_LATENCY_MS) return 0;
+    return this.isStuck(slot, nowMs) ? 0 : cap;
   }
 
   private timeoutOf(endpoint: EndpointRecord): number {
@@ -484,6 +523,7 @@ export class DeliveryEngine {
         goneAt: undefined,
         latencyMs: 0,
         lastProgressAt: this.options.now(),
+        ahead: 0,
       };
       this.slots.set(endpointId, created);
       return created;
@@ -511,11 +551,21 @@ export class DeliveryEngine {
   private startFrom(slot: EndpointSlot): void {
     const cap = this.capOf(slot.endpoint);
     const rate = slot.endpoint.rateLimitPerSecond;
-    while (slot.inFlight < cap && this.inFlight < this.options.workerConcurrency) {
+    const limit = cap + this.aheadOf(slot, cap, this.options.now());
+    while (slot.inFlight < limit && this.inFlight < this.options.workerConcurrency) {
       const claim = slot.queue[0];
       if (!claim) return;
       const nowMs = this.options.now();
       const timeoutMs = this.timeoutOf(slot.endpoint);
+      // Handed ahead, it may wait up to one deadline in the lane (until each attempt out has ended)
+      // before its own begins; it must still end before the lease does. Otherwise it waits here.
+      const early = slot.inFlight >= cap;
+      if (
+        early &&
+        (this.ahead >= this.maxAhead || nowMs + 2 * timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil)
+      ) {
+        return;
+      }
       // Too close to the lease expiry: leave it; the database hands it out again when the lease ends.
       if (nowMs + timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil) {
         slot.queue.shift();
@@ -536,8 +586,12 @@ export class DeliveryEngine {
       this.queued--;
       slot.inFlight++;
       this.inFlight++;
+      if (early) {
+        slot.ahead++;
+        this.ahead++;
+      }
       this.options.metrics.inFlight.inc();
-      void this.attempt(slot, claim, timeoutMs);
+      void this.attempt(slot, claim, timeoutMs, cap);
     }
   }
 
@@ -557,13 +611,13 @@ export class DeliveryEngine {
     });
   }
 
-  private async attempt(slot: EndpointSlot, claim: Claim, timeoutMs: number): Promise<void> {
+  private async attempt(slot: EndpointSlot, claim: Claim, timeoutMs: number, cap: number): Promise<void> {
     const { delivery } = claim;
     const endpoint = slot.endpoint;
-    const startedAt = this.options.now();
-    let outcome: SendOutcome;
+    const handedAt = this.options.now();
+    let outcome: SendOutcome | undefined;
     try {
-      const timestamp = Math.floor(startedAt / 1000);
+      const timestamp = Math.floor(handedAt / 1000);
       const { payload } = claim;
       const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
@@ -574,26 +628,63 @@ export class DeliveryEngine {
         'webhook-id': payload.messageId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeader(
-          this.signersFor(endpoint, startedAt),
+          this.signersFor(endpoint, handedAt),
           payload.messageId,
           timestamp,
           payload.body,
         ),
       });
-      outcome = await this.options.sender.send({ url: delivery.url, headers, body: payload.body, timeoutMs });
+      outcome = await this.options.sender.send({
+        url: delivery.url,
+        headers,
+        body: payload.body,
+        timeoutMs,
+        lane: { key: delivery.endpointId, concurrency: cap },
+      });
     } catch (error) {
       // Only a bug gets here (the sender returns failures as values); count it as a failed attempt.
       this.options.logger.error({ err: error, deliveryId: delivery.id }, 'attempt crashed');
       outcome = { kind: 'error', errorCode: 'network_error', message: String(error), durationMs: 0 };
     }
-    this.finish(slot, claim, startedAt, outcome);
+    if (outcome === undefined) this.withdrawn(slot, claim);
+    else this.finish(slot, claim, handedAt + (outcome.waitedMs ?? 0), outcome);
+  }
+
+  /** An attempt left the sender's hands, sent or not. */
+  private handedBack(slot: EndpointSlot): void {
+    slot.inFlight--;
+    this.inFlight--;
+    if (slot.ahead > 0) {
+      slot.ahead--;
+      this.ahead--;
+    }
+    this.options.metrics.inFlight.dec();
+  }
+
+  /**
+   * An attempt came back unsent from its lane: its endpoint stopped taking deliveries (which the
+   * database already knows, or will with the 410's result), or the engine is stopping (the claim goes
+   * back to the database, due now).
+   */
+  private withdrawn(slot: EndpointSlot, claim: Claim): void {
+    this.handedBack(slot);
+    if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.closed) return;
+    if (!this.running) {
+      this.options.store.releaseClaims([claim.delivery], this.options.now()).catch(() => {});
+      return;
+    }
+    if (slot.goneAt !== undefined || !slot.endpoint.enabled || this.slots.get(slot.endpoint.id) !== slot)
+      return;
+    slot.queue.unshift(claim);
+    this.queued++;
+    this.ready.add(slot);
+    this.dispatch();
   }
 
   private finish(slot: EndpointSlot, claim: Claim, startedAt: number, outcome: SendOutcome): void {
     if (this.closed) {
-      slot.inFlight--;
-      this.inFlight--;
-      this.options.metrics.inFlight.dec();
+      this.handedBack(slot);
       return;
     }
     const { delivery } = claim;
@@ -632,7 +723,6 @@ export class DeliveryEngine {
 
     const metrics = this.options.metrics;
     metrics.attemptDuration.observe(outcome.durationMs / 1000);
-    metrics.inFlight.dec();
     const log = { deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: number };
     const detail = response
       ? { statusCode: response.statusCode }
@@ -662,6 +752,7 @@ export class DeliveryEngine {
         this.queued -= slot.queue.length;
         slot.queue.length = 0;
         this.ready.delete(slot);
+        if (slot.ahead > 0) this.options.sender.withdraw?.(delivery.endpointId);
         break;
       default:
         assertNever(decision);
@@ -672,8 +763,7 @@ export class DeliveryEngine {
         ? outcome.durationMs
         : slot.latencyMs + LATENCY_WEIGHT * (outcome.durationMs - slot.latencyMs);
     slot.lastProgressAt = nowMs;
-    slot.inFlight--;
-    this.inFlight--;
+    this.handedBack(slot);
     if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     if (!this.running) return;
     this.dispatch();

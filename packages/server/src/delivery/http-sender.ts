@@ -20,7 +20,35 @@ export interface SendRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** The deadline, counted from when the request goes out (after any wait in its lane). */
   readonly timeoutMs: number;
+  /** Requests of one lane go out at most `concurrency` at a time; the others wait, in order. */
+  readonly lane?: SendLane | undefined;
+}
+
+/**
+ * A lane: the engine keys one per endpoint, so its concurrency cap is counted here, where the HTTP
+ * requests are, rather than where attempts are handed over. The engine may then hand over a few more
+ * than the cap: they wait here and go out the moment an earlier request ends, instead of after a trip
+ * through the engine's thread and back.
+ */
+export interface SendLane {
+  readonly key: string;
+  /** The latest cap: a changed endpoint applies from its next request. */
+  readonly concurrency: number;
+}
+
+/** A request waiting for its lane's turn. */
+interface Waiting {
+  readonly request: SendRequest;
+  readonly queuedAt: number;
+  readonly resolve: (outcome: SendOutcome | undefined) => void;
+}
+
+interface Lane {
+  active: number;
+  concurrency: number;
+  readonly waiting: Waiting[];
 }
 
 /** Options of {@link HttpSender}. */
@@ -36,40 +64,92 @@ export class HttpSender {
   private readonly maxResponseBodyBytes: number;
   /** Origin and path of each URL sent to lately: endpoints send to the same few URLs over and over. */
   private readonly targets = new Map<string, { origin: string; path: string } | undefined>();
+  /** Lanes with requests out or waiting. */
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(options: HttpSenderOptions) {
     this.dispatcher = options.dispatcher;
     this.maxResponseBodyBytes = options.maxResponseBodyBytes;
   }
 
-  /** Sends one POST and reports what happened. Never throws. */
-  send(req: SendRequest): Promise<SendOutcome> {
+  /**
+   * Sends one POST and reports what happened. Never throws. Resolves `undefined` only for a request
+   * that was still waiting in its lane when {@link withdraw} took it back: it never went out.
+   */
+  send(request: SendRequest): Promise<SendOutcome | undefined> {
     return new Promise((resolve) => {
-      const attempt = new Attempt(req.timeoutMs, this.maxResponseBodyBytes, resolve);
-      const target = this.targetOf(req.url);
-      if (target === undefined) {
-        attempt.fail(new TypeError(`invalid URL: ${req.url}`));
+      const spec = request.lane;
+      if (spec === undefined) {
+        this.start(request, 0, resolve);
         return;
       }
-      try {
-        this.dispatcher.dispatch(
-          {
-            origin: target.origin,
-            path: target.path,
-            method: 'POST',
-            headers: req.headers,
-            body: req.body,
-            // The attempt's own timer is the real deadline; these only stop undici's own, longer
-            // defaults (300 s) from mattering.
-            headersTimeout: req.timeoutMs,
-            bodyTimeout: req.timeoutMs,
-          },
-          attempt,
-        );
-      } catch (error) {
-        attempt.fail(error);
+      let lane = this.lanes.get(spec.key);
+      if (lane === undefined) {
+        lane = { active: 0, concurrency: spec.concurrency, waiting: [] };
+        this.lanes.set(spec.key, lane);
+      }
+      lane.concurrency = spec.concurrency;
+      if (lane.active < lane.concurrency) {
+        lane.active++;
+        this.start(request, 0, (outcome) => this.ended(spec.key, lane, outcome, resolve));
+      } else {
+        lane.waiting.push({ request, queuedAt: performance.now(), resolve });
       }
     });
+  }
+
+  /** Takes back every request still waiting in a lane (the endpoint is gone or disabled). */
+  withdraw(laneKey: string): void {
+    const lane = this.lanes.get(laneKey);
+    if (lane === undefined) return;
+    for (const waiting of lane.waiting.splice(0)) waiting.resolve(undefined);
+    if (lane.active === 0) this.lanes.delete(laneKey);
+  }
+
+  /** A request of `lane` ended: the next ones waiting go out before its outcome is passed on. */
+  private ended(
+    key: string,
+    lane: Lane,
+    outcome: SendOutcome,
+    resolve: (outcome: SendOutcome | undefined) => void,
+  ): void {
+    lane.active--;
+    while (lane.active < lane.concurrency) {
+      const next = lane.waiting.shift();
+      if (next === undefined) break;
+      lane.active++;
+      const waitedMs = Math.round(performance.now() - next.queuedAt);
+      this.start(next.request, waitedMs, (o) => this.ended(key, lane, o, next.resolve));
+    }
+    if (lane.active === 0 && lane.waiting.length === 0) this.lanes.delete(key);
+    resolve(outcome);
+  }
+
+  private start(req: SendRequest, waitedMs: number, resolve: (outcome: SendOutcome) => void): void {
+    const attempt = new Attempt(req.timeoutMs, this.maxResponseBodyBytes, waitedMs, resolve);
+    const target = this.targetOf(req.url);
+    if (target === undefined) {
+      attempt.fail(new TypeError(`invalid URL: ${req.url}`));
+      return;
+    }
+    try {
+      this.dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: 'POST',
+          headers: req.headers,
+          body: req.body,
+          // The attempt's own timer is the real deadline; these only stop undici's own, longer
+          // defaults (300 s) from mattering.
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        },
+        attempt,
+      );
+    } catch (error) {
+      attempt.fail(error);
+    }
   }
 
   private targetOf(url: string): { origin: string; path: string } | undefined {
@@ -109,6 +189,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   constructor(
     private readonly timeoutMs: number,
     private readonly cap: number,
+    private readonly waitedMs: number,
     private readonly resolve: (outcome: SendOutcome) => void,
   ) {
     this.timer = setTimeout(() => this.onDeadline(), timeoutMs);
@@ -224,7 +305,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.settled = true;
     clearTimeout(this.timer);
     this.decoder?.destroy();
-    this.resolve(outcome);
+    this.resolve(this.waitedMs > 0 ? { ...outcome, waitedMs: this.waitedMs } : outcome);
   }
 
   private elapsedMs(): number {

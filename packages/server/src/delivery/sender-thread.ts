@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { HttpSender } from './http-sender.ts';
 import { SsrfGuard } from './ssrf-guard.ts';
-import type { SenderThreadSettings, SendJob } from './threaded-sender.ts';
+import type { SenderThreadSettings, ThreadCommand } from './threaded-sender.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('sender-thread.ts runs as a worker thread only');
@@ -17,8 +17,8 @@ const agent = new SsrfGuard({ allow: settings.allowTargets }).createAgent({
 });
 const sender = new HttpSender({ dispatcher: agent, maxResponseBodyBytes: settings.maxResponseBodyBytes });
 
-// Flat pairs: id, outcome, id, outcome, …
-let done: (number | SendOutcome)[] = [];
+// Flat pairs: id, outcome, id, outcome, … (`undefined`: taken back unsent)
+let done: (number | SendOutcome | undefined)[] = [];
 let postQueued = false;
 
 function post(): void {
@@ -28,8 +28,12 @@ function post(): void {
   port?.postMessage(batch);
 }
 
-port.on('message', (jobs: readonly SendJob[]) => {
-  for (const job of jobs) {
+port.on('message', (command: ThreadCommand) => {
+  if ('withdraw' in command) {
+    sender.withdraw(command.withdraw);
+    return;
+  }
+  for (const job of command) {
     void sender.send(job).then((outcome) => {
       done.push(job.id, outcome);
       if (!postQueued) {

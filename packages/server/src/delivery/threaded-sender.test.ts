@@ -10,13 +10,29 @@ let receiver: Server;
 let base: string;
 const bodies: string[] = [];
 const headersSeen: IncomingMessage['headers'][] = [];
+/** Requests to `/slow` being answered now, and the most at once. */
+let slowOpen = 0;
+let slowMaxOpen = 0;
+let hangSeen = 0;
 
 before(async () => {
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (req.url === '/hang') return;
+      if (req.url === '/hang') {
+        hangSeen++;
+        return;
+      }
+      if (req.url === '/slow') {
+        slowOpen++;
+        slowMaxOpen = Math.max(slowMaxOpen, slowOpen);
+        setTimeout(() => {
+          slowOpen--;
+          res.writeHead(200).end('slow');
+        }, 40);
+        return;
+      }
       bodies.push(Buffer.concat(chunks).toString());
       headersSeen.push(req.headers);
       res.writeHead(req.url === '/fail' ? 503 : 200, { 'retry-after': '7' }).end(`seen ${req.url}`);
@@ -52,7 +68,7 @@ test('attempts cross to the thread and their outcomes come back, many at a time'
       ),
     );
     outcomes.forEach((outcome, i) => {
-      assert.equal(outcome.kind, 'response');
+      assert.equal(outcome?.kind, 'response');
       if (outcome.kind !== 'response') return;
       assert.equal(outcome.statusCode, i % 3 === 0 ? 503 : 200);
       assert.equal(outcome.body, `seen /${i % 3 === 0 ? 'fail' : 'ok'}`);
@@ -73,8 +89,7 @@ test('the thread applies the address guard: a target outside the allow list is r
   const sender = newSender('10.0.0.0/8');
   try {
     const outcome = await sender.send({ url: `${base}/ok`, headers: {}, body: '{}', timeoutMs: 5_000 });
-    assert.equal(outcome.kind, 'error');
-    assert.equal(outcome.kind === 'error' && outcome.errorCode, 'blocked_address');
+    assert.equal(outcome?.kind === 'error' && outcome.errorCode, 'blocked_address');
   } finally {
     await sender.close();
   }
@@ -84,8 +99,7 @@ test('the thread keeps the deadline of each attempt', async () => {
   const sender = newSender();
   try {
     const outcome = await sender.send({ url: `${base}/hang`, headers: {}, body: '{}', timeoutMs: 200 });
-    assert.equal(outcome.kind, 'error');
-    assert.equal(outcome.kind === 'error' && outcome.errorCode, 'timeout');
+    assert.equal(outcome?.kind === 'error' && outcome.errorCode, 'timeout');
   } finally {
     await sender.close();
   }
@@ -99,8 +113,53 @@ test('closing ends the attempts in flight as failures, and later sends fail at o
   await new Promise((resolve) => setTimeout(resolve, 200));
   await sender.close();
   const outcome = await hanging;
-  assert.equal(outcome.kind, 'error');
-  assert.equal(outcome.kind === 'error' && outcome.errorCode, 'network_error');
+  assert.equal(outcome?.kind === 'error' && outcome.errorCode, 'network_error');
   const late = await sender.send({ url: `${base}/ok`, headers: {}, body: '{}', timeoutMs: 1_000 });
-  assert.equal(late.kind === 'error' && late.errorCode, 'network_error');
+  assert.equal(late?.kind === 'error' && late.errorCode, 'network_error');
+});
+
+test('a lane sends at most its concurrency at once; the rest go out in turn, and say how long they waited', async () => {
+  const sender = newSender();
+  try {
+    slowMaxOpen = 0;
+    const lane = { key: 'ep_slow', concurrency: 2 };
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        sender.send({ url: `${base}/slow`, headers: {}, body: '{}', timeoutMs: 5_000, lane }),
+      ),
+    );
+    assert.equal(slowMaxOpen, 2);
+    assert.ok(outcomes.every((outcome) => outcome?.kind === 'response' && outcome.statusCode === 200));
+    // Two went out at once, the next two after about 40 ms, the last two after about 80 ms. The
+    // deadline and the duration count from when each went out.
+    const waits = outcomes.map((outcome) => outcome?.waitedMs ?? 0).sort((a, b) => a - b);
+    assert.deepEqual(waits.slice(0, 2), [0, 0]);
+    assert.ok(
+      waits.slice(2).every((ms) => ms >= 30),
+      `waits: ${waits.join(', ')}`,
+    );
+    assert.ok((waits[5] ?? 0) >= 60, `waits: ${waits.join(', ')}`);
+    assert.ok(outcomes.every((outcome) => (outcome?.durationMs ?? 0) < 1_000));
+  } finally {
+    await sender.close();
+  }
+});
+
+test('withdrawing a lane takes back its waiting requests unsent; the one out is unaffected', async () => {
+  const sender = newSender();
+  try {
+    const lane = { key: 'ep_gone', concurrency: 1 };
+    const before = hangSeen;
+    const out = sender.send({ url: `${base}/hang`, headers: {}, body: '{}', timeoutMs: 1_000, lane });
+    const waiting = Array.from({ length: 3 }, () =>
+      sender.send({ url: `${base}/hang`, headers: {}, body: '{}', timeoutMs: 1_000, lane }),
+    );
+    sender.withdraw('ep_gone');
+    assert.deepEqual(await Promise.all(waiting), [undefined, undefined, undefined]);
+    const first = await out;
+    assert.equal(first?.kind === 'error' && first.errorCode, 'timeout');
+    assert.equal(hangSeen - before, 1, 'only the request that was out reached the receiver');
+  } finally {
+    await sender.close();
+  }
 });

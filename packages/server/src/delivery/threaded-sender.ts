@@ -30,6 +30,9 @@ export interface SendJob extends SendRequest {
   readonly id: number;
 }
 
+/** What the thread is told: attempts to send, or a lane whose waiting requests to take back. */
+export type ThreadCommand = readonly SendJob[] | { readonly withdraw: string };
+
 // The thread's young generation is kept small: it holds requests for milliseconds, and a large one
 // would only add to the process's memory.
 const THREAD_YOUNG_GENERATION_MB = 16;
@@ -55,7 +58,7 @@ export class ThreadedSender implements Sender {
   readonly #settings: SenderThreadSettings;
   readonly #logger: Logger;
   #worker: Worker | undefined;
-  readonly #pending = new Map<number, (outcome: SendOutcome) => void>();
+  readonly #pending = new Map<number, (outcome: SendOutcome | undefined) => void>();
   #outbox: SendJob[] = [];
   #flushQueued = false;
   #nextId = 1;
@@ -71,7 +74,7 @@ export class ThreadedSender implements Sender {
     if (!this.#closed) this.#thread();
   }
 
-  send(request: SendRequest): Promise<SendOutcome> {
+  send(request: SendRequest): Promise<SendOutcome | undefined> {
     if (this.#closed) return Promise.resolve(stopped('the sender is closed'));
     const id = this.#nextId++;
     return new Promise((resolve) => {
@@ -82,6 +85,14 @@ export class ThreadedSender implements Sender {
         queueMicrotask(() => this.#flush());
       }
     });
+  }
+
+  /** Takes back the requests still waiting in a lane (see `HttpSender.withdraw`). */
+  withdraw(laneKey: string): void {
+    if (this.#closed) return;
+    // Attempts handed over before this call go first, so they are among those it takes back.
+    this.#flush();
+    this.#worker?.postMessage({ withdraw: laneKey } satisfies ThreadCommand);
   }
 
   /**
@@ -105,7 +116,7 @@ export class ThreadedSender implements Sender {
       this.#failPending('the sender is closed');
       return;
     }
-    this.#thread().postMessage(jobs);
+    this.#thread().postMessage(jobs satisfies ThreadCommand);
   }
 
   #thread(): Worker {
@@ -116,13 +127,13 @@ export class ThreadedSender implements Sender {
       workerData: this.#settings,
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
-    worker.on('message', (done: readonly (number | SendOutcome)[]) => {
+    worker.on('message', (done: readonly (number | SendOutcome | undefined)[]) => {
       for (let i = 0; i < done.length; i += 2) {
         const id = done[i] as number;
         const resolve = this.#pending.get(id);
         if (!resolve) continue;
         this.#pending.delete(id);
-        resolve(done[i + 1] as SendOutcome);
+        resolve(done[i + 1] as SendOutcome | undefined);
       }
     });
     worker.on('error', (error) => {

@@ -15,7 +15,7 @@ export type SendErrorCode =
   | 'network_error';
 
 /** The outcome of one attempt. */
-export type SendOutcome =
+export type SendOutcome = (
   | {
       readonly kind: 'response';
       readonly statusCode: number;
@@ -31,7 +31,11 @@ export type SendOutcome =
       readonly errorCode: SendErrorCode;
       readonly message: string;
       readonly durationMs: number;
-    };
+    }
+) & {
+  /** How long the attempt waited for its endpoint's turn before it went out; absent when it did not. */
+  readonly waitedMs?: number;
+};
 
 /** How an outcome counts: delivered, the endpoint is gone for good, or try again later. */
 export type OutcomeVerdict = 'succeeded' | 'gone' | 'retryable';
