@@ -96,17 +96,15 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
   const distinct = () => received.size;
 
   /** From the database: deliveries with two successful attempts, and deliveries with a failed one. */
-  async function attemptLog(): Promise<{ succeededTwice: number; retried: number }> {
+  async function attemptLog(): Promise<{ succeededTwice: number; failedAttempts: number }> {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const twice = await client.query(
         'SELECT count(*)::int AS n FROM (SELECT delivery_id FROM attempts WHERE succeeded GROUP BY delivery_id HAVING count(*) > 1) AS t',
       );
-      const failed = await client.query(
-        'SELECT count(DISTINCT delivery_id)::int AS n FROM attempts WHERE NOT succeeded',
-      );
-      return { succeededTwice: twice.rows[0].n as number, retried: failed.rows[0].n as number };
+      const failed = await client.query('SELECT count(*)::int AS n FROM attempts WHERE NOT succeeded');
+      return { succeededTwice: twice.rows[0].n as number, failedAttempts: failed.rows[0].n as number };
     } finally {
       await client.end();
     }
@@ -169,10 +167,14 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
     assert.equal(distinct(), 20_000);
     // No lease was lost, so no delivery succeeded twice. A receiver may still see an event twice when
     // an attempt it answered ran out of time on a loaded machine (a failed attempt, then a retry):
-    // at-least-once delivery, and every such repeat is a delivery with a failed attempt in the log.
+    // at-least-once delivery, and every such repeat is a failed attempt in the log (a delivery whose
+    // first two attempts both timed out after reaching the receiver makes two).
     const log = await attemptLog();
     assert.equal(log.succeededTwice, 0, 'no delivery succeeded twice');
-    assert.ok(duplicates() <= log.retried, `${duplicates()} repeats, ${log.retried} deliveries retried`);
+    assert.ok(
+      duplicates() <= log.failedAttempts,
+      `${duplicates()} repeats, ${log.failedAttempts} failed attempts`,
+    );
     const shares = await Promise.all(workers.map(attemptsOf));
     for (const share of shares) assert.ok(share > 0, `every worker delivered: ${shares.join(', ')}`);
     assert.equal(
