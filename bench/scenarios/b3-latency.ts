@@ -21,7 +21,7 @@ export const b3Latency: Scenario = {
     "(the publisher's clock when it sent the request; one machine, one clock), for every event after " +
     'the first second (warm-up). An event still undelivered when the wait ends counts as infinitely late.',
   runs: (options) => options.runs,
-  estimateMs: (options) => options.runs * (options.quick ? 12_000 : 25_000),
+  estimateMs: (options) => options.runs * (options.quick ? 12_000 : 22_000),
   async run(ctx) {
     const durationMs = ctx.options.quick ? 4_000 : 15_000;
     const paths = receiverPaths(1);

@@ -283,7 +283,7 @@ export const b6Postgres: Scenario = {
   runs: (options) => (postgresUnavailable() === undefined ? options.runs : 1),
   estimateMs: (options) => {
     if (postgresUnavailable() !== undefined) return 5_000;
-    return options.quick ? 15_000 : options.runs * 60_000;
+    return options.quick ? 15_000 : options.runs * 55_000;
   },
   async run(ctx) {
     const unavailable = postgresUnavailable();
