@@ -84,10 +84,13 @@ interface EndpointSlot {
 }
 
 // Results are committed when this many wait, or after FLUSH_DELAY_MS, whichever comes first: one fsync
-// per 100 attempts at high load, at most 50 a second at low load. The delay does not slow delivery
-// (the receiver already has the event); it only bounds how many attempts a crash makes repeat.
+// per 100 attempts at high load, at most 20 a second at low load. The delay does not slow delivery
+// (the receiver already has the event); it only bounds how many attempts a crash makes repeat. It is
+// long enough for a worker with a share of the load to fill its batches: at 20 ms, each of two
+// processes sharing 7,000 deliveries/s committed about 70 results at a time, and the two together
+// delivered 10 % less than with 50 ms (B6, fan-out 10).
 const FLUSH_BATCH = 100;
-const FLUSH_DELAY_MS = 20;
+const FLUSH_DELAY_MS = 50;
 // A claim is sent only if its attempt can finish this long before the lease runs out.
 const LEASE_SAFETY_MS = 1_000;
 // Bounds of how long claims an endpoint has no room for are put off: long enough not to be claimed
