@@ -53,6 +53,6 @@ export function systemIdSource(now: () => number): (kind: IdKind) => string {
       offset = 0;
     }
     offset += 10;
-    return formatId(kind, now(), pool.subarray(offset - 10, offset));
+    return formatId(kind, now(), pool, offset - 10);
   };
 }

@@ -134,6 +134,8 @@ export class DeliveryEngine {
   /** Attempts waiting in the sender's lanes (the sum of the slots' `ahead`). */
   private ahead = 0;
   private readonly maxAhead: number;
+  /** The attempts counter by outcome, its label set resolved once. */
+  private readonly attemptsBy: Record<'succeeded' | 'retry' | 'failed' | 'gone', { inc(): void }>;
   private readonly slots = new Map<string, EndpointSlot>();
   /** Slots with queued claims, in round-robin order. */
   private readonly ready = new Set<EndpointSlot>();
@@ -154,6 +156,13 @@ export class DeliveryEngine {
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
     this.maxAhead = Math.floor(options.workerConcurrency / 4);
+    const attempts = options.metrics.attempts;
+    this.attemptsBy = {
+      succeeded: attempts.labels({ outcome: 'succeeded' }),
+      retry: attempts.labels({ outcome: 'retry' }),
+      failed: attempts.labels({ outcome: 'failed' }),
+      gone: attempts.labels({ outcome: 'gone' }),
+    };
   }
 
   /** Starts claiming and sending. */
@@ -708,30 +717,33 @@ export class DeliveryEngine {
 
     const metrics = this.options.metrics;
     metrics.attemptDuration.observe(outcome.durationMs / 1000);
+    const logger = this.options.logger;
     const log = { deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: number };
     const detail = response
       ? { statusCode: response.statusCode }
       : { errorCode: outcome.kind === 'error' ? outcome.errorCode : undefined };
     switch (decision.status) {
       case 'succeeded':
-        metrics.attempts.inc({ outcome: 'succeeded' });
+        this.attemptsBy.succeeded.inc();
         metrics.deliveriesSucceeded.inc();
-        this.options.logger.debug({ ...log, ...detail, durationMs: outcome.durationMs }, 'delivered');
+        // Built only when it is written: this runs for every delivery.
+        if (logger.isLevelEnabled('debug'))
+          logger.debug({ ...log, ...detail, durationMs: outcome.durationMs }, 'delivered');
         break;
       case 'pending':
-        metrics.attempts.inc({ outcome: 'retry' });
+        this.attemptsBy.retry.inc();
         this.options.logger.info(
           { ...log, ...detail, nextAttemptAt: new Date(decision.nextAttemptAt).toISOString() },
           'attempt failed; retry scheduled',
         );
         break;
       case 'failed':
-        metrics.attempts.inc({ outcome: 'failed' });
+        this.attemptsBy.failed.inc();
         metrics.deliveriesFailed.inc();
         this.options.logger.warn({ ...log, ...detail }, 'delivery failed; retry schedule used up');
         break;
       case 'cancelled':
-        metrics.attempts.inc({ outcome: 'gone' });
+        this.attemptsBy.gone.inc();
         this.options.logger.warn(log, 'receiver answered 410 Gone; endpoint disabled');
         slot.goneAt = nowMs;
         this.queued -= slot.queue.length;

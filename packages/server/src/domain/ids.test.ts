@@ -36,6 +36,12 @@ describe('formatId', () => {
     );
   });
 
+  test('reads its 10 random bytes from an offset into a larger pool', () => {
+    const pool = randomBytes(40);
+    assert.equal(formatId('delivery', 5, pool, 20), formatId('delivery', 5, pool.subarray(20, 30)));
+    assert.notEqual(formatId('delivery', 5, pool, 0), formatId('delivery', 5, pool, 10));
+  });
+
   test('ids made later sort later, whatever their random part', () => {
     const start = Date.parse('2025-01-01T00:00:00Z');
     let previous = formatId('delivery', start, new Uint8Array(10).fill(0xff));
