@@ -17,6 +17,7 @@
  *   A crash between a 2xx and its commit resends that delivery: duplicates happen only for attempts
  *   that were in flight, which at-least-once delivery allows.
  */
+import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
 import { assertNever } from '../domain/assert-never.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
@@ -142,6 +143,7 @@ export class DeliveryEngine {
   private results: AttemptResult[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly signers = new Map<string, Signer>();
   private idleWaiters: (() => void)[] = [];
   /** This process's share of the endpoints; `undefined` while it is the only worker. */
   private partition: Partition | undefined;
@@ -605,12 +607,20 @@ export class DeliveryEngine {
     }
   }
 
-  /** The secrets an attempt is signed with: the endpoint's, and the previous one during its grace period. */
-  private secretsOf(endpoint: EndpointRecord, nowMs: number): string[] {
+  private signersFor(endpoint: EndpointRecord, nowMs: number): Signer[] {
+    const secrets = [endpoint.secret];
     if (endpoint.previousSecret !== null && (endpoint.previousSecretExpiresAt ?? 0) > nowMs) {
-      return [endpoint.secret, endpoint.previousSecret];
+      secrets.push(endpoint.previousSecret);
     }
-    return [endpoint.secret];
+    return secrets.map((secret) => {
+      let signer = this.signers.get(secret);
+      if (!signer) {
+        if (this.signers.size > 10_000) this.signers.clear();
+        signer = createSigner(secret);
+        this.signers.set(secret, signer);
+      }
+      return signer;
+    });
   }
 
   private async attempt(slot: EndpointSlot, claim: Claim, timeoutMs: number, cap: number): Promise<void> {
@@ -619,21 +629,29 @@ export class DeliveryEngine {
     const handedAt = this.options.now();
     let outcome: SendOutcome | undefined;
     try {
+      const timestamp = Math.floor(handedAt / 1000);
       const { payload } = claim;
       const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
-      // sends both spellings of a name); the content type and the Standard Webhooks headers always win
-      // (the sender adds the timestamp and signature as the request goes out).
+      // sends both spellings of a name); the content type and signature headers below always win.
       for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
-      headers['content-type'] = payload.contentType;
-      headers['webhook-id'] = payload.messageId;
+      Object.assign(headers, {
+        'content-type': payload.contentType,
+        'webhook-id': payload.messageId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(
+          this.signersFor(endpoint, handedAt),
+          payload.messageId,
+          timestamp,
+          payload.body,
+        ),
+      });
       outcome = await this.options.sender.send({
         url: delivery.url,
         headers,
         body: payload.body,
         timeoutMs,
         lane: { key: delivery.endpointId, concurrency: cap },
-        signing: { messageId: payload.messageId, secrets: this.secretsOf(endpoint, handedAt) },
       });
     } catch (error) {
       // Only a bug gets here (the sender returns failures as values); count it as a failed attempt.

@@ -12,7 +12,6 @@
  */
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Dispatcher } from 'undici';
 import type { SendErrorCode, SendOutcome } from '../domain/send-outcome.ts';
 
@@ -25,18 +24,6 @@ export interface SendRequest {
   readonly timeoutMs: number;
   /** Requests of one lane go out at most `concurrency` at a time; the others wait, in order. */
   readonly lane?: SendLane | undefined;
-  /**
-   * Signs the request as it goes out (Standard Webhooks): `webhook-timestamp` is the time it leaves,
-   * even after a wait in its lane, and `webhook-signature` holds one signature per secret.
-   */
-  readonly signing?: RequestSigning | undefined;
-}
-
-/** What signing a request takes. */
-export interface RequestSigning {
-  readonly messageId: string;
-  /** The endpoint's secret, then the previous one while it is still honoured. */
-  readonly secrets: readonly string[];
 }
 
 /**
@@ -79,8 +66,6 @@ export class HttpSender {
   private readonly targets = new Map<string, { origin: string; path: string } | undefined>();
   /** Lanes with requests out or waiting. */
   private readonly lanes = new Map<string, Lane>();
-  /** A signer per secret: its HMAC key is prepared once. */
-  private readonly signers = new Map<string, Signer>();
 
   constructor(options: HttpSenderOptions) {
     this.dispatcher = options.dispatcher;
@@ -153,7 +138,7 @@ export class HttpSender {
           origin: target.origin,
           path: target.path,
           method: 'POST',
-          headers: req.signing ? this.signed(req.headers, req.signing, req.body) : req.headers,
+          headers: req.headers,
           body: req.body,
           // The attempt's own timer is the real deadline; these only stop undici's own, longer
           // defaults (300 s) from mattering.
@@ -165,28 +150,6 @@ export class HttpSender {
     } catch (error) {
       attempt.fail(error);
     }
-  }
-
-  private signed(
-    headers: Record<string, string>,
-    signing: RequestSigning,
-    body: string,
-  ): Record<string, string> {
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signers = signing.secrets.map((secret) => {
-      let signer = this.signers.get(secret);
-      if (signer === undefined) {
-        if (this.signers.size >= 10_000) this.signers.clear();
-        signer = createSigner(secret);
-        this.signers.set(secret, signer);
-      }
-      return signer;
-    });
-    return {
-      ...headers,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureHeader(signers, signing.messageId, timestamp, body),
-    };
   }
 
   private targetOf(url: string): { origin: string; path: string } | undefined {
