@@ -16,9 +16,10 @@ import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
 import { ThreadedSender } from './delivery/threaded-sender.ts';
+import { endpointBucket } from './domain/endpoint-partition.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
-import { PostgresStore } from './store/postgres/postgres-store.ts';
+import { type DueListenerFn, PostgresStore } from './store/postgres/postgres-store.ts';
 import { lockDataDir } from './store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -76,7 +77,7 @@ interface OpenedStore {
   readonly label: string;
   readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
   /** Subscribes to deliveries made due by other processes (PostgreSQL's LISTEN/NOTIFY). */
-  readonly onDue: ((listener: () => void) => () => void) | undefined;
+  readonly onDue: ((listener: DueListenerFn) => () => void) | undefined;
   /** Subscribes to endpoints changed, disabled or deleted by other processes (the same channel). */
   readonly onEndpointChanged: ((listener: (endpointId: string) => void) => () => void) | undefined;
   close(): Promise<void>;
@@ -196,7 +197,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   // Work published by other processes (API processes, or another machine) wakes this one's workers.
-  const stopWaking = engine && opened.onDue?.(() => engine.wake());
+  const stopWaking = engine && opened.onDue?.((buckets) => engine.wake(buckets));
   // An endpoint changed through an API process elsewhere applies to the claims queued here too.
   const stopFollowing =
     engine &&
@@ -216,7 +217,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     newId,
     urlChecker: guard,
     // Without workers here, the commit's NOTIFY wakes the worker processes.
-    wakeWorkers: () => engine?.wake(),
+    wakeWorkers: (endpointIds) => engine?.wake(endpointIds?.map(endpointBucket)),
     onEndpointChanged: (endpointId, endpoint) => engine?.endpointChanged(endpointId, endpoint),
     onPublished: (events, deliveries) => {
       metrics.eventsPublished.inc(events);

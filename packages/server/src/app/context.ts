@@ -25,8 +25,11 @@ export interface AppContext {
   readonly now: () => number;
   readonly newId: (kind: IdKind) => string;
   readonly urlChecker: UrlChecker;
-  /** Tells the delivery workers that new deliveries are due now (no polling delay on the hot path). */
-  readonly wakeWorkers: () => void;
+  /**
+   * Tells the delivery workers that new deliveries are due now (no polling delay on the hot path): of
+   * these endpoints, or of any endpoint without ids.
+   */
+  readonly wakeWorkers: (endpointIds?: readonly string[]) => void;
   /** Tells the delivery workers an endpoint changed (`undefined`: deleted), so queued work follows it. */
   readonly onEndpointChanged: (endpointId: string, endpoint: EndpointRecord | undefined) => void;
   /** Counts what publishing accepted (for metrics). */

@@ -410,6 +410,6 @@ export async function recoverEndpoint(
     throw new AppError('invalid_field', 'until must be after since', 'until');
   }
   const recovered = await ctx.store.recoverDeliveries(accountId, endpointId, { sinceMs, untilMs }, nowMs);
-  if (recovered > 0) ctx.wakeWorkers();
+  if (recovered > 0) ctx.wakeWorkers([endpointId]);
   return { recovered };
 }

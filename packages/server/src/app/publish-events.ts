@@ -133,14 +133,14 @@ export async function storeEvents(
 ): Promise<InsertEventResult[]> {
   const results = await ctx.store.insertEvents(accountId, newEvents);
   let accepted = 0;
-  let deliveries = 0;
-  for (const r of results) {
-    if (!r.inserted) continue;
+  const endpointIds: string[] = [];
+  results.forEach((r, i) => {
+    if (!r.inserted) return;
     accepted++;
-    deliveries += r.deliveryIds.length;
-  }
-  ctx.onPublished(accepted, deliveries);
-  if (deliveries > 0) ctx.wakeWorkers();
+    for (const delivery of (newEvents[i] as NewEvent).deliveries) endpointIds.push(delivery.endpointId);
+  });
+  ctx.onPublished(accepted, endpointIds.length);
+  if (endpointIds.length > 0) ctx.wakeWorkers(endpointIds);
   return results;
 }
 

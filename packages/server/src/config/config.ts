@@ -145,7 +145,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultText: '10',
     unit: 'connections',
     description:
-      'PostgreSQL connections one process opens at most (plus one that listens for new work). Mind the server’s `max_connections` times the number of processes.',
+      'PostgreSQL connections one process opens at most (plus two for claims and heartbeats in a worker, and one that listens for new work). Mind the server’s `max_connections` times the number of processes.',
     parse: integer(2, 1_000),
   },
   {

@@ -21,6 +21,7 @@ import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
 import { assertNever } from '../domain/assert-never.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
+import { partitionServesAny } from '../domain/endpoint-partition.ts';
 import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
@@ -232,8 +233,13 @@ export class DeliveryEngine {
     });
   }
 
-  /** New deliveries are due now: claim without waiting for the poll interval. */
-  wake(): void {
+  /**
+   * New deliveries are due now: claim without waiting for the poll interval. Given the buckets of their
+   * endpoints, a worker whose share holds none of them stays asleep: with several worker processes,
+   * each publish would otherwise make every one of them run a claim that finds nothing.
+   */
+  wake(buckets?: readonly number[]): void {
+    if (buckets !== undefined && !partitionServesAny(this.partition, buckets)) return;
     this.wakePending = true;
     this.wakeSleeper?.();
   }

@@ -6,6 +6,7 @@ import {
   endpointBucket,
   endpointHash,
   endpointPartition,
+  partitionServesAny,
 } from './endpoint-partition.ts';
 
 describe('endpoint partitions', () => {
@@ -37,5 +38,14 @@ describe('endpoint partitions', () => {
       assert.ok(bucketsOf({ index: endpointPartition(id, count), count }).includes(endpointBucket(id)));
     }
     assert.equal(bucketsOf(undefined).length, ENDPOINT_BUCKETS);
+  });
+
+  test('a partition serves a list of buckets when it holds one of them; a lone worker serves all', () => {
+    assert.equal(partitionServesAny({ index: 1, count: 2 }, [4, 9]), true);
+    assert.equal(partitionServesAny({ index: 1, count: 2 }, [4, 8]), false);
+    assert.equal(partitionServesAny({ index: 2, count: 3 }, [0, 1, 3, 4]), false);
+    assert.equal(partitionServesAny({ index: 2, count: 3 }, [62]), true);
+    assert.equal(partitionServesAny({ index: 0, count: 2 }, []), false);
+    assert.equal(partitionServesAny(undefined, [5]), true);
   });
 });

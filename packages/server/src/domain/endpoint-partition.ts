@@ -28,6 +28,14 @@ export function endpointPartition(endpointId: string, count: number): number {
   return endpointBucket(endpointId) % count;
 }
 
+/** Whether any of `buckets` belongs to the partition (always, without one: a lone worker serves all). */
+export function partitionServesAny(
+  partition: { readonly index: number; readonly count: number } | undefined,
+  buckets: readonly number[],
+): boolean {
+  return partition === undefined || buckets.some((bucket) => bucket % partition.count === partition.index);
+}
+
 /** The buckets of a partition; every bucket without one. */
 export function bucketsOf(
   partition: { readonly index: number; readonly count: number } | undefined,

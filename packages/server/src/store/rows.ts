@@ -131,6 +131,25 @@ export function toClaimedDeliveries(claimed: readonly Row[], eventRows: readonly
   });
 }
 
+/**
+ * Claimed rows that carry their event (`event_id`, `event_type`, `event_occurred_at`, and the payload
+ * `event_data` on at least one row of each event), in the order given.
+ */
+export function toClaimedDeliveriesWithEvents(rows: readonly Row[]): ClaimedDelivery[] {
+  const events: Row[] = [];
+  for (const row of rows) {
+    if (row['event_data'] === null) continue;
+    events.push({
+      seq: row['event_seq'],
+      id: row['event_id'],
+      type: row['event_type'],
+      data: row['event_data'],
+      occurred_at: row['event_occurred_at'],
+    });
+  }
+  return toClaimedDeliveries(rows, events);
+}
+
 /** An `events` row. */
 export function toEvent(row: Row): EventRecord {
   return {

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from '../../../test/support/postgres.ts';
-import { endpointHash } from '../../domain/endpoint-partition.ts';
+import { endpointBucket, endpointHash } from '../../domain/endpoint-partition.ts';
 import { formatId, type IdKind } from '../../domain/ids.ts';
 import { endpointRecord } from '../store.contract.ts';
 import {
@@ -20,7 +20,13 @@ import {
   type NewEvent,
 } from '../store.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
-import { migratePostgres, PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+import {
+  decodeDueBuckets,
+  encodeDueBuckets,
+  migratePostgres,
+  PostgresStore,
+  type PostgresStoreOptions,
+} from './postgres-store.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const LEASE_MS = 30_000;
@@ -328,6 +334,26 @@ describe('several processes on one database', { skip }, () => {
     assert.deepEqual(await a.queueDepth(), { pending: 0, sending: 300 });
   });
 
+  test('a claim returns each delivery with its own event, the payload read once per event', async () => {
+    const { store } = await freshStore(['ep_a', 'ep_b', 'ep_c']);
+    const events = [
+      newEvent(['ep_a', 'ep_b', 'ep_c'], { dataJson: '{"n":1}' }),
+      newEvent(['ep_b'], { dataJson: '{"n":2}' }),
+      newEvent(['ep_c', 'ep_a'], { dataJson: '{"n":3}' }),
+    ];
+    await store.insertEvents(ACCOUNT, events);
+    const claimed = await store.claimDue({ nowMs: T0, limit: 10, leaseMs: LEASE_MS });
+    const expected = events.flatMap(({ event, deliveries }) =>
+      deliveries.map((d) => ({ id: d.id, eventId: event.id, type: event.type, data: event.dataJson })),
+    );
+    assert.deepEqual(
+      claimed.map((c) => ({ id: c.id, eventId: c.eventId, type: c.eventType, data: c.dataJson })),
+      expected,
+      'in creation order, each with its event',
+    );
+    for (const c of claimed) assert.equal(c.occurredAt, T0 - 1_000);
+  });
+
   test('a stale lease from another process cannot overwrite the newer result', async () => {
     const { url, store: a } = await freshStore();
     const b = await connect({ url });
@@ -509,6 +535,55 @@ describe('onDue', { skip }, () => {
     await delay(100);
     assert.equal(due, before, 'a removed listener is not called');
     await marker.end();
+  });
+
+  test('names the buckets of the endpoints made due, so a worker of another share can stay asleep', async () => {
+    const { url, store: publisher } = await freshStore(['ep_a', 'ep_b', 'ep_c']);
+    const listener = await connect({ url });
+    const heard: (readonly number[] | undefined)[] = [];
+    listener.onDue((buckets) => heard.push(buckets));
+    await listener.whenListening();
+    const next = async (action: () => Promise<unknown>) => {
+      const start = heard.length;
+      await action();
+      await until(() => heard.length > start, 'a due notification');
+      return heard[start];
+    };
+    const sorted = (ids: string[]) => [...new Set(ids.map(endpointBucket))].sort((x, y) => x - y);
+
+    assert.deepEqual(
+      await next(() =>
+        publisher.insertEvents(ACCOUNT, [newEvent(['ep_a']), newEvent(['ep_b', 'ep_a']), newEvent(['ep_c'])]),
+      ),
+      sorted(['ep_a', 'ep_b', 'ep_c']),
+    );
+    const [claimed] = await publisher.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
+    const failed = result(claimed as ClaimedDelivery, 500, { status: 'failed', nextAttemptAt: null });
+    await publisher.recordAttempts([failed], T0 + 1);
+    assert.deepEqual(
+      await next(() => publisher.retryDelivery(ACCOUNT, claimed?.id as string, T0 + 2)),
+      sorted([claimed?.endpointId as string]),
+    );
+    // Disabling cancels ep_c's delivery; recovering makes it due again.
+    await publisher.updateEndpoint(ACCOUNT, 'ep_c', { enabled: false }, T0 + 3, NO_LIMIT);
+    assert.deepEqual(
+      await next(() => publisher.recoverDeliveries(ACCOUNT, 'ep_c', { sinceMs: 0, untilMs: T0 * 2 }, T0 + 5)),
+      sorted(['ep_c']),
+    );
+    // A notification without a payload (an older process) is for any endpoint.
+    assert.equal(
+      await next(() => withClient(url, (c) => c.query(`SELECT pg_notify('hookline_due', '')`))),
+      undefined,
+    );
+  });
+
+  test('payloads: bucket lists round-trip; anything else means any endpoint', () => {
+    assert.equal(encodeDueBuckets(new Set([17, 3, 63])), '3,17,63');
+    assert.equal(encodeDueBuckets(undefined), '');
+    assert.deepEqual(decodeDueBuckets('3,17,63'), [3, 17, 63]);
+    for (const payload of [undefined, '', 'x', '3,,4', '64', '-1', '1.5']) {
+      assert.equal(decodeDueBuckets(payload), undefined, String(payload));
+    }
   });
 });
 

@@ -534,7 +534,7 @@ export class SqliteStore implements Store {
    * same as an expired lease, and an unrecorded release leaves a lease that expires. Everything that
    * must survive (events, deliveries, attempt results, endpoint changes) commits with
    * `synchronous=FULL`, whose fsync of the WAL also covers these earlier frames. (PostgreSQL offers the
-   * same per transaction: `SET LOCAL synchronous_commit = off`.) Measured: about half of the fsyncs
+   * same per connection or transaction: `synchronous_commit = off`.) Measured: about half of the fsyncs
    * at 1,000 deliveries/s were claims.
    */
   private withoutFsync<T>(work: () => T): T {
