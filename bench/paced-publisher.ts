@@ -33,6 +33,8 @@ export interface PublishPlan {
   /** Events per request; 1 publishes with `POST …/events`, more with `POST …/events/batch`. */
   readonly batchSize: number;
   readonly durationMs: number;
+  /** The number of the first event (0 unless given): a warm-up numbers its events apart. */
+  readonly firstSeq?: number;
   /** The event type of event `seq`. */
   readonly typeOf: (seq: number) => string;
   readonly backlog?: BacklogBound;
@@ -58,7 +60,8 @@ export interface PublishOutcome {
 /** Publishes according to `plan`. */
 export async function publishPaced(plan: PublishPlan): Promise<PublishOutcome> {
   const accepted = new SeqRanges();
-  let nextSeq = 0;
+  const firstSeq = plan.firstSeq ?? 0;
+  let nextSeq = firstSeq;
   let failedEvents = 0;
   const bound = plan.backlog ? new BacklogTracker(plan.backlog) : undefined;
   let lastProgressAt = 0;
@@ -68,7 +71,7 @@ export async function publishPaced(plan: PublishPlan): Promise<PublishOutcome> {
     const load = await runOpenLoop({
       ratePerSecond: plan.eventsPerSecond / plan.batchSize,
       durationMs: plan.durationMs,
-      ...(bound ? { hold: () => bound.full(nextSeq) } : {}),
+      ...(bound ? { hold: () => bound.full(nextSeq - firstSeq) } : {}),
       onTick: (elapsedMs) => {
         if (elapsedMs - lastProgressAt < 1_000) return;
         lastProgressAt = elapsedMs;

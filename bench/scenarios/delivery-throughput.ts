@@ -20,7 +20,15 @@ export interface ThroughputSpec {
   readonly durationMs: number;
   /** Longest wait for the last deliveries after publishing ends. */
   readonly drainCapMs: number;
+  /**
+   * Publishing at the same rate this long before the measured run, waiting for those deliveries and
+   * resetting the receiver's counters; nothing of it is counted (0 or absent: no warm-up).
+   */
+  readonly warmUpMs?: number;
 }
+
+/** Warm-up events are numbered from here, apart from the measured run's (numbered from 0). */
+export const WARM_UP_FIRST_SEQ = 1_000_000_000;
 
 /** What one delivery-throughput run measured. */
 export interface ThroughputResult {
@@ -126,19 +134,11 @@ export async function runThroughput(
   const typeOf =
     spec.how === 'every' ? () => 'bench.delivery' : (seq: number) => `bench.e${seq % spec.endpoints}`;
   const deliveriesPerEvent = spec.how === 'every' ? spec.endpoints : 1;
-  const cpuBefore = world.cpuSeconds();
-  const databaseCpuBefore = world.databaseCpuSeconds?.() ?? Number.NaN;
-  ctx.log(
-    `${spec.label}: ${spec.endpoints} endpoint(s), offering ${spec.eventsPerSecond} events/s ` +
-      `for ${spec.durationMs / 1000} s`,
-  );
-  const published = await publishPaced({
+  const plan = {
     client: world.client,
     accountId: world.accountId,
-    runId: world.runId,
     eventsPerSecond: spec.eventsPerSecond,
     batchSize: spec.batchSize,
-    durationMs: spec.durationMs,
     typeOf,
     backlog: {
       receiver: ctx.receiver,
@@ -146,6 +146,36 @@ export async function runThroughput(
       seconds: 2,
       minEvents: Math.max(spec.batchSize * 4, spec.eventsPerSecond / 4),
     },
+  };
+  // A bad signature counts wherever it came; the rest of the warm-up is left out.
+  let warmUpInvalidSignatures = 0;
+  if (spec.warmUpMs) {
+    ctx.log(`${spec.label}: warming up for ${spec.warmUpMs / 1000} s (not counted)`);
+    const warmUp = await publishPaced({
+      ...plan,
+      runId: `${world.runId}w`,
+      firstSeq: WARM_UP_FIRST_SEQ,
+      durationMs: spec.warmUpMs,
+    });
+    const warmed = await awaitDeliveries(
+      ctx.receiver,
+      expectationsFor(warmUp.accepted, paths, spec.how),
+      spec.drainCapMs,
+    );
+    if (!warmed.complete) ctx.log(`${spec.label}: ${warmed.check.missing} warm-up deliveries still missing`);
+    warmUpInvalidSignatures = warmed.stats.invalidSignatures;
+    await ctx.receiver.reset();
+  }
+  const cpuBefore = world.cpuSeconds();
+  const databaseCpuBefore = world.databaseCpuSeconds?.() ?? Number.NaN;
+  ctx.log(
+    `${spec.label}: ${spec.endpoints} endpoint(s), offering ${spec.eventsPerSecond} events/s ` +
+      `for ${spec.durationMs / 1000} s`,
+  );
+  const published = await publishPaced({
+    ...plan,
+    runId: world.runId,
+    durationMs: spec.durationMs,
     onProgress: (accepted, elapsedMs) => {
       if (Math.round(elapsedMs / 1000) % 10 === 0) {
         ctx.log(`${spec.label}: ${Math.round(elapsedMs / 1000)} s, ${accepted} events accepted`);
@@ -172,7 +202,7 @@ export async function runThroughput(
     expected: check.expected,
     missing: check.missing,
     duplicates: stats.duplicates,
-    invalidSignatures: stats.invalidSignatures,
+    invalidSignatures: warmUpInvalidSignatures + stats.invalidSignatures,
     acceptedEvents: published.accepted.size,
     skippedEvents: published.skippedEvents,
     failedEvents: published.failedEvents,
