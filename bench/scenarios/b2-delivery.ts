@@ -95,7 +95,7 @@ export const b2Delivery: Scenario = {
     'is deliveries ÷ (last receipt − first publish); "steady" is the delivered rate over the middle half ' +
     'of the publishing phase. Each fan-out runs on its own fresh Hookline.',
   runs: (options) => options.runs,
-  estimateMs: (options) => options.runs * (options.quick ? 30_000 : 80_000),
+  estimateMs: (options) => options.runs * (options.quick ? 30_000 : 75_000),
   async run(ctx: ScenarioContext) {
     const durationMs = ctx.options.quick ? 5_000 : 30_000;
     const drainCapMs = ctx.options.quick ? 5_000 : 15_000;

@@ -112,7 +112,7 @@ export const b4NoisyNeighbours: Scenario = {
     'when they get everything offered to them. Their p99 is publish → receipt after a one-second warm-up. ' +
     'These rates are set by the offered load, so they are not compared with the ceiling.',
   runs: (options) => options.runs,
-  estimateMs: (options) => options.runs * (options.quick ? 30_000 : 60_000),
+  estimateMs: (options) => options.runs * (options.quick ? 30_000 : 57_000),
   async run(ctx) {
     const baseline = await runVariant(ctx, false);
     const noisy = await runVariant(ctx, true);

@@ -296,7 +296,7 @@ export const b6Postgres: Scenario = {
   runs: (options) => (postgresUnavailable() === undefined ? options.runs : 1),
   estimateMs: (options) => {
     if (postgresUnavailable() !== undefined) return 5_000;
-    return options.quick ? 17_000 : options.runs * 67_000;
+    return options.quick ? 17_000 : options.runs * 63_000;
   },
   async run(ctx) {
     const unavailable = postgresUnavailable();

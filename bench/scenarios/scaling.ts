@@ -22,7 +22,7 @@ export const scaling: Scenario = {
     'over the types (8,000 events/s offered in batches of 100, backlog bounded), a few seconds each. ' +
     'One run each.',
   runs: () => 1,
-  estimateMs: (options) => (options.quick ? 30_000 : 55_000),
+  estimateMs: (options) => (options.quick ? 30_000 : 53_000),
   async run(ctx) {
     const quick = ctx.options.quick;
     const measurements: Measurement[] = [];
