@@ -217,7 +217,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     newId,
     urlChecker: guard,
     // Without workers here, the commit's NOTIFY wakes the worker processes.
-    wakeWorkers: (endpointIds) => engine?.wake(endpointIds?.map(endpointBucket)),
+    // Buckets matter only where workers share the endpoints (PostgreSQL); SQLite has one worker.
+    wakeWorkers: (endpointIds) =>
+      engine?.wake(opened.onDue && endpointIds ? endpointIds.map(endpointBucket) : undefined),
     onEndpointChanged: (endpointId, endpoint) => engine?.endpointChanged(endpointId, endpoint),
     onPublished: (events, deliveries) => {
       metrics.eventsPublished.inc(events);
