@@ -49,13 +49,28 @@ const IdempotencyHeaders = Type.Object({
   ),
 });
 
+/** `new Date(ms).toISOString()` that remembers its last answer: the events of a batch share their times. */
+function isoTimeCache(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
+}
+const occurredAtIso = isoTimeCache();
+const createdAtIso = isoTimeCache();
+
 function publishOut(result: PublishResult) {
   return {
     id: result.id,
     type: result.type,
-    occurredAt: new Date(result.occurredAt).toISOString(),
-    createdAt: new Date(result.createdAt).toISOString(),
-    deliveries: [...result.deliveryIds],
+    occurredAt: occurredAtIso(result.occurredAt),
+    createdAt: createdAtIso(result.createdAt),
+    deliveries: result.deliveryIds,
     created: result.created,
   };
 }
