@@ -208,6 +208,24 @@ describe('renderMarkdown', () => {
     assert.match(md, /\| p99 \| ∞ \(undelivered\) \| \(1 run\) \|/);
   });
 
+  test('names the targets met by the median that some run missed', () => {
+    assert.match(
+      md,
+      /\nMet by the median, but not by every run: B1 single events accepted \(runs: 8,000 – 12,000 events\/s\)\.\n/,
+    );
+    const noCloseCall = renderMarkdown({
+      ...report,
+      scenarios: report.scenarios.map((scenario) => ({
+        ...scenario,
+        metrics: scenario.metrics.map((metric) => ({
+          ...metric,
+          summary: { ...metric.summary, values: [metric.summary.median] },
+        })),
+      })),
+    });
+    assert.doesNotMatch(noCloseCall, /Met by the median/);
+  });
+
   test('says what the profile found for each target not met that it has an explanation for', () => {
     assert.match(md, /### What the profile says about the targets not met\n\n- B1 single-event ack p99: /);
     // B3's p99 is not met in this report too, but nothing is written down for it.
@@ -235,6 +253,7 @@ describe('renderMarkdown', () => {
 
   test('keeps the hand-written explanations', () => {
     assert.match(md, /## How to read this/);
+    assert.match(md, /## What the profiles show/);
     assert.match(md, /## How it is measured/);
     assert.match(md, /synchronous=FULL/);
   });
