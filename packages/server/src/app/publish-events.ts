@@ -13,6 +13,7 @@ import {
   type InsertEventResult,
   type NewDelivery,
   type NewEvent,
+  newDeliveryEndpoints,
 } from '../store/store.ts';
 import { AppError } from './app-error.ts';
 import type { AppContext } from './context.ts';
@@ -140,13 +141,8 @@ export async function storeEvents(
   newEvents: readonly NewEvent[],
 ): Promise<InsertEventResult[]> {
   const results = await ctx.store.insertEvents(accountId, newEvents);
-  let accepted = 0;
-  const endpointIds: string[] = [];
-  results.forEach((r, i) => {
-    if (!r.inserted) return;
-    accepted++;
-    for (const delivery of (newEvents[i] as NewEvent).deliveries) endpointIds.push(delivery.endpointId);
-  });
+  const accepted = results.filter((r) => r.inserted).length;
+  const endpointIds = newDeliveryEndpoints(newEvents, results);
   ctx.onPublished(accepted, endpointIds.length);
   if (endpointIds.length > 0) ctx.wakeWorkers(endpointIds);
   return results;

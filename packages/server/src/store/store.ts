@@ -194,6 +194,16 @@ export type InsertEventResult =
   | { readonly inserted: true; readonly event: EventRecord; readonly deliveryIds: readonly string[] }
   | { readonly inserted: false; readonly event: EventRecord; readonly deliveryIds: readonly string[] };
 
+/** The endpoints of the deliveries an `insertEvents` call created: those of the events it inserted. */
+export function newDeliveryEndpoints(
+  events: readonly NewEvent[],
+  results: readonly InsertEventResult[],
+): string[] {
+  return results.flatMap((result, i) =>
+    result.inserted ? (events[i] as NewEvent).deliveries.map((d) => d.endpointId) : [],
+  );
+}
+
 /** A delivery a worker has claimed, with everything needed to send it. */
 export interface ClaimedDelivery {
   readonly id: string;

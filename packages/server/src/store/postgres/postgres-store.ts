@@ -61,7 +61,7 @@ import type {
   Partition,
   Store,
 } from '../store.ts';
-import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
+import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
 import { applyPostgresMigrations } from './migrations.ts';
 
 export { migratePostgres } from './migrations.ts';
@@ -103,8 +103,8 @@ const LIVE = `('pending', 'sending')`;
 // subtransactions up in pg_subtrans, which slows the whole database down.
 const MAX_GROUP = 64;
 
-// 10 connections serve a worker's claim loop and result flushes plus the API's publishes; PostgreSQL's
-// default max_connections of 100 then takes about nine processes.
+// 10 connections serve a worker's result flushes plus the API's publishes (claims have their own two,
+// below); PostgreSQL's default max_connections of 100 then takes about seven processes.
 const DEFAULT_POOL_SIZE = 10;
 // Connections for lease bookkeeping (claims, releases, heartbeats), opened with `synchronous_commit`
 // off for the session (see `claimDue`), so that a claim is one statement and one round trip rather than
@@ -1074,13 +1074,6 @@ async function checkActiveUrls(
 ): Promise<void> {
   const { rows } = await client.query<Row>(SQL.activeUrlCount, [accountId, exceptId ?? null, urls]);
   if ((rows[0]?.['n'] as number) > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
-}
-
-/** The endpoints of the deliveries `insertEventsNow` created (those of events it inserted). */
-function newDeliveryEndpoints(events: readonly NewEvent[], results: readonly InsertEventResult[]): string[] {
-  return results.flatMap((result, i) =>
-    result.inserted ? (events[i] as NewEvent).deliveries.map((d) => d.endpointId) : [],
-  );
 }
 
 /** The payload of a due notification: the buckets, comma-separated, or empty for "any endpoint". */
