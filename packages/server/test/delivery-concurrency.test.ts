@@ -2,7 +2,7 @@
 // keeps flowing, and `rateLimitPerSecond` spaces an endpoint's attempts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Receiver, startReceiver } from './support/receiver.ts';
+import { countInFlight, type Receiver, startReceiver } from './support/receiver.ts';
 import { startTestServer, waitFor } from './support/test-server.ts';
 
 const EVENTS = 50;
@@ -15,19 +15,9 @@ describe('per-endpoint limits', { concurrency: true }, () => {
     const hanging = await startReceiver();
     const healthy = await startReceiver();
     try {
-      let open = 0;
-      let maxOpen = 0;
-      let ended = 0;
-      hanging.answer({
-        raw: (_req, res) => {
-          open++;
-          maxOpen = Math.max(maxOpen, open);
-          res.on('close', () => {
-            open--;
-            ended++;
-          });
-        },
-      });
+      // Never answered: an attempt ends only when Hookline gives up on it and closes the connection.
+      const { answer, inFlight } = countInFlight(() => undefined);
+      hanging.answer(answer);
       const accountId = (await ts.createAccount()).id;
       for (const body of [{ url: hanging.url, maxConcurrency: 2 }, { url: healthy.url }]) {
         const created = await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, { body });
@@ -43,9 +33,13 @@ describe('per-endpoint limits', { concurrency: true }, () => {
       await waitFor(() => healthy.requests.length === EVENTS, {
         what: 'the healthy endpoint to get every event',
       });
-      assert.equal(ended, 0, 'every event reached the healthy endpoint before any hanging attempt ended');
+      assert.equal(
+        inFlight.ended,
+        0,
+        'every event reached the healthy endpoint before any hanging attempt ended',
+      );
       assert.equal(hanging.requests.length, 2);
-      assert.equal(maxOpen, 2);
+      assert.equal(inFlight.most, 2);
       const ids = new Set(healthy.requests.map((request) => request.headers['webhook-id']));
       assert.equal(ids.size, EVENTS);
     } finally {
@@ -61,18 +55,13 @@ describe('per-endpoint limits', { concurrency: true }, () => {
     const ts = await startTestServer();
     const target = await startReceiver();
     try {
-      let open = 0;
-      let maxOpen = 0;
-      target.answer({
-        raw: (_req, res) => {
-          open++;
-          maxOpen = Math.max(maxOpen, open);
-          setTimeout(() => {
-            open--;
-            res.writeHead(200).end();
-          }, 5);
-        },
-      });
+      const { answer, inFlight } = countInFlight((res, done) =>
+        setTimeout(() => {
+          done();
+          res.writeHead(200).end();
+        }, 5),
+      );
+      target.answer(answer);
       const accountId = (await ts.createAccount()).id;
       await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
         body: { url: target.url, maxConcurrency: 3 },
@@ -82,7 +71,7 @@ describe('per-endpoint limits', { concurrency: true }, () => {
         body: { events: Array.from({ length: count }, (_, n) => ({ type: 'shop.order.paid', data: { n } })) },
       });
       await waitFor(() => target.requests.length === count, { what: `all ${count} deliveries` });
-      assert.equal(maxOpen, 3);
+      assert.equal(inFlight.most, 3);
       const log = await waitFor(
         async () => {
           const list = await ts.api.call<{ data: { id: string }[] }>(

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
-import { type Receiver, startReceiver } from './support/receiver.ts';
+import { countInFlight, type Receiver, startReceiver } from './support/receiver.ts';
 import {
   exitWithin,
   freePort,
@@ -185,20 +185,13 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
 
   test('an endpoint’s concurrency cap holds across the three workers', async () => {
     const slow = await startReceiver('/slow');
-    let inFlight = 0;
-    let most = 0;
-    let done = 0;
-    slow.answer({
-      raw: (_req, res) => {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        setTimeout(() => {
-          inFlight--;
-          done++;
-          res.writeHead(200).end();
-        }, 20);
-      },
-    });
+    const { answer: slowly, inFlight } = countInFlight((res, done) =>
+      setTimeout(() => {
+        done();
+        res.writeHead(200).end();
+      }, 20),
+    );
+    slow.answer(slowly);
     try {
       await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });
       const capped = await api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
@@ -212,9 +205,12 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
       }));
       const answer = await api.call('POST', `/v1/accounts/${accountId}/events/batch`, { body: { events } });
       assert.equal(answer.status, 202);
-      await waitFor(() => done >= 150, { timeoutMs: 60_000, what: '150 capped deliveries' });
-      assert.ok(most <= 2, `at most 2 attempts in flight to the capped endpoint, saw ${most}`);
-      assert.equal(most, 2, 'the cap is used');
+      await waitFor(() => inFlight.ended >= 150, { timeoutMs: 60_000, what: '150 capped deliveries' });
+      assert.ok(
+        inFlight.most <= 2,
+        `at most 2 attempts in flight to the capped endpoint, saw ${inFlight.most}`,
+      );
+      assert.equal(inFlight.most, 2, 'the cap is used');
       await api.call('DELETE', `/v1/accounts/${accountId}/endpoints/${capped.body.id}`);
     } finally {
       await slow.close();

@@ -75,3 +75,39 @@ export async function startReceiver(path = '/webhook'): Promise<Receiver> {
     },
   };
 }
+
+/** How many requests an answer from {@link countInFlight} holds at once, and has let go of. */
+export interface InFlight {
+  readonly now: number;
+  readonly most: number;
+  readonly ended: number;
+}
+
+/**
+ * A raw answer that counts the requests it holds at once. `hold` gets each response and a `done` to
+ * call just before answering; a response whose connection closes first counts as done then.
+ */
+export function countInFlight(hold: (res: ServerResponse, done: () => void) => void): {
+  readonly answer: ReceiverAnswer;
+  readonly inFlight: InFlight;
+} {
+  const inFlight = { now: 0, most: 0, ended: 0 };
+  return {
+    inFlight,
+    answer: {
+      raw: (_req, res) => {
+        inFlight.now++;
+        inFlight.most = Math.max(inFlight.most, inFlight.now);
+        let finished = false;
+        const done = () => {
+          if (finished) return;
+          finished = true;
+          inFlight.now--;
+          inFlight.ended++;
+        };
+        res.on('close', done);
+        hold(res, done);
+      },
+    },
+  };
+}
