@@ -6,12 +6,14 @@ import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureDashboardBuilt } from '@hookline/dashboard/build';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
+import { sharedQueueDepth } from './app/stats.ts';
 import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
@@ -36,6 +38,8 @@ export interface RunningServer {
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly databasePath: string;
   readonly role: Role;
+  /** Whether this process serves the web dashboard at `url` (an API process whose dashboard built). */
+  readonly servesDashboard: boolean;
   readonly app: FastifyInstance;
   /** The delivery workers; `undefined` in an API-only process. */
   readonly engine: DeliveryEngine | undefined;
@@ -44,9 +48,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Options beyond the configuration (tests pass a quiet logger). */
+/** Options beyond the configuration (tests pass a quiet logger, and may move the clock). */
 export interface StartOptions {
   readonly logger?: Logger;
+  /** The clock of the API and the workers, in milliseconds since the epoch; `Date.now` by default. */
+  readonly now?: () => number;
 }
 
 /** Reads the admin token from the configuration or the data dir, generating and saving one on first start. */
@@ -151,11 +157,24 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
  * Starts Hookline in this process: the API, the delivery workers, or both (`config.role`), on the
  * embedded SQLite store or on PostgreSQL (`config.databaseUrl`).
  */
+/**
+ * The built web dashboard, built first when its sources changed. A server that cannot build it (a
+ * read-only install without a build) still serves the API: the dashboard is a client of it.
+ */
+async function buildDashboardOrWarn(logger: Logger): Promise<string | undefined> {
+  try {
+    return await ensureDashboardBuilt();
+  } catch (error) {
+    logger.warn({ err: error }, 'the dashboard could not be built; serving the API without it');
+    return undefined;
+  }
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const opened = await openStore(config, logger);
   const { store, admin } = opened;
-  const now = () => Date.now();
+  const now = options.now ?? (() => Date.now());
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
 
@@ -175,6 +194,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       )
     : undefined;
   const metrics = new Metrics(() => store.queueDepth());
+  // One count of the backlog every few seconds serves every open dashboard's overview.
+  const queueDepth = sharedQueueDepth(() => store.queueDepth(), now);
   const newId = systemIdSource(now);
   const engine = sender
     ? new DeliveryEngine({
@@ -229,8 +250,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secretGraceMs: config.secretGraceMs,
     catalog: new EventCatalog(store, now),
     maxActiveUrls: config.maxActiveUrls,
+    publicUrl: config.publicUrl,
+    apiKeyUsesWritten: new Map(),
+    onBackgroundFailure: (error, what) => logger.warn({ err: error }, what),
+    queueDepth,
   };
   let accepting = false;
+  const dashboardDir = runsApi ? await buildDashboardOrWarn(logger) : undefined;
   const app = await buildHttpApp({
     ctx,
     adminToken: admin.token,
@@ -240,6 +266,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isAccepting: () => accepting,
     // A worker process answers the operations routes only (health, readiness, metrics).
     serveApi: runsApi,
+    dashboard:
+      dashboardDir === undefined
+        ? undefined
+        : { dir: dashboardDir, frameAncestors: config.portalFrameAncestors },
   });
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -281,6 +311,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     adminTokenSource: admin.source,
     databasePath: opened.label,
     role: config.role,
+    servesDashboard: dashboardDir !== undefined,
     app,
     engine,
     logger,

@@ -305,9 +305,18 @@ describe('OpenAPI document', () => {
       'cursor',
       'endpointId',
       'eventId',
+      'eventType',
       'limit',
+      'since',
       'status',
+      'until',
     ]);
-    assert.deepEqual(query('/v1/accounts/{accountId}/events').sort(), ['cursor', 'limit', 'type']);
+    assert.deepEqual(query('/v1/accounts/{accountId}/events').sort(), [
+      'cursor',
+      'limit',
+      'since',
+      'type',
+      'until',
+    ]);
   });
 });

@@ -131,6 +131,8 @@ describe('hookline start', () => {
     const first = await startHookline({ HOOKLINE_DATA_DIR: dataDir });
     const out = first.p.stdout();
     assert.match(out, new RegExp(`URL\\s+${first.url.replaceAll('.', '\\.')}`));
+    // The dashboard is served by the same process and port, and the banner says where.
+    assert.match(out, new RegExp(`Dashboard\\s+${first.url.replaceAll('.', '\\.')}/ `));
     const token = bannerToken(out);
     assert.match(out, /generated and saved in .*admin-token/);
 

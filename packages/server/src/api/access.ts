@@ -1,10 +1,12 @@
 /**
- * Who may call a route: the operator only, or the operator and the account a path names.
+ * Who may call a route: the operator only, the operator and the account a path names (with one of its
+ * keys, or a portal session), and which routes a portal session may not use.
  */
 import type { FastifyRequest } from 'fastify';
-import { requireAccount } from '../app/accounts.ts';
+import { type Principal, requireAccount, visibleEndpointScope } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
+import type { EndpointScope } from '../domain/endpoint-scope.ts';
 
 /** Refuses anyone but the operator. */
 export function requireAdmin(request: FastifyRequest): void {
@@ -16,6 +18,48 @@ export function requireAdmin(request: FastifyRequest): void {
 /** The account in the path, checked against the caller: the admin reaches all, a key only its own. */
 export async function accountInPath(ctx: AppContext, request: FastifyRequest): Promise<string> {
   const { accountId } = request.params as { accountId: string };
+  return (await requireAccount(ctx, principalOf(request), accountId)).id;
+}
+
+/**
+ * Refuses a portal session limited to some products, checkouts, upsells or carts: the route reaches
+ * beyond them (API keys act on the whole account; a REST hook is a webhook without a scope).
+ */
+export function requireWholeAccount(request: FastifyRequest): void {
+  const principal = principalOf(request);
+  if (principal.kind === 'portal' && principal.scope !== null) {
+    throw new AppError(
+      'forbidden',
+      'a portal session limited to some products, checkouts, upsells or carts cannot use this route',
+      'authorization',
+    );
+  }
+}
+
+/** Refuses a portal session: it may not open another (so a session cannot extend itself). */
+export function refusePortalSession(request: FastifyRequest): void {
+  if (principalOf(request).kind === 'portal') {
+    throw new AppError('forbidden', 'this route needs the admin token or an API key', 'authorization');
+  }
+}
+
+/** The portal session making the request; anyone else is refused. */
+export function requirePortalSession(
+  request: FastifyRequest,
+): Extract<Principal, { readonly kind: 'portal' }> {
+  const principal = principalOf(request);
+  if (principal.kind !== 'portal') {
+    throw new AppError('forbidden', 'this route needs a portal session token', 'authorization');
+  }
+  return principal;
+}
+
+/** The endpoints the caller may see: those scoped within the returned scope, or all (`null`). */
+export function endpointScopeOf(request: FastifyRequest): EndpointScope | null {
+  return visibleEndpointScope(principalOf(request));
+}
+
+function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new AppError('unauthorized', 'missing credentials', 'authorization');
-  return (await requireAccount(ctx, request.principal, accountId)).id;
+  return request.principal;
 }

@@ -2,14 +2,22 @@
  * Accounts, publishing and the logs (events, deliveries, attempts) under `/v1/accounts`.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { activeUrlLimitOf, createAccount, listAccounts, updateAccount } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
-import { getDelivery, getEvent, listDeliveries, listEvents, retryDelivery } from '../app/delivery-log.ts';
+import {
+  getDelivery,
+  getEvent,
+  listDeliveries,
+  listEvents,
+  logTimeRange,
+  retryDelivery,
+} from '../app/delivery-log.ts';
+import { visibleEndpointIds } from '../app/endpoints.ts';
 import { type PublishResult, publishEvents } from '../app/publish-events.ts';
-import type { DeliveryStatus } from '../domain/delivery-state.ts';
-import { accountInPath, requireAdmin } from './access.ts';
+import type { AccountRecord } from '../store/store.ts';
+import { accountInPath, endpointScopeOf, requireAdmin, requireWholeAccount } from './access.ts';
 import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
 import {
   AccountCreatedOut,
@@ -75,15 +83,24 @@ function publishOut(result: PublishResult) {
   };
 }
 
+/** An account as the API shows it, with its active-URL limit and the URLs that count against it now. */
+async function accountView(ctx: AppContext, account: AccountRecord) {
+  return accountOut(account, activeUrlLimitOf(ctx, account), await ctx.store.countActiveUrls(account.id));
+}
+
 /** Registers the account, publishing and log routes. */
 export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // The endpoints whose logs the caller may read: all (`undefined`), or a scoped portal's.
+  const visibleIds = (request: FastifyRequest, accountId: string) =>
+    visibleEndpointIds(ctx, accountId, endpointScopeOf(request));
+
   app.post(
     '/accounts',
     { schema: { tags: ['accounts'], body: AccountIn, response: responses(201, AccountCreatedOut) } },
     async (request, reply) => {
       requireAdmin(request);
       const { account, apiKey } = await createAccount(ctx, request.body as AccountIn);
-      return reply.code(201).send({ ...accountOut(account, activeUrlLimitOf(ctx, account)), apiKey });
+      return reply.code(201).send({ ...(await accountView(ctx, account)), apiKey });
     },
   );
 
@@ -94,7 +111,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       requireAdmin(request);
       const page = await listAccounts(ctx, pageOf(request.query as PageQuery));
       return {
-        data: page.items.map((account) => accountOut(account, activeUrlLimitOf(ctx, account))),
+        data: await Promise.all(page.items.map((account) => accountView(ctx, account))),
         nextCursor: page.nextCursor,
       };
     },
@@ -105,8 +122,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     { schema: { tags: ['accounts'], params: AccountParams, response: responses(200, AccountOut) } },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const account = (await ctx.store.getAccount(accountId))!;
-      return accountOut(account, activeUrlLimitOf(ctx, account));
+      return accountView(ctx, (await ctx.store.getAccount(accountId))!);
     },
   );
 
@@ -124,8 +140,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) => {
       requireAdmin(request);
       const accountId = await accountInPath(ctx, request);
-      const account = await updateAccount(ctx, accountId, request.body as AccountPatch);
-      return accountOut(account, activeUrlLimitOf(ctx, account));
+      return accountView(ctx, await updateAccount(ctx, accountId, request.body as AccountPatch));
     },
   );
 
@@ -197,8 +212,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const query = request.query as PageQuery & { type?: string };
-      const page = await listEvents(ctx, accountId, pageOf(query), { type: query.type });
+      // The account's whole event stream: a portal of some products reads its deliveries instead.
+      requireWholeAccount(request);
+      const query = request.query as EventListQuery;
+      const page = await listEvents(ctx, accountId, pageOf(query), {
+        type: query.type,
+        ...logTimeRange(query.since, query.until),
+      });
       return { data: page.items.map(eventOut), nextCursor: page.nextCursor };
     },
   );
@@ -209,7 +229,12 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) => {
       const accountId = await accountInPath(ctx, request);
       const { eventId } = request.params as { eventId: string };
-      const { event, deliveries } = await getEvent(ctx, accountId, eventId);
+      const { event, deliveries } = await getEvent(
+        ctx,
+        accountId,
+        eventId,
+        await visibleIds(request, accountId),
+      );
       return { ...eventOut(event), deliveries: deliveries.map(deliveryOut) };
     },
   );
@@ -226,15 +251,14 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const query = request.query as PageQuery & {
-        endpointId?: string;
-        eventId?: string;
-        status?: DeliveryStatus;
-      };
+      const query = request.query as DeliveryListQuery;
       const page = await listDeliveries(ctx, accountId, pageOf(query), {
+        endpointIds: await visibleIds(request, accountId),
         endpointId: query.endpointId,
         eventId: query.eventId,
+        eventType: query.eventType,
         status: query.status,
+        ...logTimeRange(query.since, query.until),
       });
       return { data: page.items.map(deliveryOut), nextCursor: page.nextCursor };
     },
@@ -246,7 +270,12 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request) => {
       const accountId = await accountInPath(ctx, request);
       const { deliveryId } = request.params as { deliveryId: string };
-      const { delivery, attempts } = await getDelivery(ctx, accountId, deliveryId);
+      const { delivery, attempts } = await getDelivery(
+        ctx,
+        accountId,
+        deliveryId,
+        await visibleIds(request, accountId),
+      );
       return { ...deliveryOut(delivery), attempts: attempts.map(attemptOut) };
     },
   );
@@ -257,7 +286,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
       const { deliveryId } = request.params as { deliveryId: string };
-      return reply.code(202).send(deliveryOut(await retryDelivery(ctx, accountId, deliveryId)));
+      const retried = await retryDelivery(ctx, accountId, deliveryId, await visibleIds(request, accountId));
+      return reply.code(202).send(deliveryOut(retried));
     },
   );
 }

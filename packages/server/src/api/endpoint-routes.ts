@@ -1,5 +1,6 @@
 /**
  * Endpoints under `/v1/accounts/{accountId}/endpoints`: CRUD, the secret, rotation, send-test and recover.
+ * A portal session limited to a scope reaches only the endpoints scoped within it.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,7 @@ import {
   updateEndpoint,
 } from '../app/endpoints.ts';
 import type { EndpointRecord } from '../store/store.ts';
-import { accountInPath } from './access.ts';
+import { accountInPath, endpointScopeOf } from './access.ts';
 import { endpointOut } from './representations.ts';
 import {
   AccountParams,
@@ -55,7 +56,13 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
-      const endpoint = await createEndpoint(ctx, accountId, request.body as EndpointIn);
+      const endpoint = await createEndpoint(
+        ctx,
+        accountId,
+        request.body as EndpointIn,
+        'api',
+        endpointScopeOf(request),
+      );
       return reply.code(201).send({ ...endpointOut(endpoint), secret: endpoint.secret });
     },
   );
@@ -72,7 +79,12 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      const page = await listEndpoints(ctx, accountId, pageOf(request.query as PageQuery));
+      const page = await listEndpoints(
+        ctx,
+        accountId,
+        pageOf(request.query as PageQuery),
+        endpointScopeOf(request),
+      );
       return { data: page.items.map(endpointOut), nextCursor: page.nextCursor };
     },
   );
@@ -82,7 +94,9 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags, params: EndpointParams, response: responses(200, EndpointOut) } },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      return endpointOut(await getEndpoint(ctx, accountId, endpointIdOf(request.params)));
+      return endpointOut(
+        await getEndpoint(ctx, accountId, endpointIdOf(request.params), endpointScopeOf(request)),
+      );
     },
   );
 
@@ -92,7 +106,9 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => {
       const accountId = await accountInPath(ctx, request);
       const patch = (request.body ?? {}) as EndpointPatch;
-      return endpointOut(await updateEndpoint(ctx, accountId, endpointIdOf(request.params), patch));
+      return endpointOut(
+        await updateEndpoint(ctx, accountId, endpointIdOf(request.params), patch, endpointScopeOf(request)),
+      );
     },
   );
 
@@ -101,7 +117,7 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags, params: EndpointParams, response: responses(204, Type.Null()) } },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
-      await deleteEndpoint(ctx, accountId, endpointIdOf(request.params));
+      await deleteEndpoint(ctx, accountId, endpointIdOf(request.params), endpointScopeOf(request));
       return reply.code(204).send();
     },
   );
@@ -111,7 +127,9 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags, params: EndpointParams, response: responses(200, SecretOut) } },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      return secretOut(await getEndpoint(ctx, accountId, endpointIdOf(request.params)));
+      return secretOut(
+        await getEndpoint(ctx, accountId, endpointIdOf(request.params), endpointScopeOf(request)),
+      );
     },
   );
 
@@ -121,7 +139,9 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => {
       const accountId = await accountInPath(ctx, request);
       const body = (request.body ?? {}) as { secret?: string };
-      return secretOut(await rotateSecret(ctx, accountId, endpointIdOf(request.params), body));
+      return secretOut(
+        await rotateSecret(ctx, accountId, endpointIdOf(request.params), body, endpointScopeOf(request)),
+      );
     },
   );
 
@@ -130,7 +150,12 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags, params: EndpointParams, response: responses(202, TestOut) } },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
-      const sent = await sendTestEvent(ctx, accountId, endpointIdOf(request.params));
+      const sent = await sendTestEvent(
+        ctx,
+        accountId,
+        endpointIdOf(request.params),
+        endpointScopeOf(request),
+      );
       return reply.code(202).send({ eventId: sent.eventId, deliveries: sent.deliveryIds });
     },
   );
@@ -145,6 +170,7 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
         accountId,
         endpointIdOf(request.params),
         request.body as RecoverIn,
+        endpointScopeOf(request),
       );
       return reply.code(202).send(result);
     },

@@ -17,6 +17,7 @@ export function statusOf(code: ErrorCode): number {
     case 'unauthorized':
       return 401;
     case 'forbidden':
+    case 'scope_forbidden':
       return 403;
     case 'not_found':
     case 'route_not_found':
@@ -26,6 +27,7 @@ export function statusOf(code: ErrorCode): number {
     case 'endpoint_disabled':
     case 'event_type_exists':
     case 'active_url_limit':
+    case 'api_key_expiring':
       return 409;
     case 'payload_too_large':
       return 413;

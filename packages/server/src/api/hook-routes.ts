@@ -1,10 +1,11 @@
 /**
  * REST Hooks under `/v1/accounts/{accountId}/hooks`: subscribe and unsubscribe, for integration platforms.
+ * A hook is a webhook without a scope, so a portal session limited to a scope may not use them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { subscribeHook, unsubscribeHook } from '../app/rest-hooks.ts';
-import { accountInPath } from './access.ts';
+import { accountInPath, requireWholeAccount } from './access.ts';
 import { AccountParams, HookIn, HookOut, HookParams, responses } from './schemas.ts';
 
 /** Registers the REST Hooks routes. */
@@ -24,6 +25,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
+      requireWholeAccount(request);
       const body = request.body as HookIn;
       const endpoint = await subscribeHook(ctx, accountId, { targetUrl: body.target_url, event: body.event });
       return reply.code(201).send({
@@ -41,6 +43,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: AppContext): void 
     { schema: { tags, summary: 'Unsubscribe', params: HookParams } },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
+      requireWholeAccount(request);
       await unsubscribeHook(ctx, accountId, (request.params as { hookId: string }).hookId);
       return reply.code(204).send();
     },

@@ -13,16 +13,26 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import secureJson from 'secure-json-parse';
-import { authenticate, type Principal } from '../app/accounts.ts';
+import { authenticate, isPortalToken, type Principal } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { registerAccountRoutes } from './account-routes.ts';
+import { registerApiKeyRoutes } from './api-key-routes.ts';
+import {
+  type Dashboard,
+  type DashboardOptions,
+  registerDashboardRoutes,
+  wantsPage,
+} from './dashboard-routes.ts';
 import { registerEndpointRoutes } from './endpoint-routes.ts';
 import { sendProblem, toAppError } from './error-response.ts';
 import { registerEventTypeRoutes } from './event-type-routes.ts';
 import { registerHookRoutes } from './hook-routes.ts';
+import { registerPortalSessionRoutes } from './portal-session-routes.ts';
 import { Problem } from './schemas.ts';
+import { registerStatsRoutes } from './stats-routes.ts';
+import { registerWhoamiRoute } from './whoami-route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,6 +52,8 @@ export interface HttpAppOptions {
   readonly isAccepting: () => boolean;
   /** `false` in a worker process: only the operations routes are served. Default `true`. */
   readonly serveApi?: boolean;
+  /** The built web dashboard to serve at `/`; without it, `/` answers what the server is in JSON. */
+  readonly dashboard?: DashboardOptions | undefined;
 }
 
 /** Builds the Fastify application (not listening yet). */
@@ -95,12 +107,16 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  // Every screen of the dashboard has its own path (`/webhooks`, `/deliveries`), so a reload or a
+  // link opens that screen: a browser asking for a page anywhere outside `/v1` gets the dashboard.
+  let dashboard: Dashboard | undefined;
+  app.setNotFoundHandler((request, reply) => {
+    if (dashboard && wantsPage(request)) return dashboard.sendPage(request, reply);
+    return sendProblem(
       reply,
       new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+    );
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -124,7 +140,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     reply.header('x-request-id', request.id);
   });
 
-  registerOperationsRoutes(app, options);
+  if (options.serveApi !== false && options.dashboard) {
+    dashboard = registerDashboardRoutes(app, options.dashboard);
+  }
+  registerOperationsRoutes(app, options, dashboard);
 
   if (options.serveApi === false) return app;
   await app.register(
@@ -133,9 +152,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
         request.principal = await principalOf(request, ctx, options.adminToken);
       });
       registerAccountRoutes(v1, ctx);
+      registerApiKeyRoutes(v1, ctx);
+      registerPortalSessionRoutes(v1, ctx);
       registerEndpointRoutes(v1, ctx);
       registerEventTypeRoutes(v1, ctx);
       registerHookRoutes(v1, ctx);
+      registerStatsRoutes(v1, ctx, options.metrics);
+      registerWhoamiRoute(v1, ctx);
     },
     { prefix: '/v1' },
   );
@@ -148,24 +171,37 @@ async function principalOf(request: FastifyRequest, ctx: AppContext, adminToken:
   if (!match?.[1]) {
     throw new AppError(
       'unauthorized',
-      'send Authorization: Bearer <admin token or account API key>',
+      'send Authorization: Bearer <admin token, account API key or portal session token>',
       'authorization',
     );
   }
   const principal = await authenticate(ctx, adminToken, match[1]);
-  if (!principal) throw new AppError('unauthorized', 'the token is not valid', 'authorization');
+  if (!principal) {
+    const detail = isPortalToken(match[1])
+      ? 'the portal session expired or is not valid'
+      : 'the token is not valid';
+    throw new AppError('unauthorized', detail, 'authorization');
+  }
   return principal;
 }
 
-function registerOperationsRoutes(app: FastifyInstance, options: HttpAppOptions): void {
+function registerOperationsRoutes(
+  app: FastifyInstance,
+  options: HttpAppOptions,
+  dashboard: Dashboard | undefined,
+): void {
   const hidden = { schema: { hide: true } };
-  app.get('/', hidden, async () => ({
-    name: 'Hookline',
-    version: options.version,
-    api: '/v1',
-    openapi: '/openapi.json',
-    health: '/healthz',
-  }));
+  app.get('/', hidden, async (request, reply) => {
+    if (dashboard && wantsPage(request)) return dashboard.sendPage(request, reply);
+    return {
+      name: 'Hookline',
+      version: options.version,
+      api: '/v1',
+      openapi: '/openapi.json',
+      health: '/healthz',
+      ...(dashboard ? { dashboard: '/' } : {}),
+    };
+  });
   app.get('/healthz', hidden, async () => ({ status: 'ok' }));
   app.get('/readyz', hidden, async (_request, reply) => {
     if (!options.isAccepting())

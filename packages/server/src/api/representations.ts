@@ -3,8 +3,10 @@
  */
 import type {
   AccountRecord,
+  ApiKeyRecord,
   AttemptRecord,
   DeliveryRecord,
+  EndpointAttemptStats,
   EndpointRecord,
   EventRecord,
 } from '../store/store.ts';
@@ -12,9 +14,35 @@ import type {
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-/** An account, without anything secret; `maxActiveUrls` is the limit in force (its own or the default). */
-export function accountOut(account: AccountRecord, maxActiveUrls: number) {
-  return { id: account.id, name: account.name, maxActiveUrls, createdAt: iso(account.createdAt) };
+/**
+ * An account, without anything secret; `maxActiveUrls` is the limit in force (its own or the default),
+ * `activeUrls` what it counts now.
+ */
+export function accountOut(account: AccountRecord, maxActiveUrls: number, activeUrls: number) {
+  return { id: account.id, name: account.name, maxActiveUrls, activeUrls, createdAt: iso(account.createdAt) };
+}
+
+/** An endpoint's attempts in a period. */
+export function endpointStatsOut(stats: EndpointAttemptStats) {
+  return {
+    endpointId: stats.endpointId,
+    attempts: stats.attempts,
+    succeeded: stats.succeeded,
+    failed: stats.failed,
+    lastAttemptAt: iso(stats.lastAttemptAt),
+  };
+}
+
+/** An API key, without the key (which is never stored). */
+export function apiKeyOut(key: ApiKeyRecord) {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    createdAt: iso(key.createdAt),
+    lastUsedAt: isoOrNull(key.lastUsedAt),
+    expiresAt: isoOrNull(key.expiresAt),
+  };
 }
 
 /** An endpoint, without its secret. */

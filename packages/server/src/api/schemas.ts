@@ -44,6 +44,9 @@ export const AccountOut = Type.Object({
   id: Type.String(),
   name: Type.String(),
   maxActiveUrls: Type.Integer({ description: 'URLs the account may have receiving at once' }),
+  activeUrls: Type.Integer({
+    description: 'Distinct URLs of its enabled endpoints now: what `maxActiveUrls` limits',
+  }),
   createdAt: Instant,
 });
 
@@ -69,6 +72,57 @@ export const AccountPatch = Type.Object(
   { additionalProperties: false },
 );
 export type AccountPatch = Static<typeof AccountPatch>;
+
+/** Body of `POST …/api-keys`. */
+export const ApiKeyIn = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: VISIBLE,
+      description: 'What the key is for, e.g. the integration that uses it',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ApiKeyIn = Static<typeof ApiKeyIn>;
+
+/** An API key, without the key. */
+export const ApiKeyOut = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The key’s first 10 characters (`hk_…` for keys from before names)' }),
+  createdAt: Instant,
+  lastUsedAt: Nullable(Type.String({ format: 'date-time', description: 'Recorded at most once a minute' })),
+  expiresAt: Nullable(Type.String({ format: 'date-time', description: 'When a rolled key stops working' })),
+});
+
+/** A new API key with the key (shown once). */
+export const ApiKeyCreatedOut = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  key: Type.String({ description: 'Shown once: only its hash is stored' }),
+  prefix: Type.String(),
+  createdAt: Instant,
+  lastUsedAt: Nullable(Instant),
+  expiresAt: Nullable(Instant),
+});
+
+/** Body of `POST …/api-keys/{keyId}/roll` (optional). */
+export const RollIn = Type.Object(
+  {
+    expiresInSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 604_800,
+        default: 86_400,
+        description: 'How long the old key keeps working (at most 7 days); 0 revokes it at once',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RollIn = Static<typeof RollIn>;
 
 /** One event to publish. */
 export const EventIn = Type.Object(
@@ -321,6 +375,69 @@ export const RecoverOut = Type.Object({ recovered: Type.Integer() });
 /** The test event and its deliveries. */
 export const TestOut = Type.Object({ eventId: Type.String(), deliveries: Type.Array(Type.String()) });
 
+/** Body of `POST …/portal-sessions` (optional). */
+export const PortalSessionIn = Type.Object(
+  {
+    locale: Type.Optional(
+      Type.Union([Type.Literal('en'), Type.Literal('nl')], {
+        default: 'en',
+        description: 'The language of the portal',
+      }),
+    ),
+    scope: Type.Optional(
+      Type.Object(
+        {
+          productIds: Type.Optional(endpointFields.productIds),
+          checkoutIds: Type.Optional(endpointFields.checkoutIds),
+          upsellIds: Type.Optional(endpointFields.upsellIds),
+          plugIds: Type.Optional(endpointFields.plugIds),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Limits the session to webhooks scoped within these ids; without ids it reaches every webhook of the account',
+        },
+      ),
+    ),
+    expiresInSeconds: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600, description: 'How long the link works' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PortalSessionIn = Static<typeof PortalSessionIn>;
+
+/** The scope a portal session is limited to; `null`: the whole account. */
+const PortalScopeOut = Nullable(
+  Type.Object({
+    productIds: Type.Array(Type.String()),
+    checkoutIds: Type.Array(Type.String()),
+    upsellIds: Type.Array(Type.String()),
+    plugIds: Type.Array(Type.String()),
+  }),
+);
+
+/** A new portal session: the link to hand to the merchant's browser. */
+export const PortalSessionCreatedOut = Type.Object({
+  id: Type.String(),
+  url: Type.String({
+    description: 'The portal, with the session token in the fragment (`#token=hlp_…`); shown once',
+  }),
+  expiresAt: Instant,
+  locale: Type.Union([Type.Literal('en'), Type.Literal('nl')]),
+  scope: PortalScopeOut,
+});
+
+/** The portal session making the request, and whose it is. */
+export const PortalSessionOut = Type.Object({
+  id: Type.String(),
+  accountId: Type.String(),
+  accountName: Type.String(),
+  scope: PortalScopeOut,
+  locale: Type.Union([Type.Literal('en'), Type.Literal('nl')]),
+  expiresAt: Instant,
+});
+
 /** An event type of the catalogue. */
 export const EventTypeOut = Type.Object({
   name: Type.String(),
@@ -403,18 +520,76 @@ export const PageQuery = Type.Object({
 });
 export type PageQuery = Static<typeof PageQuery>;
 
+/** The creation-time range `[since, until)` of a log list; `since` may not be after `until`. */
+const createdRange = {
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after (ISO 8601)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Created before (ISO 8601)' })),
+};
+
 /** Query of the events list. */
 export const EventListQuery = Type.Object({
   ...PageQuery.properties,
   type: Type.Optional(Type.String({ pattern: EVENT_TYPE_PATTERN })),
+  ...createdRange,
 });
+export type EventListQuery = Static<typeof EventListQuery>;
 
 /** Query of the deliveries list. */
 export const DeliveryListQuery = Type.Object({
   ...PageQuery.properties,
   endpointId: Type.Optional(Type.String({ maxLength: 100 })),
   eventId: Type.Optional(Type.String({ maxLength: 128 })),
+  eventType: Type.Optional(
+    Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 128, description: 'The event’s exact type name' }),
+  ),
   status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
+  ...createdRange,
+});
+export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
+
+/** Query of the endpoint statistics. */
+export const EndpointStatsQuery = Type.Object({
+  since: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Count attempts started at or after; default: 24 hours ago',
+    }),
+  ),
+});
+export type EndpointStatsQuery = Static<typeof EndpointStatsQuery>;
+
+/** Attempts per endpoint of an account since a time. */
+export const EndpointStatsOut = Type.Object({
+  since: Instant,
+  data: Type.Array(
+    Type.Object({
+      endpointId: Type.String(),
+      attempts: Type.Integer({ description: 'HTTP requests started since `since`: retries and resends too' }),
+      succeeded: Type.Integer(),
+      failed: Type.Integer({
+        description: 'Attempts that did not succeed: an error status, no answer, a 410',
+      }),
+      lastAttemptAt: Instant,
+    }),
+    { description: 'One entry per endpoint with attempts since `since`, in the endpoints’ list order' },
+  ),
+});
+
+/** The operator's overview. */
+export const StatsOut = Type.Object({
+  at: Instant,
+  eventsPublished: Type.Integer({ description: 'Since this process started' }),
+  deliveriesCreated: Type.Integer({ description: 'Since this process started' }),
+  attemptsSucceeded: Type.Integer({ description: 'Since this process started' }),
+  attemptsFailed: Type.Integer({
+    description: 'Since this process started: retried, failed for good, or 410',
+  }),
+  backlog: Type.Object(
+    { pending: Type.Integer(), sending: Type.Integer() },
+    { description: 'Live deliveries in the database now: waiting or scheduled, and leased' },
+  ),
+  disabledEndpoints: Type.Integer({ description: 'Endpoints disabled by hand or after a 410, now' }),
+  accounts: Type.Integer(),
 });
 
 /** Path parameters naming an account. */
@@ -423,6 +598,11 @@ export const AccountParams = Type.Object({ accountId: Type.String({ maxLength: 1
 export const EndpointParams = Type.Object({
   ...AccountParams.properties,
   endpointId: Type.String({ maxLength: 100 }),
+});
+/** Path parameters naming an API key. */
+export const ApiKeyParams = Type.Object({
+  ...AccountParams.properties,
+  keyId: Type.String({ maxLength: 100 }),
 });
 /** Path parameters naming an event. */
 export const EventParams = Type.Object({

@@ -1,22 +1,36 @@
 /**
- * Accounts (merchants) and who is asking: the operator with the admin token, or one account with its
- * API key. An account's key reaches only that account; any other account id looks like a missing one.
+ * Accounts (merchants) and who is asking: the operator with the admin token, one account with one of
+ * its API keys, or a merchant's browser with a portal session of one account. A key or session reaches
+ * only its own account; any other account id looks like a missing one.
  */
-import type { AccountRecord, Page, PageRequest } from '../store/store.ts';
+import type { EndpointScope } from '../domain/endpoint-scope.ts';
+import type { AccountRecord, Page, PageRequest, PortalLocale } from '../store/store.ts';
+import { apiKeyOf, DEFAULT_API_KEY_NAME, newApiKey } from './api-keys.ts';
 import { notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
-import { generateApiKey, hashToken, tokensEqual } from './credentials.ts';
+import { PORTAL_TOKEN_PREFIX, tokensEqual } from './credentials.ts';
+import { portalSessionOf } from './portal-sessions.ts';
 
 /** Who made a request. */
-export type Principal = { readonly kind: 'admin' } | { readonly kind: 'account'; readonly accountId: string };
+export type Principal =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'account'; readonly accountId: string }
+  | {
+      readonly kind: 'portal';
+      readonly accountId: string;
+      readonly sessionId: string;
+      /** The webhooks the session may manage (see {@link visibleEndpointScope}); `null`: all of them. */
+      readonly scope: EndpointScope | null;
+      readonly locale: PortalLocale;
+    };
 
-/** A new account with the API key shown this once. */
+/** A new account with its first API key, shown this once. */
 export interface CreatedAccount {
   readonly account: AccountRecord;
   readonly apiKey: string;
 }
 
-/** Creates an account and its API key; only the key's hash is stored. */
+/** Creates an account and its first API key (named `Default`) together; only the key's hash is stored. */
 export async function createAccount(ctx: AppContext, input: { name: string }): Promise<CreatedAccount> {
   const account: AccountRecord = {
     id: ctx.newId('account'),
@@ -24,8 +38,8 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
     maxActiveUrls: null,
     createdAt: ctx.now(),
   };
-  const apiKey = generateApiKey();
-  await ctx.store.createAccount(account, hashToken(apiKey));
+  const { record, apiKey, keyHash } = newApiKey(ctx, account.id, DEFAULT_API_KEY_NAME);
+  await ctx.store.createAccount(account, record, keyHash);
   return { account, apiKey };
 }
 
@@ -53,28 +67,51 @@ export function activeUrlLimitOf(ctx: AppContext, account: AccountRecord): numbe
   return account.maxActiveUrls ?? ctx.maxActiveUrls;
 }
 
-/** Resolves a bearer token to a principal, or `undefined` when it is neither the admin token nor a key. */
+/**
+ * Resolves a bearer token to a principal, or `undefined` when it is not the admin token, a working API
+ * key or a live portal session.
+ */
 export async function authenticate(
   ctx: AppContext,
   adminToken: string,
   token: string,
 ): Promise<Principal | undefined> {
   if (tokensEqual(token, adminToken)) return { kind: 'admin' };
-  const account = await ctx.store.findAccountByApiKeyHash(hashToken(token));
-  return account ? { kind: 'account', accountId: account.id } : undefined;
+  if (isPortalToken(token)) {
+    const session = await portalSessionOf(ctx, token);
+    if (!session) return undefined;
+    const { accountId, id: sessionId, scope, locale } = session;
+    return { kind: 'portal', accountId, sessionId, scope, locale };
+  }
+  const key = await apiKeyOf(ctx, token);
+  return key ? { kind: 'account', accountId: key.accountId } : undefined;
+}
+
+/** Whether a bearer token is meant as a portal session (so a refusal can say that the session ended). */
+export function isPortalToken(token: string): boolean {
+  return token.startsWith(PORTAL_TOKEN_PREFIX);
 }
 
 /**
- * The account a principal may act on. A key used on another account's path gets the same 404 as a
- * missing account, so no account learns that another exists.
+ * The webhooks a principal may see and change: those whose scope lies within the returned scope
+ * (`scopeWithin`), or every one of the account's (`null`). Only a portal session opened for some
+ * products, checkouts, upsells or carts is limited; every route that shows endpoints or their
+ * deliveries applies the same rule.
+ */
+export function visibleEndpointScope(principal: Principal): EndpointScope | null {
+  return principal.kind === 'portal' ? principal.scope : null;
+}
+
+/**
+ * The account a principal may act on. A key or session used on another account's path gets the same
+ * 404 as a missing account, so no account learns that another exists.
  */
 export async function requireAccount(
   ctx: AppContext,
   principal: Principal,
   accountId: string,
 ): Promise<AccountRecord> {
-  if (principal.kind === 'account' && principal.accountId !== accountId)
-    throw notFound('account', 'accountId');
+  if (principal.kind !== 'admin' && principal.accountId !== accountId) throw notFound('account', 'accountId');
   const account = await ctx.store.getAccount(accountId);
   if (!account) throw notFound('account', 'accountId');
   return account;

@@ -7,6 +7,7 @@
 export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
+  'scope_forbidden',
   'not_found',
   'route_not_found',
   'invalid_json',
@@ -24,6 +25,7 @@ export const ERROR_CODES = [
   'event_data_invalid',
   'event_type_exists',
   'active_url_limit',
+  'api_key_expiring',
   'not_ready',
   'internal_error',
 ] as const;

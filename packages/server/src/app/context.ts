@@ -38,8 +38,19 @@ export interface AppContext {
   readonly secretGraceMs: number;
   /** The event types, their schemas and examples. */
   readonly catalog: EventCatalog;
+  /** Deliveries by live state, counted at most every few seconds (see `sharedQueueDepth`). */
+  readonly queueDepth: () => Promise<{ pending: number; sending: number }>;
   /** URLs an account may have receiving at once unless the operator set its own limit. */
   readonly maxActiveUrls: number;
+  /** Where browsers reach this server (`HOOKLINE_PUBLIC_URL`), for portal links; `undefined`: ask the request. */
+  readonly publicUrl: string | undefined;
+  /**
+   * When this process last wrote each API key's last use, by key id: a key that authenticates every
+   * publish is written at most once a minute, not once a request.
+   */
+  readonly apiKeyUsesWritten: Map<string, number>;
+  /** Logs a failure of work that no request waits for (such as writing a key's last use). */
+  readonly onBackgroundFailure: (error: unknown, what: string) => void;
 }
 
 // Random bytes are drawn 10 KiB at a time: one `randomBytes` call per id cost about 7 % of the

@@ -1,10 +1,14 @@
 /**
  * Managing endpoints: create with a signing secret, change, delete, rotate the secret with a grace
  * period, send a test event, and recover (re-queue) what failed in a time range.
+ *
+ * Every use case takes the scope the caller is limited to (`visibleEndpointScope` of a principal;
+ * `null` for none): a limited caller sees only endpoints scoped within it, as if the others did not
+ * exist, and may give an endpoint no scope beyond it.
  */
 import { decodeSecret, generateSecret } from '@hookline/receiver';
 import { assertNever } from '../domain/assert-never.ts';
-import type { EndpointScope } from '../domain/endpoint-scope.ts';
+import { type EndpointScope, listOutside, SCOPE_LISTS, scopeWithin } from '../domain/endpoint-scope.ts';
 import { validateFieldPath } from '../domain/field-projection.ts';
 import {
   ActiveUrlLimitError,
@@ -179,6 +183,32 @@ function scopeOf(input: EndpointInput, base?: EndpointScope): EndpointScope {
   };
 }
 
+/** Whether a caller limited to `visible` (`null`: not limited) sees this endpoint. */
+function isVisible(endpoint: EndpointRecord, visible: EndpointScope | null): boolean {
+  return visible === null || scopeWithin(endpoint.scope, visible);
+}
+
+/** Refuses a scope that a caller limited to `visible` may not give an endpoint, naming the list at fault. */
+function checkScopeAllowed(scope: EndpointScope, visible: EndpointScope | null, input: EndpointInput): void {
+  if (visible === null || scopeWithin(scope, visible)) return;
+  const outside = listOutside(scope, visible);
+  if (outside !== undefined) {
+    throw new AppError('scope_forbidden', `${outside} lists an id this session may not manage`, outside);
+  }
+  // Every list is empty: a general endpoint would receive events beyond the session's scope.
+  const given = SCOPE_LISTS.find((list) => input[list] !== undefined) ?? 'productIds';
+  throw new AppError(
+    'scope_forbidden',
+    'this session may manage only webhooks limited to its own products, checkouts, upsells or carts',
+    given,
+  );
+}
+
+/** Whether an input sets any list of the scope. */
+function hasScopeInput(input: EndpointInput): boolean {
+  return SCOPE_LISTS.some((list) => input[list] !== undefined);
+}
+
 /** Runs a store write held to the account's active-URL limit, turning the limit into its error. */
 async function withinActiveUrlLimit<T>(
   ctx: AppContext,
@@ -202,13 +232,19 @@ async function withinActiveUrlLimit<T>(
   }
 }
 
-/** Creates an endpoint; the result carries its secret. */
+/**
+ * Creates an endpoint; the result carries its secret. A caller limited to a scope that gives no scope
+ * gets its own: the webhook it means is one for its products.
+ */
 export async function createEndpoint(
   ctx: AppContext,
   accountId: string,
   input: EndpointInput,
   source: EndpointSource = 'api',
+  visible: EndpointScope | null = null,
 ): Promise<EndpointRecord> {
+  const scope = visible !== null && !hasScopeInput(input) ? visible : scopeOf(input);
+  checkScopeAllowed(scope, visible, input);
   const urls = await urlsOf(ctx, input);
   if (urls === undefined) throw new AppError('missing_field', 'url is required', 'url');
   const ownSecret = checkSecret(input.secret);
@@ -228,7 +264,7 @@ export async function createEndpoint(
     timeoutMs: input.timeoutMs ?? null,
     maxConcurrency: input.maxConcurrency ?? null,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
-    scope: scopeOf(input),
+    scope,
     perOrderLine: input.perOrderLine ?? false,
     includeRecurring: input.includeRecurring ?? false,
     fields: checkFields(input.fields ?? []),
@@ -244,24 +280,59 @@ export async function createEndpoint(
   return endpoint;
 }
 
-/** One endpoint of the account. */
+/** One endpoint of the account; one the caller may not see is not found, as a missing one. */
 export async function getEndpoint(
   ctx: AppContext,
   accountId: string,
   endpointId: string,
+  visible: EndpointScope | null = null,
 ): Promise<EndpointRecord> {
   const endpoint = await ctx.store.getEndpoint(accountId, endpointId);
-  if (!endpoint) throw notFound('endpoint', 'endpointId');
+  if (!endpoint || !isVisible(endpoint, visible)) throw notFound('endpoint', 'endpointId');
   return endpoint;
 }
 
-/** The account's endpoints, oldest first. */
-export function listEndpoints(
+/** The account's endpoints that the caller may see, oldest first. */
+/**
+ * The ids of the account's endpoints a caller limited to `visible` may see, for the logs and figures
+ * of those endpoints only; `undefined` when the caller is not limited (every endpoint, deleted ones
+ * included). An account has at most a few hundred endpoints, read 500 at a time.
+ */
+export async function visibleEndpointIds(
+  ctx: AppContext,
+  accountId: string,
+  visible: EndpointScope | null,
+): Promise<readonly string[] | undefined> {
+  if (visible === null) return undefined;
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.store.listEndpoints(accountId, { limit: 500, cursor });
+    for (const endpoint of page.items) if (isVisible(endpoint, visible)) ids.push(endpoint.id);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return ids;
+}
+
+export async function listEndpoints(
   ctx: AppContext,
   accountId: string,
   page: PageRequest,
+  visible: EndpointScope | null = null,
 ): Promise<Page<EndpointRecord>> {
-  return ctx.store.listEndpoints(accountId, page);
+  if (visible === null) return ctx.store.listEndpoints(accountId, page);
+  // Filtered after reading, so the store is asked for exactly the items still missing: a page that
+  // fills up then ends on an item shown, and the store's cursor after it is the right one to continue
+  // from. A page with items left out is followed by the next, until the page is full or the list ends.
+  const items: EndpointRecord[] = [];
+  let cursor = page.cursor;
+  for (;;) {
+    const read = await ctx.store.listEndpoints(accountId, { limit: page.limit - items.length, cursor });
+    items.push(...read.items.filter((endpoint) => isVisible(endpoint, visible)));
+    if (read.nextCursor === null || items.length === page.limit)
+      return { items, nextCursor: read.nextCursor };
+    cursor = read.nextCursor;
+  }
 }
 
 /** Changes an endpoint. Disabling it cancels its pending deliveries; enabling it clears `disabledReason`. */
@@ -270,18 +341,18 @@ export async function updateEndpoint(
   accountId: string,
   endpointId: string,
   patch: EndpointPatch,
+  visible: EndpointScope | null = null,
 ): Promise<EndpointRecord> {
   const changes: { -readonly [K in keyof EndpointChanges]: EndpointChanges[K] } = {};
+  const changesScope = hasScopeInput(patch);
+  const current =
+    changesScope || visible !== null ? await getEndpoint(ctx, accountId, endpointId, visible) : undefined;
+  if (current && changesScope) {
+    changes.scope = scopeOf(patch, current.scope);
+    checkScopeAllowed(changes.scope, visible, patch);
+  }
   const urls = await urlsOf(ctx, patch);
   if (urls !== undefined) changes.urls = urls;
-  if (
-    patch.productIds !== undefined ||
-    patch.checkoutIds !== undefined ||
-    patch.upsellIds !== undefined ||
-    patch.plugIds !== undefined
-  ) {
-    changes.scope = scopeOf(patch, (await getEndpoint(ctx, accountId, endpointId)).scope);
-  }
   if (patch.perOrderLine !== undefined) changes.perOrderLine = patch.perOrderLine;
   if (patch.includeRecurring !== undefined) changes.includeRecurring = patch.includeRecurring;
   if (patch.fields !== undefined) changes.fields = checkFields(patch.fields);
@@ -308,7 +379,13 @@ export async function updateEndpoint(
 }
 
 /** Deletes an endpoint; its pending deliveries are cancelled and its log is kept. */
-export async function deleteEndpoint(ctx: AppContext, accountId: string, endpointId: string): Promise<void> {
+export async function deleteEndpoint(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+  visible: EndpointScope | null = null,
+): Promise<void> {
+  if (visible !== null) await getEndpoint(ctx, accountId, endpointId, visible);
   if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now()))) {
     throw notFound('endpoint', 'endpointId');
   }
@@ -324,9 +401,10 @@ export async function rotateSecret(
   accountId: string,
   endpointId: string,
   input: { secret?: string | undefined },
+  visible: EndpointScope | null = null,
 ): Promise<EndpointRecord> {
   const ownSecret = checkSecret(input.secret);
-  const current = await getEndpoint(ctx, accountId, endpointId);
+  const current = await getEndpoint(ctx, accountId, endpointId, visible);
   const nowMs = ctx.now();
   const updated = await ctx.store.updateEndpoint(
     accountId,
@@ -353,8 +431,9 @@ export async function sendTestEvent(
   ctx: AppContext,
   accountId: string,
   endpointId: string,
+  visible: EndpointScope | null = null,
 ): Promise<{ eventId: string; deliveryIds: string[] }> {
-  const endpoint = await getEndpoint(ctx, accountId, endpointId);
+  const endpoint = await getEndpoint(ctx, accountId, endpointId, visible);
   if (!endpoint.enabled)
     throw new AppError('endpoint_disabled', 'enable the endpoint before testing it', 'endpointId');
   const nowMs = ctx.now();
@@ -389,8 +468,9 @@ export async function recoverEndpoint(
   accountId: string,
   endpointId: string,
   input: { since: string; until?: string | undefined },
+  visible: EndpointScope | null = null,
 ): Promise<{ recovered: number }> {
-  const endpoint = await getEndpoint(ctx, accountId, endpointId);
+  const endpoint = await getEndpoint(ctx, accountId, endpointId, visible);
   // A disabled endpoint's deliveries would be cancelled again at once: say so instead.
   if (!endpoint.enabled) {
     throw new AppError(

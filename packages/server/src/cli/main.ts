@@ -183,6 +183,7 @@ async function start(role: Role | undefined): Promise<number> {
       `  Hookline ${VERSION} is running`,
       '',
       `  URL          ${server.url}`,
+      ...(server.servesDashboard ? [`  Dashboard    ${server.url}/  (sign in with the admin token)`] : []),
       `  Admin token  ${token.line}`,
       `  Database     ${server.databasePath}`,
       `  Role         ${ROLE_TEXT[server.role]}`,

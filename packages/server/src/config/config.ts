@@ -11,6 +11,8 @@ import { type Cidr, parseCidrList } from '../domain/ip-range.ts';
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** Where browsers reach this server (`HOOKLINE_PUBLIC_URL`); `undefined`: judged from each request. */
+  readonly publicUrl: string | undefined;
   readonly role: Role;
   readonly dataDir: string;
   /** `postgres://…` puts everything in PostgreSQL; `undefined` keeps the embedded SQLite file. */
@@ -31,6 +33,8 @@ export interface Config {
   readonly pollIntervalMs: number;
   readonly maxResponseBodyBytes: number;
   readonly shutdownTimeoutMs: number;
+  /** Origins that may show the dashboard and merchant portal in a frame; empty: none may. */
+  readonly portalFrameAncestors: readonly string[];
 }
 
 /** What one process runs: the API, the delivery workers, or both. */
@@ -90,6 +94,24 @@ export function parseAdminToken(text: string): string {
   return text;
 }
 
+/**
+ * Checks the public base URL: absolute http(s), without a trailing slash (links append `/portal`),
+ * and without a query, fragment or credentials, which a link would carry to every merchant.
+ */
+function parsePublicUrl(text: string): string {
+  const value = text.trim();
+  if (!URL.canParse(value))
+    throw new Error(`"${value}" is not an absolute URL such as https://hooks.example.com`);
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error('must start with http:// or https://');
+  if (value.endsWith('/')) throw new Error('must not end with a slash');
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new Error('must not carry a query, a fragment or credentials');
+  }
+  return value;
+}
+
 /** The table of settings, in the order `docs/configuration.md` lists them. */
 export const SETTINGS: readonly SettingSpec[] = [
   {
@@ -111,6 +133,16 @@ export const SETTINGS: readonly SettingSpec[] = [
       if (text.trim() === '') throw new Error('is empty');
       return text.trim();
     },
+  },
+  {
+    env: 'HOOKLINE_PUBLIC_URL',
+    key: 'publicUrl',
+    defaultText: undefined,
+    defaultDoc: 'none: taken from each request',
+    unit: 'absolute URL',
+    description:
+      'The address at which browsers reach this server, such as `https://hooks.example.com` (no trailing slash): the base of the merchant portal links that `POST /v1/accounts/{accountId}/portal-sessions` returns. When unset, a link is built from the scheme and `Host` header of the request that asked for it; set it when Hookline runs behind a proxy that changes either.',
+    parse: parsePublicUrl,
   },
   {
     env: 'HOOKLINE_ROLE',
@@ -302,7 +334,37 @@ export const SETTINGS: readonly SettingSpec[] = [
       'On SIGTERM or SIGINT, how long to wait for attempts in flight before exiting. Attempts still unfinished then are made again when the server starts next (the receiver may get them twice).',
     parse: duration(0),
   },
+  {
+    env: 'HOOKLINE_PORTAL_FRAME_ANCESTORS',
+    key: 'portalFrameAncestors',
+    defaultText: '',
+    unit: 'list of origins',
+    description:
+      'Space- or comma-separated origins (`https://app.example.com`) whose pages may embed the dashboard and the merchant portal in an iframe. Default: none, every page refuses to be framed.',
+    parse: parseOriginList,
+  },
 ];
+
+/** Parses a list of origins (`https://host[:port]`), as a Content-Security-Policy `frame-ancestors` takes them. */
+function parseOriginList(text: string): readonly string[] {
+  return text
+    .split(/[\s,]+/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      let url: URL;
+      try {
+        url = new URL(part);
+      } catch {
+        throw new Error(`"${part}" is not an origin such as https://app.example.com`);
+      }
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== part.replace(/\/$/, '')) {
+        throw new Error(
+          `"${part}" is not an origin such as https://app.example.com (scheme, host and port only)`,
+        );
+      }
+      return url.origin;
+    });
+}
 
 /**
  * The `HOOKLINE_*` variables of an environment that are not settings: most likely misspelt ones, which

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type EndpointScope, eventInScope, isGeneralScope } from './endpoint-scope.ts';
+import {
+  type EndpointScope,
+  eventInScope,
+  isGeneralScope,
+  listOutside,
+  scopeWithin,
+} from './endpoint-scope.ts';
 
 function scope(lists: Partial<EndpointScope>): EndpointScope {
   return { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [], ...lists };
@@ -169,4 +175,47 @@ describe('eventInScope', () => {
       assert.equal(eventInScope(endpointScope, data), inScope);
     });
   }
+});
+
+describe('scopeWithin', () => {
+  const session = scope({ productIds: ['prod_1', 'prod_2'], checkoutIds: ['chk_1'] });
+  const cases: Array<[name: string, inner: EndpointScope, outer: EndpointScope, within: boolean]> = [
+    ['the same scope', session, session, true],
+    ['fewer ids of one list', scope({ productIds: ['prod_2'] }), session, true],
+    [
+      'ids of two lists, each listed',
+      scope({ productIds: ['prod_1'], checkoutIds: ['chk_1'] }),
+      session,
+      true,
+    ],
+    ['an id the outer list lacks', scope({ productIds: ['prod_1', 'prod_3'] }), session, false],
+    ['a list the outer scope leaves empty', scope({ upsellIds: ['ups_1'] }), session, false],
+    ['kinds do not mix: a product id as a checkout id', scope({ checkoutIds: ['prod_1'] }), session, false],
+    ['the general scope is within no limited scope', scope({}), session, false],
+    ['every scope is within the general scope', scope({ plugIds: ['plug_9'] }), scope({}), true],
+    ['the general scope is within itself', scope({}), scope({}), true],
+  ];
+  for (const [name, inner, outer, within] of cases) {
+    test(name, () => {
+      assert.equal(scopeWithin(inner, outer), within);
+    });
+  }
+});
+
+describe('listOutside', () => {
+  const session = scope({ productIds: ['prod_1'], checkoutIds: ['chk_1'] });
+
+  test('names the first list with an id the outer scope does not list', () => {
+    assert.equal(listOutside(scope({ productIds: ['prod_2'] }), session), 'productIds');
+    assert.equal(listOutside(scope({ productIds: ['prod_1'], plugIds: ['plug_1'] }), session), 'plugIds');
+    assert.equal(
+      listOutside(scope({ checkoutIds: ['chk_2'], upsellIds: ['ups_1'] }), session),
+      'checkoutIds',
+    );
+  });
+
+  test('is undefined when every id is listed, or when there are none', () => {
+    assert.equal(listOutside(scope({ checkoutIds: ['chk_1'] }), session), undefined);
+    assert.equal(listOutside(scope({}), session), undefined);
+  });
 });

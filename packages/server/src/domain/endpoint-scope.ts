@@ -22,6 +22,34 @@ export function isGeneralScope(scope: EndpointScope): boolean {
   );
 }
 
+/** The lists of a scope, in the order they are checked and named. */
+export const SCOPE_LISTS = ['productIds', 'checkoutIds', 'upsellIds', 'plugIds'] as const;
+
+/** One list of a scope. */
+export type ScopeList = (typeof SCOPE_LISTS)[number];
+
+/**
+ * Whether a scope lies within another: every id of every list of `inner` is in the same list of
+ * `outer`. Since an event passes a scope when it references any one listed id, an endpoint scoped
+ * within `outer` then receives only events that `outer` lets through.
+ *
+ * The general scope lets everything through: every scope lies within it, and it lies within no
+ * other (a general endpoint receives events of every product, not only the limited ones).
+ */
+export function scopeWithin(inner: EndpointScope, outer: EndpointScope): boolean {
+  if (isGeneralScope(outer)) return true;
+  if (isGeneralScope(inner)) return false;
+  return listOutside(inner, outer) === undefined;
+}
+
+/**
+ * The first list of `inner` holding an id that the same list of `outer` does not, or `undefined` when
+ * there is none; an error names this list as the field at fault.
+ */
+export function listOutside(inner: EndpointScope, outer: EndpointScope): ScopeList | undefined {
+  return SCOPE_LISTS.find((list) => inner[list].some((id) => !outer[list].includes(id)));
+}
+
 /**
  * Whether an event whose payload is `data` reaches an endpoint with this scope.
  *

@@ -19,6 +19,8 @@ describe('formatId', () => {
       event: 'evt',
       delivery: 'dlv',
       attempt: 'att',
+      api_key: 'key',
+      portal_session: 'ps',
     });
   });
 

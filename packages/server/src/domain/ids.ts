@@ -10,6 +10,8 @@ export const ID_PREFIX = {
   event: 'evt',
   delivery: 'dlv',
   attempt: 'att',
+  api_key: 'key',
+  portal_session: 'ps',
 } as const;
 
 /** A kind of id. */

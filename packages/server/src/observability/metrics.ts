@@ -4,6 +4,15 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Counters of this process since it started, as `/metrics` exposes them. */
+export interface CounterTotals {
+  readonly eventsPublished: number;
+  readonly deliveriesCreated: number;
+  readonly attemptsSucceeded: number;
+  /** Attempts with any other outcome: retried, failed for good, or answered 410 Gone. */
+  readonly attemptsFailed: number;
+}
+
 /** The metrics Hookline exports. */
 export class Metrics {
   readonly registry = new Registry();
@@ -65,6 +74,30 @@ export class Metrics {
     help: 'Attempts this process has in flight.',
     registers: [this.registry],
   });
+
+  /**
+   * The counters' values now, read from the same counters as `/metrics`, so an overview and a scrape
+   * never disagree and nothing is counted twice.
+   */
+  async totals(): Promise<CounterTotals> {
+    const [events, deliveries, attempts] = await Promise.all([
+      this.eventsPublished.get(),
+      this.deliveriesCreated.get(),
+      this.attempts.get(),
+    ]);
+    let attemptsSucceeded = 0;
+    let attemptsFailed = 0;
+    for (const { labels, value } of attempts.values) {
+      if (labels.outcome === 'succeeded') attemptsSucceeded += value;
+      else attemptsFailed += value;
+    }
+    return {
+      eventsPublished: events.values[0]?.value ?? 0,
+      deliveriesCreated: deliveries.values[0]?.value ?? 0,
+      attemptsSucceeded,
+      attemptsFailed,
+    };
+  }
 
   /** @param queueDepth read at scrape time, so it costs nothing between scrapes. */
   constructor(queueDepth: () => Promise<{ pending: number; sending: number }>) {

@@ -4,19 +4,24 @@
  * SQLite and parsed from PostgreSQL's `jsonb`; flags as 0/1 from SQLite and as booleans from PostgreSQL.
  */
 import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { SendErrorCode } from '../domain/send-outcome.ts';
 import { encodeCursor } from './pagination.ts';
 import type {
   AccountRecord,
+  ApiKeyRecord,
   AttemptRecord,
   ClaimedDelivery,
   DeliveryRecord,
+  EndpointAttemptStats,
   EndpointChanges,
   EndpointFormat,
   EndpointRecord,
   EndpointSource,
   EventRecord,
   Page,
+  PortalLocale,
+  PortalSessionRecord,
 } from './store.ts';
 
 /** The columns of the deliveries log: a delivery joined with its event's id and type (`e`). */
@@ -77,6 +82,32 @@ export function toAccount(row: Row): AccountRecord {
     name: row['name'] as string,
     maxActiveUrls: row['max_active_urls'] as number | null,
     createdAt: row['created_at'] as number,
+  };
+}
+
+/** An `api_keys` row. */
+export function toApiKey(row: Row): ApiKeyRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    name: row['name'] as string,
+    prefix: row['prefix'] as string,
+    createdAt: row['created_at'] as number,
+    lastUsedAt: row['last_used_at'] as number | null,
+    expiresAt: row['expires_at'] as number | null,
+  };
+}
+
+/** A `portal_sessions` row; the scope is JSON text in both databases (`null`: the whole account). */
+export function toPortalSession(row: Row): PortalSessionRecord {
+  const scopeJson = row['scope_json'] as string | null;
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    scope: scopeJson === null ? null : (JSON.parse(scopeJson) as EndpointScope),
+    locale: row['locale'] as PortalLocale,
+    createdAt: row['created_at'] as number,
+    expiresAt: row['expires_at'] as number,
   };
 }
 
@@ -198,5 +229,18 @@ export function toAttempt(row: Row): AttemptRecord {
     responseBody: row['response_body'] as string | null,
     responseBodyTruncated: flag(row['response_body_truncated']),
     succeeded: flag(row['succeeded']),
+  };
+}
+
+/** A row of attempt counts per endpoint (`endpoint_id`, `attempts`, `succeeded`, `last_attempt_at`). */
+export function toEndpointAttemptStats(row: Row): EndpointAttemptStats {
+  const attempts = row['attempts'] as number;
+  const succeeded = row['succeeded'] as number;
+  return {
+    endpointId: row['endpoint_id'] as string,
+    attempts,
+    succeeded,
+    failed: attempts - succeeded,
+    lastAttemptAt: row['last_attempt_at'] as number,
   };
 }

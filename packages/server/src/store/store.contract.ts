@@ -2,7 +2,7 @@
  * The contract every `Store` passes: one suite, run against each backend (`store-contract.*.test.ts`),
  * so the SQLite and PostgreSQL stores behave alike. It drives the store directly with an explicit clock
  * (`nowMs`, no sleeping): publishing and idempotency, fan-out rows, claims and leases, fencing, retry
- * scheduling, recover, pagination, tenant isolation, limits and event types.
+ * scheduling, recover, pagination, tenant isolation, limits, event types, API keys and portal sessions.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,9 +10,14 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { formatId, type IdKind } from '../domain/ids.ts';
 import {
   ActiveUrlLimitError,
+  type ApiKeyRecord,
   type AttemptResult,
   type ClaimedDelivery,
+  type DeliveryFilter,
+  type DeliveryRecord,
   type EndpointRecord,
+  type EventFilter,
+  type EventRecord,
   IdempotencyConflictError,
   type NewEvent,
   type Store,
@@ -64,6 +69,20 @@ export function endpointRecord(id: string, changes: Partial<EndpointRecord> = {}
 }
 
 const endpoint = endpointRecord;
+
+/** An API key of the test account made at `T0`, never used and without an end, with `changes` applied. */
+export function apiKeyRecord(id: string, changes: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    id,
+    accountId: ACCOUNT,
+    name: 'Default',
+    prefix: 'hk_AbCdEfG',
+    createdAt: T0,
+    lastUsedAt: null,
+    expiresAt: null,
+    ...changes,
+  };
+}
 
 /** An event owed to the given endpoints, due at `dueAt`. */
 function newEvent(
@@ -132,6 +151,7 @@ export function storeContract(
       store = subject.store;
       await store.createAccount(
         { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+        apiKeyRecord('key_default'),
         'hash-of-key',
       );
       await store.createEndpoint(endpoint('ep_a'), NO_LIMIT);
@@ -322,17 +342,18 @@ export function storeContract(
       assert.equal(await store.getEvent(ACCOUNT, 'evt_order_1003_paid'), undefined);
     });
 
-    test('accounts: found by id and by key hash; settings change; listed oldest first by cursor', async () => {
+    test('accounts: created with their first key; settings change; listed oldest first by cursor', async () => {
       await store.createAccount(
         { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 + 1 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
-      assert.equal((await store.findAccountByApiKeyHash('hash-of-key'))?.id, ACCOUNT);
-      assert.equal(await store.findAccountByApiKeyHash('nope'), undefined);
+      assert.deepEqual(await store.findApiKeyByHash('hash-of-key'), apiKeyRecord('key_default'));
+      assert.equal((await store.findApiKeyByHash('hash-2'))?.accountId, OTHER);
+      assert.equal(await store.findApiKeyByHash('nope'), undefined);
       const changed = await store.updateAccount(OTHER, { maxActiveUrls: 25 });
       assert.equal(changed?.maxActiveUrls, 25);
       assert.equal((await store.getAccount(OTHER))?.maxActiveUrls, 25);
-      assert.equal((await store.findAccountByApiKeyHash('hash-2'))?.maxActiveUrls, 25);
       assert.equal(await store.updateAccount('acc_missing', { maxActiveUrls: 1 }), undefined);
       const first = await store.listAccounts({ limit: 1 });
       assert.deepEqual(
@@ -345,6 +366,145 @@ export function storeContract(
         [OTHER],
       );
       assert.equal(second.nextCursor, null);
+    });
+
+    test('an account and its first key are written together or not at all', async () => {
+      // The key's hash is taken: the key cannot be written, so neither is the account.
+      await assert.rejects(
+        store.createAccount(
+          { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+          apiKeyRecord('key_other', { accountId: OTHER }),
+          'hash-of-key',
+        ),
+      );
+      assert.equal(await store.getAccount(OTHER), undefined);
+      assert.equal(await store.getApiKey(OTHER, 'key_other'), undefined);
+    });
+
+    test('API keys: found by hash, listed oldest first while they work, deleted at once', async () => {
+      const ci = apiKeyRecord('key_ci', { name: 'CI', prefix: 'hk_CiCiCiC', createdAt: T0 + 1 });
+      const old = apiKeyRecord('key_old', { name: 'Old', createdAt: T0 + 2, expiresAt: T0 + 60_000 });
+      await store.createApiKey(ci, 'hash-ci');
+      await store.createApiKey(old, 'hash-old');
+      await store.createApiKey(apiKeyRecord('key_theirs', { accountId: OTHER }), 'hash-theirs');
+      assert.deepEqual(await store.findApiKeyByHash('hash-ci'), ci);
+      assert.deepEqual(await store.getApiKey(ACCOUNT, 'key_old'), old);
+      assert.equal(await store.getApiKey(ACCOUNT, 'key_theirs'), undefined, 'another account’s key');
+      await assert.rejects(store.createApiKey(apiKeyRecord('key_dup'), 'hash-ci'), 'a hash names one key');
+
+      const first = await store.listApiKeys(ACCOUNT, { limit: 2 }, T0);
+      assert.deepEqual(
+        first.items.map((k) => k.id),
+        ['key_default', 'key_ci'],
+      );
+      const second = await store.listApiKeys(
+        ACCOUNT,
+        { limit: 2, cursor: first.nextCursor ?? undefined },
+        T0,
+      );
+      assert.deepEqual(second.items, [old]);
+      assert.equal(second.nextCursor, null);
+      const later = await store.listApiKeys(ACCOUNT, { limit: 10 }, T0 + 60_000);
+      assert.deepEqual(
+        later.items.map((k) => k.id),
+        ['key_default', 'key_ci'],
+        'an expired key is not listed',
+      );
+
+      assert.equal(await store.deleteApiKey(OTHER, 'key_ci'), false, 'only from its own account');
+      assert.equal(await store.deleteApiKey(ACCOUNT, 'key_ci'), true);
+      assert.equal(await store.deleteApiKey(ACCOUNT, 'key_ci'), false);
+      assert.equal(await store.findApiKeyByHash('hash-ci'), undefined);
+    });
+
+    test('the last use of a key is recorded and read back at once', async () => {
+      assert.equal((await store.findApiKeyByHash('hash-of-key'))?.lastUsedAt, null);
+      await store.touchApiKey('key_default', T0 + 5_000);
+      assert.equal((await store.findApiKeyByHash('hash-of-key'))?.lastUsedAt, T0 + 5_000);
+      assert.equal((await store.getApiKey(ACCOUNT, 'key_default'))?.lastUsedAt, T0 + 5_000);
+    });
+
+    test('rolling a key: the old one expires or goes, the new one is added; an expiring key is not rolled', async () => {
+      const next = apiKeyRecord('key_next', { prefix: 'hk_NeXtNeX', createdAt: T0 + 10 });
+      assert.equal(
+        await store.rollApiKey(ACCOUNT, 'key_default', next, 'hash-next', T0 + 60_000, T0),
+        'rolled',
+      );
+      assert.equal((await store.findApiKeyByHash('hash-of-key'))?.expiresAt, T0 + 60_000);
+      assert.deepEqual(await store.findApiKeyByHash('hash-next'), next);
+
+      const again = apiKeyRecord('key_again');
+      assert.equal(
+        await store.rollApiKey(ACCOUNT, 'key_default', again, 'hash-again', T0 + 90_000, T0 + 1),
+        'expiring',
+      );
+      assert.equal(await store.findApiKeyByHash('hash-again'), undefined, 'nothing written');
+      assert.equal((await store.findApiKeyByHash('hash-of-key'))?.expiresAt, T0 + 60_000);
+      assert.equal(
+        await store.rollApiKey(OTHER, 'key_next', again, 'hash-again', T0 + 90_000, T0 + 1),
+        'not_found',
+        'another account’s key',
+      );
+
+      // Once expired, the old key is gone with the next roll of any key of the account.
+      const third = apiKeyRecord('key_third');
+      assert.equal(
+        await store.rollApiKey(ACCOUNT, 'key_next', third, 'hash-third', T0 + 60_000, T0 + 60_000),
+        'rolled',
+      );
+      assert.equal(await store.findApiKeyByHash('hash-of-key'), undefined, 'expired: deleted');
+      assert.equal(
+        await store.findApiKeyByHash('hash-next'),
+        undefined,
+        'a grace that ends now: deleted at once',
+      );
+      assert.deepEqual(await store.findApiKeyByHash('hash-third'), third);
+      assert.equal(
+        await store.rollApiKey(ACCOUNT, 'key_default', again, 'hash-again', T0 + 90_000, T0 + 60_000),
+        'not_found',
+        'an expired key',
+      );
+    });
+
+    test('portal sessions: found by token hash with scope and locale; expired ones deleted per account', async () => {
+      const scope = { productIds: ['prod_1'], checkoutIds: [], upsellIds: ['ups_1'], plugIds: [] };
+      const scoped = {
+        id: 'ps_scoped',
+        accountId: ACCOUNT,
+        scope,
+        locale: 'nl' as const,
+        createdAt: T0,
+        expiresAt: T0 + 3_600_000,
+      };
+      const whole = { ...scoped, id: 'ps_whole', scope: null, locale: 'en' as const, expiresAt: T0 + 60_000 };
+      const theirs = { ...whole, id: 'ps_theirs', accountId: OTHER };
+      await store.createPortalSession(scoped, 'hash-scoped');
+      await store.createPortalSession(whole, 'hash-whole');
+      await store.createPortalSession(theirs, 'hash-theirs');
+      assert.deepEqual(await store.findPortalSessionByHash('hash-scoped'), scoped);
+      assert.deepEqual(await store.findPortalSessionByHash('hash-whole'), whole);
+      assert.equal(await store.findPortalSessionByHash('nope'), undefined);
+      assert.deepEqual(await store.getPortalSession(ACCOUNT, 'ps_whole'), whole);
+      assert.equal(
+        await store.getPortalSession(ACCOUNT, 'ps_theirs'),
+        undefined,
+        'another account’s session',
+      );
+      await assert.rejects(store.createPortalSession({ ...whole, id: 'ps_dup' }, 'hash-whole'));
+
+      assert.equal(
+        await store.deleteExpiredPortalSessions(ACCOUNT, T0 + 60_000),
+        0,
+        'expiring at, not before',
+      );
+      assert.equal(await store.deleteExpiredPortalSessions(ACCOUNT, T0 + 60_001), 1);
+      assert.equal(await store.findPortalSessionByHash('hash-whole'), undefined);
+      assert.deepEqual(await store.findPortalSessionByHash('hash-scoped'), scoped);
+      assert.deepEqual(
+        await store.findPortalSessionByHash('hash-theirs'),
+        theirs,
+        'other accounts untouched',
+      );
     });
 
     test('endpoints: every option round-trips; changes are seen by fan-out and by the engine', async () => {
@@ -537,7 +697,11 @@ export function storeContract(
     });
 
     test('logs page newest first, filter, and never show another account', async () => {
-      await store.createAccount({ id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 }, 'hash-2');
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-2',
+      );
       await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
       const mine = [];
       for (let i = 0; i < 5; i++) {
@@ -582,6 +746,266 @@ export function storeContract(
       );
       const other = newEvent(['ep_o'], { id: shared, accountId: OTHER });
       assert.equal((await store.insertEvents(OTHER, [other]))[0]!.inserted, true);
+    });
+
+    /** Every page of a deliveries list, `limit` at a time, by cursor. */
+    async function allDeliveries(
+      accountId: string,
+      filter: DeliveryFilter,
+      limit = 2,
+    ): Promise<DeliveryRecord[]> {
+      const items: DeliveryRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listDeliveries(accountId, { limit, cursor }, filter);
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    }
+
+    test('the deliveries log filters by type, status, endpoints and time, alone and together, page by page', async () => {
+      await store.createEndpoint(endpoint('ep_c'), NO_LIMIT);
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-2',
+      );
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
+      const types = ['shop.order.paid', 'shop.order.refunded', 'shop.cart.updated'];
+      const fanOut = [['ep_a', 'ep_b'], ['ep_b'], ['ep_a', 'ep_c'], []];
+      // One event a minute, one publish each, so creation times grow with the log; but the 22nd was
+      // created 1 s before the one published before it (a publish that waited for its commit).
+      const created = Array.from({ length: 30 }, (_, i) => T0 + i * 60_000);
+      created.splice(21, 0, T0 + 20 * 60_000 - 1_000);
+      let otherPaid = 0;
+      for (const [i, createdAt] of created.entries()) {
+        const type = types[i % 3]!;
+        await store.insertEvents(ACCOUNT, [newEvent(fanOut[i % 4]!, { type, createdAt })]);
+        if (i % 5 === 0) {
+          await store.insertEvents(OTHER, [newEvent(['ep_o'], { type, createdAt, accountId: OTHER })]);
+          if (type === 'shop.order.paid') otherPaid++;
+        }
+      }
+      // Some deliveries succeed, some fail for good, some are cancelled, the rest stay pending.
+      const claims = await claim(T0 + 60 * 60_000, 1_000);
+      const outcome = (i: number): AttemptResult['status'] =>
+        (['succeeded', 'failed', 'cancelled', 'pending'] as const)[i % 4]!;
+      await store.recordAttempts(
+        claims.map((c, i) => ({
+          ...result(c, outcome(i) === 'succeeded' ? 200 : 500, T0),
+          status: outcome(i),
+          nextAttemptAt: outcome(i) === 'pending' ? T0 + 5_000 : null,
+        })),
+        T0 + 60 * 60_000,
+      );
+
+      const all = await allDeliveries(ACCOUNT, {});
+      const count = created.reduce((n, _, i) => n + fanOut[i % 4]!.length, 0);
+      assert.equal(all.length, count, 'every delivery of the account, none of the other');
+      assert.deepEqual(
+        all.map((d) => d.id),
+        (await store.listDeliveries(ACCOUNT, { limit: 100 }, {})).items.map((d) => d.id),
+        'paging by 2 gives the one-page list',
+      );
+      const statuses = new Set(all.map((d) => d.status));
+      assert.deepEqual([...statuses].sort(), ['cancelled', 'failed', 'pending', 'succeeded']);
+      // An event delivered to ep_a and ep_b, not ep_c.
+      const endpointsOf = (eventId: string) =>
+        all
+          .filter((d) => d.eventId === eventId)
+          .map((d) => d.endpointId)
+          .sort()
+          .join();
+      const someEvent = all.find((d) => endpointsOf(d.eventId) === 'ep_a,ep_b')!.eventId;
+
+      const cases: [DeliveryFilter, (d: DeliveryRecord) => boolean][] = [
+        [{ eventType: 'shop.order.refunded' }, (d) => d.eventType === 'shop.order.refunded'],
+        [{ eventType: 'shop.order.none' }, () => false],
+        [{ status: 'failed' }, (d) => d.status === 'failed'],
+        [{ status: 'cancelled' }, (d) => d.status === 'cancelled'],
+        [{ status: 'succeeded' }, (d) => d.status === 'succeeded'],
+        [{ status: 'pending' }, (d) => d.status === 'pending'],
+        [{ endpointId: 'ep_c' }, (d) => d.endpointId === 'ep_c'],
+        [{ endpointIds: ['ep_a', 'ep_c'] }, (d) => d.endpointId !== 'ep_b'],
+        [{ endpointIds: ['ep_b'] }, (d) => d.endpointId === 'ep_b'],
+        [{ endpointIds: [] }, () => false],
+        [{ endpointIds: ['ep_a', 'ep_c'], endpointId: 'ep_c' }, (d) => d.endpointId === 'ep_c'],
+        [{ endpointIds: ['ep_c'], endpointId: 'ep_a' }, () => false],
+        [{ endpointIds: ['ep_o'] }, () => false],
+        [{ sinceMs: T0 + 5 * 60_000 }, (d) => d.createdAt >= T0 + 5 * 60_000],
+        [{ untilMs: T0 + 12 * 60_000 }, (d) => d.createdAt < T0 + 12 * 60_000],
+        [
+          { sinceMs: T0 + 5 * 60_000, untilMs: T0 + 12 * 60_000 },
+          (d) => d.createdAt >= T0 + 5 * 60_000 && d.createdAt < T0 + 12 * 60_000,
+        ],
+        [
+          { sinceMs: T0 + 20 * 60_000 - 1_500, untilMs: T0 + 20 * 60_000 - 500 },
+          (d) => d.createdAt === created[21],
+        ],
+        [{ sinceMs: T0 + 60_000, untilMs: T0 + 60_000 }, () => false],
+        [{ sinceMs: T0 + 99 * 60_000 }, () => false],
+        [
+          { eventType: 'shop.order.paid', status: 'succeeded' },
+          (d) => d.eventType === 'shop.order.paid' && d.status === 'succeeded',
+        ],
+        [
+          { eventType: 'shop.cart.updated', endpointIds: ['ep_a', 'ep_b'] },
+          (d) => d.eventType === 'shop.cart.updated' && d.endpointId !== 'ep_c',
+        ],
+        [
+          { eventType: 'shop.order.paid', sinceMs: T0 + 3 * 60_000, untilMs: T0 + 20 * 60_000 },
+          (d) =>
+            d.eventType === 'shop.order.paid' &&
+            d.createdAt >= T0 + 3 * 60_000 &&
+            d.createdAt < T0 + 20 * 60_000,
+        ],
+        [
+          { status: 'failed', sinceMs: T0 + 10 * 60_000 },
+          (d) => d.status === 'failed' && d.createdAt >= T0 + 10 * 60_000,
+        ],
+        [
+          { endpointIds: ['ep_a', 'ep_b'], status: 'pending', untilMs: T0 + 18 * 60_000 },
+          (d) => d.endpointId !== 'ep_c' && d.status === 'pending' && d.createdAt < T0 + 18 * 60_000,
+        ],
+        [
+          { eventId: someEvent, endpointIds: ['ep_a'] },
+          (d) => d.eventId === someEvent && d.endpointId === 'ep_a',
+        ],
+        [{ eventId: someEvent, endpointIds: ['ep_c'] }, () => false],
+      ];
+      for (const [filter, keep] of cases) {
+        const expected = all.filter(keep).map((d) => d.id);
+        for (const limit of [2, 100]) {
+          assert.deepEqual(
+            (await allDeliveries(ACCOUNT, filter, limit)).map((d) => d.id),
+            expected,
+            `${JSON.stringify(filter)} by ${limit}`,
+          );
+        }
+      }
+      assert.ok(all.filter((d) => d.eventType === 'shop.order.refunded').length > 2);
+      const theirs = await allDeliveries(OTHER, { eventType: 'shop.order.paid' });
+      assert.equal(theirs.length, otherPaid);
+      assert.ok(
+        theirs.every((d) => d.accountId === OTHER),
+        'the other account sees its own only',
+      );
+    });
+
+    test('the events log filters by type and creation time, page by page', async () => {
+      const types = ['shop.order.paid', 'shop.order.refunded'];
+      const published: EventRecord[] = [];
+      for (let i = 0; i < 9; i++) {
+        const createdAt = T0 + i * 60_000;
+        // Events that matched no endpoint are in the log all the same.
+        const [inserted] = await store.insertEvents(ACCOUNT, [
+          newEvent(i % 3 === 0 ? [] : ['ep_a'], { type: types[i % 2]!, createdAt }),
+        ]);
+        published.push(inserted!.event);
+      }
+      const newestFirst = [...published].reverse();
+      const cases: [EventFilter, (e: EventRecord) => boolean][] = [
+        [{}, () => true],
+        [{ type: 'shop.order.paid' }, (e) => e.type === 'shop.order.paid'],
+        [{ sinceMs: T0 + 2 * 60_000 }, (e) => e.createdAt >= T0 + 2 * 60_000],
+        [{ untilMs: T0 + 5 * 60_000 }, (e) => e.createdAt < T0 + 5 * 60_000],
+        [
+          { type: 'shop.order.refunded', sinceMs: T0 + 60_000, untilMs: T0 + 7 * 60_000 },
+          (e) =>
+            e.type === 'shop.order.refunded' && e.createdAt >= T0 + 60_000 && e.createdAt < T0 + 7 * 60_000,
+        ],
+        [{ sinceMs: T0 + 3 * 60_000, untilMs: T0 + 3 * 60_000 }, () => false],
+      ];
+      for (const [filter, keep] of cases) {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listEvents(ACCOUNT, { limit: 2, cursor }, filter);
+          ids.push(...page.items.map((e) => e.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        assert.deepEqual(
+          ids,
+          newestFirst.filter(keep).map((e) => e.id),
+          JSON.stringify(filter),
+        );
+      }
+    });
+
+    test('attempts per endpoint since a time: every attempt counts by its start; only the account’s endpoints', async () => {
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-2',
+      );
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
+      await store.createEndpoint(endpoint('ep_gone'), NO_LIMIT);
+      await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b', 'ep_gone'])]);
+      await store.insertEvents(OTHER, [newEvent(['ep_o'], { accountId: OTHER })]);
+      const first = await claim(T0);
+      const to = (id: string) => first.find((c) => c.endpointId === id)!;
+      await store.recordAttempts(
+        [
+          result(to('ep_a'), 500, T0 + 10),
+          result(to('ep_b'), 503, T0 + 10),
+          result(to('ep_gone'), 200, T0 + 10),
+        ],
+        T0 + 20,
+      );
+      await store.recordAttempts([result(to('ep_o'), 200, T0 + 10)], T0 + 20);
+      // ep_a's retry succeeds; ep_b's fails again; and a resend of ep_a's succeeds once more.
+      const second = await claim(T0 + 5_010);
+      const again = (id: string) => second.find((c) => c.endpointId === id)!;
+      await store.recordAttempts(
+        [result(again('ep_a'), 200, T0 + 5_020), result(again('ep_b'), 500, T0 + 5_030)],
+        T0 + 5_040,
+      );
+      await store.retryDelivery(ACCOUNT, again('ep_a').id, T0 + 6_000);
+      const [resend] = await claim(T0 + 6_000);
+      await store.recordAttempts([result(resend!, 200, T0 + 6_010)], T0 + 6_020);
+      await store.deleteEndpoint(ACCOUNT, 'ep_gone', T0 + 7_000);
+
+      assert.deepEqual(await store.endpointAttemptStats(ACCOUNT, T0), [
+        { endpointId: 'ep_a', attempts: 3, succeeded: 2, failed: 1, lastAttemptAt: T0 + 6_010 },
+        { endpointId: 'ep_b', attempts: 2, succeeded: 0, failed: 2, lastAttemptAt: T0 + 5_030 },
+      ]);
+      assert.deepEqual(await store.endpointAttemptStats(ACCOUNT, T0 + 5_025), [
+        { endpointId: 'ep_a', attempts: 1, succeeded: 1, failed: 0, lastAttemptAt: T0 + 6_010 },
+        { endpointId: 'ep_b', attempts: 1, succeeded: 0, failed: 1, lastAttemptAt: T0 + 5_030 },
+      ]);
+      assert.deepEqual(await store.endpointAttemptStats(ACCOUNT, T0 + 6_011), []);
+      assert.deepEqual(await store.endpointAttemptStats(OTHER, T0), [
+        { endpointId: 'ep_o', attempts: 1, succeeded: 1, failed: 0, lastAttemptAt: T0 + 10 },
+      ]);
+    });
+
+    test('counts: the distinct URLs receiving, the accounts, the disabled endpoints', async () => {
+      // ep_a and ep_b: two URLs.
+      assert.equal(await store.countActiveUrls(ACCOUNT), 2);
+      await store.createEndpoint({ ...endpoint('ep_c'), urls: ['https://example.com/ep_a'] }, NO_LIMIT);
+      await store.createEndpoint({ ...endpoint('ep_d'), enabled: false }, NO_LIMIT);
+      assert.equal(
+        await store.countActiveUrls(ACCOUNT),
+        2,
+        'a URL counts once; a disabled endpoint not at all',
+      );
+      await store.createEndpoint(
+        { ...endpoint('ep_e'), urls: ['https://example.com/1', 'https://example.com/2'] },
+        NO_LIMIT,
+      );
+      assert.equal(await store.countActiveUrls(ACCOUNT), 4);
+      assert.deepEqual(await store.overviewCounts(), { accounts: 1, disabledEndpoints: 1 });
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-2',
+      );
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER, enabled: false }), NO_LIMIT);
+      await store.updateEndpoint(ACCOUNT, 'ep_e', { enabled: false }, T0 + 1, NO_LIMIT);
+      assert.equal(await store.countActiveUrls(ACCOUNT), 2);
+      assert.equal(await store.countActiveUrls(OTHER), 0);
+      assert.deepEqual(await store.overviewCounts(), { accounts: 2, disabledEndpoints: 3 });
     });
 
     test('event types are registered once by name', async () => {

@@ -18,6 +18,43 @@ export interface AccountRecord {
   readonly createdAt: number;
 }
 
+/**
+ * An account's API key. Only the key's SHA-256 hash is stored (beside the record, never in it); the key
+ * itself is shown once, when it is made.
+ */
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  /** The key's first 10 characters (`hk_AbCdEfG`), to tell keys apart; `hk_…` for keys older than names. */
+  readonly prefix: string;
+  readonly createdAt: number;
+  /** When the key last authenticated a request (recorded at most once a minute); `null` if never. */
+  readonly lastUsedAt: number | null;
+  /** When a rolled key stops working; `null` for a key without an end. */
+  readonly expiresAt: number | null;
+}
+
+/** The languages of the merchant portal. */
+export type PortalLocale = 'en' | 'nl';
+
+/**
+ * A portal session: a short-lived token that lets a merchant's browser manage one account's webhooks,
+ * possibly only those of some products. Only the token's hash is stored.
+ */
+export interface PortalSessionRecord {
+  readonly id: string;
+  readonly accountId: string;
+  /** The endpoints the session is limited to (see `scopeWithin`); `null` reaches the whole account. */
+  readonly scope: EndpointScope | null;
+  readonly locale: PortalLocale;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** What rolling an API key came to. */
+export type RollApiKeyResult = 'rolled' | 'not_found' | 'expiring';
+
 /** How an endpoint wants its deliveries written. */
 export type EndpointFormat = 'json' | 'form';
 
@@ -249,11 +286,44 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
-/** Filters of the deliveries log. */
+/**
+ * Filters of the deliveries log; every one given must hold. Instants select by creation time, in
+ * `[sinceMs, untilMs)`.
+ */
 export interface DeliveryFilter {
   readonly endpointId?: string | undefined;
+  /**
+   * Only deliveries of these endpoints, for a caller who may see only some of the account's; an empty
+   * list matches no delivery. Not a query parameter: the API sets it from who is asking.
+   */
+  readonly endpointIds?: readonly string[] | undefined;
   readonly eventId?: string | undefined;
+  /** The exact type name of the delivery's event. */
+  readonly eventType?: string | undefined;
   readonly status?: DeliveryStatus | undefined;
+  readonly sinceMs?: number | undefined;
+  readonly untilMs?: number | undefined;
+}
+
+/** Filters of the events log; instants select by creation time, in `[sinceMs, untilMs)`. */
+export interface EventFilter {
+  readonly type?: string | undefined;
+  readonly sinceMs?: number | undefined;
+  readonly untilMs?: number | undefined;
+}
+
+/**
+ * The attempts one endpoint made from some instant on: every HTTP request logged for it, a retry or
+ * a resend as much as a first attempt.
+ */
+export interface EndpointAttemptStats {
+  readonly endpointId: string;
+  readonly attempts: number;
+  readonly succeeded: number;
+  /** Attempts that did not succeed: an error status, a timeout, a refused connection, a 410. */
+  readonly failed: number;
+  /** When the latest of them started. */
+  readonly lastAttemptAt: number;
 }
 
 /**
@@ -278,17 +348,49 @@ export interface ClaimRequest {
 
 /** The storage interface. All methods that take an account id only ever see that account's rows. */
 export interface Store {
-  /** Creates an account with the hash of its API key. */
-  createAccount(account: AccountRecord, apiKeyHash: string): Promise<void>;
+  /** Creates an account and its first API key (with the key's hash), in one transaction. */
+  createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
-  /** The account whose API key has this hash. */
-  findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined>;
   /** Changes an account's settings; `undefined` when it does not exist. */
   updateAccount(
     accountId: string,
     changes: { readonly maxActiveUrls?: number | null },
   ): Promise<AccountRecord | undefined>;
+
+  /** Adds an API key to an account. */
+  createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void>;
+  /** The key with this hash, expired or not (the caller judges `expiresAt`). */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** The account's keys that have not expired at `nowMs`, oldest first. */
+  listApiKeys(accountId: string, page: PageRequest, nowMs: number): Promise<Page<ApiKeyRecord>>;
+  /** Deletes a key, so it stops working at once; `false` when the account has no such key. */
+  deleteApiKey(accountId: string, keyId: string): Promise<boolean>;
+  /**
+   * Replaces a key by `next` in one transaction: the old key expires at `oldExpiresAt`, or is deleted
+   * when that is not after `nowMs`. A key already expiring is not rolled again (`expiring`); an
+   * expired or unknown one is `not_found`. Keys of the account that expired before `nowMs` are
+   * deleted on the way.
+   */
+  rollApiKey(
+    accountId: string,
+    keyId: string,
+    next: ApiKeyRecord,
+    nextHash: string,
+    oldExpiresAt: number,
+    nowMs: number,
+  ): Promise<RollApiKeyResult>;
+  /** Records that a key authenticated a request at `nowMs`. */
+  touchApiKey(keyId: string, nowMs: number): Promise<void>;
+
+  /** Stores a portal session with the hash of its token. */
+  createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void>;
+  /** The session with this token hash, expired or not (the caller judges `expiresAt`). */
+  findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined>;
+  getPortalSession(accountId: string, sessionId: string): Promise<PortalSessionRecord | undefined>;
+  /** Deletes the account's sessions that expired before `beforeMs`; returns how many. */
+  deleteExpiredPortalSessions(accountId: string, beforeMs: number): Promise<number>;
 
   /**
    * Creates an endpoint. When it is enabled and its URLs would take the account's distinct enabled URLs
@@ -329,11 +431,7 @@ export interface Store {
    */
   insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]>;
   getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined>;
-  listEvents(
-    accountId: string,
-    page: PageRequest,
-    filter: { type?: string | undefined },
-  ): Promise<Page<EventRecord>>;
+  listEvents(accountId: string, page: PageRequest, filter: EventFilter): Promise<Page<EventRecord>>;
 
   getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(accountId: string, page: PageRequest, filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
@@ -376,6 +474,15 @@ export interface Store {
   unregisterWorker(workerId: string): Promise<void>;
   /** Deliveries by live state, for the queue-depth metric. */
   queueDepth(): Promise<{ pending: number; sending: number }>;
+  /**
+   * Per endpoint of the account (deleted ones not included), the attempts started at or after
+   * `sinceMs`, in the endpoints' list order; endpoints without such attempts are left out.
+   */
+  endpointAttemptStats(accountId: string, sinceMs: number): Promise<readonly EndpointAttemptStats[]>;
+  /** The distinct URLs of the account's enabled endpoints: what `maxActiveUrls` limits. */
+  countActiveUrls(accountId: string): Promise<number>;
+  /** How many accounts there are, and endpoints that are disabled (by hand or after a 410). */
+  overviewCounts(): Promise<{ accounts: number; disabledEndpoints: number }>;
 
   /** Answers when the database is usable (for `/readyz`). */
   ping(): Promise<void>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 
 /** A JSON response. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read response fields ad hoc and assert on them
@@ -65,8 +65,14 @@ export function apiClient(baseUrl: string, defaultToken: string): ApiClient {
   };
 }
 
-/** Starts a server. `env` overrides the test defaults (any HOOKLINE_* variable). */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts a server. `env` overrides the test defaults (any HOOKLINE_* variable); `options` the quiet
+ * logger and the clock.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -81,6 +87,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const server = await startServer(config, {
     logger: createLogger((process.env['TEST_LOG_LEVEL'] ?? 'silent') as 'silent'),
+    ...options,
   });
   const api = apiClient(server.url, server.adminToken);
   return {

@@ -2,11 +2,13 @@
  * The PostgreSQL schema, one migration a step, applied in order and tracked in `hookline_schema`.
  * Never edit a released step: add a new one.
  *
- * Steps 1 and 2 mirror SQLite's (`../sqlite/migrations.ts`) one for one; step 3 holds what only a
- * database shared by several processes needs. Where the dialects differ:
+ * Steps 1 and 2 mirror SQLite's (`../sqlite/migrations.ts`) one for one, and steps 5 and 6 mirror
+ * SQLite's steps 3 and 4; steps 3 and 4 hold what only a database shared by several processes needs.
+ * Where the dialects differ:
  * - instants are `bigint` milliseconds, as in SQLite (not `timestamptz`), so rows map to records
  *   without conversion and cursors stay plain numbers;
- * - `accounts` and `endpoints` have an explicit `seq` (SQLite pages them by its implicit `rowid`);
+ * - `accounts`, `endpoints` and `api_keys` have an explicit `seq` (SQLite pages them by its implicit
+ *   `rowid`);
  * - endpoint settings that SQLite keeps as JSON text are `jsonb`; event data, event type schemas and
  *   examples stay `text`, byte for byte as published: the API returns them unchanged and an
  *   idempotent replay compares them exactly (`jsonb` would reorder keys, drop duplicates and reject
@@ -163,6 +165,49 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due_bucket ON deliveries (bucket, next_attempt_at)
     WHERE status IN ('pending', 'sending');
   DROP INDEX deliveries_due;
+  `,
+  `
+  -- SQLite's step 3: named API keys, several per account, and portal sessions. An account's one key
+  -- moves to api_keys as "Default", under an id made from the account's (unique, and of the key kind's
+  -- shape); its first characters were never stored, so its prefix says only that it is a key.
+  CREATE TABLE api_keys (
+    id            text PRIMARY KEY,
+    seq           bigserial NOT NULL,  -- list order and cursor position
+    account_id    text NOT NULL,
+    name          text NOT NULL,
+    prefix        text NOT NULL,  -- the key's first 10 characters, to tell keys apart
+    key_hash      text NOT NULL UNIQUE,  -- SHA-256 hex; the unique index is the lookup
+    created_at    bigint NOT NULL,
+    last_used_at  bigint,
+    expires_at    bigint  -- set when the key is rolled: it works until then
+  );
+  CREATE INDEX api_keys_account_seq ON api_keys (account_id, seq);
+  INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at)
+    SELECT 'key_' || substr(id, 5), id, 'Default', 'hk_…', api_key_hash, created_at
+    FROM accounts ORDER BY seq;
+  ALTER TABLE accounts DROP COLUMN api_key_hash;
+
+  CREATE TABLE portal_sessions (
+    id          text PRIMARY KEY,
+    account_id  text NOT NULL,
+    token_hash  text NOT NULL UNIQUE,  -- SHA-256 hex; the unique index is the lookup
+    scope_json  text,  -- JSON object of the endpoint scope, only ever read whole; NULL: the whole account
+    locale      text NOT NULL CHECK (locale IN ('en', 'nl')),
+    created_at  bigint NOT NULL,
+    expires_at  bigint NOT NULL
+  );
+  CREATE INDEX portal_sessions_account_expiry ON portal_sessions (account_id, expires_at);
+  `,
+  `
+  -- SQLite's step 4: what the dashboard's queries read (see there). The covering index of attempts
+  -- carries \`succeeded\` as a payload column.
+  ALTER TABLE events ADD COLUMN has_deliveries boolean NOT NULL DEFAULT true;  -- false: it matched no endpoint
+  CREATE INDEX events_type_with_deliveries ON events (account_id, type, seq) WHERE has_deliveries;
+  CREATE INDEX deliveries_account_ended ON deliveries (account_id, status, seq)
+    WHERE status IN ('failed', 'cancelled');
+  ALTER TABLE attempts ADD COLUMN endpoint_id text;
+  UPDATE attempts a SET endpoint_id = d.endpoint_id FROM deliveries d WHERE d.id = a.delivery_id;
+  CREATE INDEX attempts_endpoint_started ON attempts (endpoint_id, started_at) INCLUDE (succeeded);
   `,
 ];
 

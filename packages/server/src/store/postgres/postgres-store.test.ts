@@ -9,9 +9,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from '../../../test/support/postgres.ts';
+import { hashToken } from '../../app/credentials.ts';
 import { endpointBucket, endpointHash } from '../../domain/endpoint-partition.ts';
 import { formatId, type IdKind } from '../../domain/ids.ts';
-import { endpointRecord } from '../store.contract.ts';
+import { apiKeyRecord, endpointRecord } from '../store.contract.ts';
 import {
   ActiveUrlLimitError,
   type AttemptResult,
@@ -151,7 +152,11 @@ async function freshStore(
 ): Promise<{ url: string; store: PostgresStore }> {
   const url = await pgsrv.createDatabase();
   const store = await connect({ url });
-  await store.createAccount({ id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 }, 'hash-of-key');
+  await store.createAccount(
+    { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+    apiKeyRecord('key_default'),
+    'hash-of-key',
+  );
   for (const id of endpointIds) await store.createEndpoint(endpoint(id), NO_LIMIT);
   return { url, store };
 }
@@ -206,6 +211,49 @@ describe('migrations', { skip }, () => {
     await migratePostgres(url);
     await withClient(url, (c) => c.query('INSERT INTO hookline_schema VALUES (999, 0)'));
     await assert.rejects(PostgresStore.connect({ url }), /newer than this Hookline/);
+  });
+
+  test('step 5: each account keeps its key, now named Default, and no key hash is left on accounts', async () => {
+    const url = await pgsrv.createDatabase();
+    const shopKey = 'hk_shopKey0000000000000000000000000000000000';
+    await withClient(url, async (c) => {
+      // The database as the Hookline of schema version 4 left it.
+      await c.query('CREATE TABLE hookline_schema (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
+      for (const [index, step] of POSTGRES_MIGRATIONS.slice(0, 4).entries()) {
+        await c.query(step);
+        await c.query('INSERT INTO hookline_schema VALUES ($1, 0)', [index + 1]);
+      }
+      await c.query('INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES ($1, $2, $3, $4)', [
+        ACCOUNT,
+        'Shop',
+        hashToken(shopKey),
+        T0,
+      ]);
+    });
+    const store = await connect({ url });
+    assert.deepEqual(await store.findApiKeyByHash(hashToken(shopKey)), {
+      id: 'key_01JNB0000000000000000000000',
+      accountId: ACCOUNT,
+      name: 'Default',
+      prefix: 'hk_…',
+      createdAt: T0,
+      lastUsedAt: null,
+      expiresAt: null,
+    });
+    assert.deepEqual(await store.getAccount(ACCOUNT), {
+      id: ACCOUNT,
+      name: 'Shop',
+      maxActiveUrls: null,
+      createdAt: T0,
+    });
+    const columns = await withClient(url, async (c) => {
+      const sql = `SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts'`;
+      return (await c.query(sql)).rows;
+    });
+    assert.equal(
+      columns.some((row) => row.column_name === 'api_key_hash'),
+      false,
+    );
   });
 
   test('the hash function in SQL is the engine’s (it fills the bucket of old rows)', async () => {

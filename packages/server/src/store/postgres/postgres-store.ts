@@ -29,29 +29,36 @@
 import pg from 'pg';
 import { bucketsOf, ENDPOINT_BUCKETS, endpointBucket } from '../../domain/endpoint-partition.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
+import { CREATED_AT_SLACK_MS, endpointsAllowed, isEmptyRange, MAX_MERGED_ENDPOINTS } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
   type Row,
   toAccount,
+  toApiKey,
   toAttempt,
   toClaimedDeliveriesWithEvents,
   toDelivery,
   toEndpoint,
+  toEndpointAttemptStats,
   toEvent,
   toPage,
+  toPortalSession,
 } from '../rows.ts';
 import type {
   AccountRecord,
+  ApiKeyRecord,
   AttemptRecord,
   AttemptResult,
   ClaimedDelivery,
   ClaimRequest,
   DeliveryFilter,
   DeliveryRecord,
+  EndpointAttemptStats,
   EndpointChanges,
   EndpointRecord,
+  EventFilter,
   EventRecord,
   EventTypeRecord,
   InsertEventResult,
@@ -59,6 +66,8 @@ import type {
   Page,
   PageRequest,
   Partition,
+  PortalSessionRecord,
+  RollApiKeyResult,
   Store,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
@@ -142,7 +151,7 @@ const FINISH_ATTEMPTS = `UPDATE deliveries d SET
     AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
   WHERE d.id = r.id AND d.lease = r.lease`;
 
-/** Inserts one attempt per element of the 12 arrays from parameter `$first` on ({@link attemptColumns}). */
+/** Inserts one attempt per element of the 13 arrays from parameter `$first` on ({@link attemptColumns}). */
 function insertAttemptsSql(first: number): string {
   const types = [
     'text',
@@ -157,9 +166,10 @@ function insertAttemptsSql(first: number): string {
     'text',
     'boolean',
     'boolean',
+    'text',
   ];
   return `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code,
-    error_code, error_message, response_body, response_body_truncated, succeeded)
+    error_code, error_message, response_body, response_body_truncated, succeeded, endpoint_id)
   SELECT * FROM unnest(${types.map((type, i) => `$${first + i}::${type}[]`).join(', ')})`;
 }
 
@@ -180,10 +190,26 @@ const SQL = {
   listen: `LISTEN ${DUE_CHANNEL}; LISTEN ${ENDPOINT_CHANNEL}`,
   notifyEndpoint: `SELECT pg_notify('${ENDPOINT_CHANNEL}', $1)`,
 
-  insertAccount: 'INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES ($1, $2, $3, $4)',
+  insertAccount: 'INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)',
   getAccount: 'SELECT * FROM accounts WHERE id = $1',
   listAccounts: 'SELECT * FROM accounts WHERE seq > $1 ORDER BY seq LIMIT $2',
-  findAccountByKey: 'SELECT * FROM accounts WHERE api_key_hash = $1',
+  insertApiKey: `INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at, last_used_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+  findApiKeyByHash: 'SELECT * FROM api_keys WHERE key_hash = $1',
+  getApiKey: 'SELECT * FROM api_keys WHERE id = $1 AND account_id = $2',
+  // Locked while a roll decides, so two rolls of one key at once cannot both succeed.
+  getApiKeyForUpdate: 'SELECT * FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE',
+  listApiKeys: `SELECT * FROM api_keys
+    WHERE account_id = $1 AND seq > $2 AND (expires_at IS NULL OR expires_at > $3) ORDER BY seq LIMIT $4`,
+  deleteApiKey: 'DELETE FROM api_keys WHERE id = $1 AND account_id = $2',
+  deleteExpiredApiKeys: 'DELETE FROM api_keys WHERE account_id = $1 AND expires_at <= $2',
+  setApiKeyExpiry: 'UPDATE api_keys SET expires_at = $3 WHERE id = $1 AND account_id = $2',
+  touchApiKey: 'UPDATE api_keys SET last_used_at = $2 WHERE id = $1',
+  insertPortalSession: `INSERT INTO portal_sessions (id, account_id, token_hash, scope_json, locale, created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  findPortalSessionByHash: 'SELECT * FROM portal_sessions WHERE token_hash = $1',
+  getPortalSession: 'SELECT * FROM portal_sessions WHERE id = $1 AND account_id = $2',
+  deleteExpiredPortalSessions: 'DELETE FROM portal_sessions WHERE account_id = $1 AND expires_at < $2',
   setMaxActiveUrls: 'UPDATE accounts SET max_active_urls = $2 WHERE id = $1 RETURNING *',
   // Taken before counting active URLs: concurrent endpoint changes of one account, from any process,
   // then count one after another. The count must be a later statement than the lock: in READ
@@ -230,11 +256,11 @@ const SQL = {
   // publish of the same id to commit or roll back) and compared by the caller. A batch of 1,000
   // events with 10 deliveries each is so one round trip instead of 11,000.
   insertEvents: `WITH input AS (
-      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) WITH ORDINALITY
-        AS i (id, type, data, occurred_at, created_at, ord)
+      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $15::boolean[])
+        WITH ORDINALITY AS i (id, type, data, occurred_at, created_at, has_deliveries, ord)
     ), inserted AS (
-      INSERT INTO events (account_id, id, type, data, occurred_at, created_at)
-      SELECT $1::text, id, type, data, occurred_at, created_at FROM input ORDER BY ord
+      INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries)
+      SELECT $1::text, id, type, data, occurred_at, created_at, has_deliveries FROM input ORDER BY ord
       ON CONFLICT (account_id, id) DO NOTHING
       RETURNING seq, id
     ), new_deliveries AS (
@@ -253,8 +279,8 @@ const SQL = {
   storedEvents: `SELECT e.*, ARRAY(SELECT d.id FROM deliveries d WHERE d.event_seq = e.seq ORDER BY d.seq) AS delivery_ids
     FROM events e WHERE e.account_id = $1 AND e.id = ANY($2::text[])`,
   getEvent: 'SELECT * FROM events WHERE account_id = $1 AND id = $2',
-  listEvents: (byType: boolean) =>
-    `SELECT * FROM events WHERE account_id = $1 AND seq < $2 ${byType ? 'AND type = $4' : ''}
+  listEvents: (where: readonly string[]) =>
+    `SELECT * FROM events WHERE account_id = $1 AND seq < $2 ${where.map((term) => `AND ${term}`).join(' ')}
      ORDER BY seq DESC LIMIT $3`,
 
   getDelivery: `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -262,6 +288,34 @@ const SQL = {
   listDeliveries: (where: readonly string[]) =>
     `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
      WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT $3`,
+  // The newest page of each endpoint (`$ids`: one descent of deliveries_endpoint_seq each), then the
+  // newest of those: a plain `endpoint_id = ANY(…)` reads every row of those endpoints in the account's
+  // order, or sorts all of them. The account is checked on the merged rows only: inside, the planner
+  // took the account's whole log instead of the endpoint's index (21 ms instead of 1 for three
+  // endpoints of 300,000 deliveries). The page's rows are handed over as an array, as the claim does.
+  listDeliveriesMerged: (where: readonly string[], ids: string, withEvent: boolean) =>
+    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+     WHERE d.seq = ANY (ARRAY(
+       SELECT newest.seq FROM unnest(${ids}::text[]) AS ep (id) CROSS JOIN LATERAL (
+         SELECT d.seq FROM deliveries d ${withEvent ? 'JOIN events e ON e.seq = d.event_seq' : ''}
+         WHERE d.endpoint_id = ep.id AND ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT $3) AS newest))
+       AND d.account_id = $1
+     ORDER BY d.seq DESC LIMIT $3`,
+  // The deliveries of one event type (`type`), read through the events of that type that created
+  // deliveries (events_type_with_deliveries) and each one's deliveries, in the events' order: newest
+  // event first, then its deliveries newest first, after the cursor's delivery in that order. Asked
+  // for the deliveries' own order with the type as a filter, the planner read the account's whole log
+  // whenever the type was rare or its events had no delivery (155 ms and 800 ms on 300,000
+  // deliveries; 1.2 and 0.2 ms this way). The two orders differ only between events committed at the
+  // same moment by different transactions (whose deliveries' seq values interleave).
+  listDeliveriesOfType: (type: string, where: readonly string[]) =>
+    `WITH cursor AS (
+       SELECT coalesce((SELECT event_seq FROM deliveries WHERE seq = $2), ${Number.MAX_SAFE_INTEGER}) AS event_seq)
+     SELECT ${DELIVERY_COLUMNS} FROM cursor, events e JOIN deliveries d ON d.event_seq = e.seq
+     WHERE e.account_id = $1 AND e.type = ${type} AND e.has_deliveries AND d.account_id = $1
+       AND e.seq <= cursor.event_seq AND (e.seq < cursor.event_seq OR d.seq < $2)
+       ${where.map((term) => `AND ${term}`).join(' ')}
+     ORDER BY e.seq DESC, d.seq DESC LIMIT $3`,
   listAttempts: 'SELECT * FROM attempts WHERE delivery_id = $1 AND account_id = $2 ORDER BY seq',
   // Sending again by hand starts the retry schedule over (schedule_start), so a recovered delivery
   // gets the same chances as a new one.
@@ -355,6 +409,16 @@ const SQL = {
       SELECT id FROM workers WHERE alive_until <= $1 FOR UPDATE SKIP LOCKED)`,
   unregisterWorker: 'DELETE FROM workers WHERE id = $1',
   queueDepth: `SELECT status, count(*) AS n FROM deliveries WHERE status IN ${LIVE} GROUP BY status`,
+  // Each endpoint of the account, then its attempts since the time from attempts_endpoint_started,
+  // which holds every column read.
+  endpointAttemptStats: `SELECT e.id AS endpoint_id, count(*) AS attempts,
+      count(*) FILTER (WHERE a.succeeded) AS succeeded, max(a.started_at) AS last_attempt_at
+    FROM endpoints e JOIN attempts a ON a.endpoint_id = e.id AND a.started_at >= $2
+    WHERE e.account_id = $1
+    GROUP BY e.seq, e.id ORDER BY e.seq`,
+  // Both tables are small (a row per account, a row per endpoint): counted whole.
+  overviewCounts: `SELECT (SELECT count(*) FROM accounts) AS accounts,
+    (SELECT count(*) FROM endpoints WHERE NOT enabled) AS disabled_endpoints`,
 } as const;
 
 /** A transaction in progress, for the work run inside it. */
@@ -549,9 +613,12 @@ export class PostgresStore implements Store {
     return (await this.pool.query<Row>(text, values as unknown[] | undefined)).rows;
   }
 
-  async createAccount(account: AccountRecord, apiKeyHash: string): Promise<void> {
-    // As in SQLite, `maxActiveUrls` is not written here: an account starts with the server's default.
-    await this.query(SQL.insertAccount, [account.id, account.name, apiKeyHash, account.createdAt]);
+  async createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void> {
+    await this.transaction(async ({ client }) => {
+      // As in SQLite, `maxActiveUrls` is not written here: an account starts with the server's default.
+      await client.query(SQL.insertAccount, [account.id, account.name, account.createdAt]);
+      await client.query(SQL.insertApiKey, apiKeyParams(firstKey, keyHash));
+    });
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
@@ -565,11 +632,6 @@ export class PostgresStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined> {
-    const [row] = await this.query(SQL.findAccountByKey, [apiKeyHash]);
-    return row && toAccount(row);
-  }
-
   async updateAccount(
     accountId: string,
     changes: { readonly maxActiveUrls?: number | null },
@@ -577,6 +639,80 @@ export class PostgresStore implements Store {
     if (changes.maxActiveUrls === undefined) return this.getAccount(accountId);
     const [row] = await this.query(SQL.setMaxActiveUrls, [accountId, changes.maxActiveUrls]);
     return row && toAccount(row);
+  }
+
+  async createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void> {
+    await this.query(SQL.insertApiKey, apiKeyParams(key, keyHash));
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await this.query(SQL.findApiKeyByHash, [keyHash]);
+    return row && toApiKey(row);
+  }
+
+  async getApiKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await this.query(SQL.getApiKey, [keyId, accountId]);
+    return row && toApiKey(row);
+  }
+
+  async listApiKeys(accountId: string, page: PageRequest, nowMs: number): Promise<Page<ApiKeyRecord>> {
+    const after = page.cursor === undefined ? 0 : decodeCursor(page.cursor);
+    const rows = await this.query(SQL.listApiKeys, [accountId, after, nowMs, page.limit + 1]);
+    return toPage(rows, page.limit, toApiKey);
+  }
+
+  async deleteApiKey(accountId: string, keyId: string): Promise<boolean> {
+    return ((await this.pool.query(SQL.deleteApiKey, [keyId, accountId])).rowCount ?? 0) === 1;
+  }
+
+  async rollApiKey(
+    accountId: string,
+    keyId: string,
+    next: ApiKeyRecord,
+    nextHash: string,
+    oldExpiresAt: number,
+    nowMs: number,
+  ): Promise<RollApiKeyResult> {
+    return this.transaction(async ({ client }): Promise<RollApiKeyResult> => {
+      await client.query(SQL.deleteExpiredApiKeys, [accountId, nowMs]);
+      const row = (await client.query<Row>(SQL.getApiKeyForUpdate, [keyId, accountId])).rows[0];
+      if (!row) return 'not_found';
+      if (row['expires_at'] !== null) return 'expiring';
+      if (oldExpiresAt <= nowMs) await client.query(SQL.deleteApiKey, [keyId, accountId]);
+      else await client.query(SQL.setApiKeyExpiry, [keyId, accountId, oldExpiresAt]);
+      await client.query(SQL.insertApiKey, apiKeyParams(next, nextHash));
+      return 'rolled';
+    });
+  }
+
+  async touchApiKey(keyId: string, nowMs: number): Promise<void> {
+    await this.query(SQL.touchApiKey, [keyId, nowMs]);
+  }
+
+  async createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void> {
+    await this.query(SQL.insertPortalSession, [
+      session.id,
+      session.accountId,
+      tokenHash,
+      session.scope === null ? null : JSON.stringify(session.scope),
+      session.locale,
+      session.createdAt,
+      session.expiresAt,
+    ]);
+  }
+
+  async findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
+    const [row] = await this.query(SQL.findPortalSessionByHash, [tokenHash]);
+    return row && toPortalSession(row);
+  }
+
+  async getPortalSession(accountId: string, sessionId: string): Promise<PortalSessionRecord | undefined> {
+    const [row] = await this.query(SQL.getPortalSession, [sessionId, accountId]);
+    return row && toPortalSession(row);
+  }
+
+  async deleteExpiredPortalSessions(accountId: string, beforeMs: number): Promise<number> {
+    return (await this.pool.query(SQL.deleteExpiredPortalSessions, [accountId, beforeMs])).rowCount ?? 0;
   }
 
   async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
@@ -752,15 +888,16 @@ export class PostgresStore implements Store {
     return row && toEvent(row);
   }
 
-  async listEvents(
-    accountId: string,
-    page: PageRequest,
-    filter: { type?: string | undefined },
-  ): Promise<Page<EventRecord>> {
+  async listEvents(accountId: string, page: PageRequest, filter: EventFilter): Promise<Page<EventRecord>> {
+    if (isEmptyRange(filter)) return { items: [], nextCursor: null };
     const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
     const values: unknown[] = [accountId, before, page.limit + 1];
-    if (filter.type !== undefined) values.push(filter.type);
-    const rows = await this.query(SQL.listEvents(filter.type !== undefined), values);
+    const where = createdAtTerms('events', '', filter, values);
+    if (filter.type !== undefined) {
+      values.push(filter.type);
+      where.push(`type = $${values.length}`);
+    }
+    const rows = await this.query(SQL.listEvents(where), values);
     return toPage(rows, page.limit, toEvent);
   }
 
@@ -769,27 +906,51 @@ export class PostgresStore implements Store {
     return row && toDelivery(row);
   }
 
+  /**
+   * The deliveries log, newest first. Unlike SQLite's, PostgreSQL's planner weighs the filters with
+   * the table's statistics and picks the index itself; what it does not find alone is spelled out: the
+   * newest rows of several endpoints merged (`listDeliveriesMerged`), and the deliveries of a type read
+   * through its events (`listDeliveriesOfType`).
+   */
   async listDeliveries(
     accountId: string,
     page: PageRequest,
     filter: DeliveryFilter,
   ): Promise<Page<DeliveryRecord>> {
+    const endpoints = endpointsAllowed(filter);
+    if (endpoints?.length === 0 || isEmptyRange(filter)) return { items: [], nextCursor: null };
     const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
-    const where = ['d.account_id = $1', 'd.seq < $2'];
     const values: unknown[] = [accountId, before, page.limit + 1];
-    if (filter.endpointId !== undefined) {
-      values.push(filter.endpointId);
-      where.push(`d.endpoint_id = $${values.length}`);
-    }
-    if (filter.status !== undefined) {
-      values.push(filter.status);
-      where.push(`d.status = $${values.length}`);
-    }
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    const terms: string[] = [];
+    if (filter.status !== undefined) terms.push(`d.status = ${param(filter.status)}`);
     if (filter.eventId !== undefined) {
-      values.push(filter.eventId);
-      where.push(`d.event_seq = (SELECT seq FROM events WHERE account_id = $1 AND id = $${values.length})`);
+      terms.push(
+        `d.event_seq = (SELECT seq FROM events WHERE account_id = $1 AND id = ${param(filter.eventId)})`,
+      );
     }
-    const rows = await this.query(SQL.listDeliveries(where), values);
+    // A failed or cancelled status is left to the planner with the type as a filter: those deliveries
+    // are few, and deliveries_account_ended holds them (as SQLite reads them).
+    const ended = filter.status === 'failed' || filter.status === 'cancelled';
+    let sql: string;
+    if (filter.eventType !== undefined && filter.eventId === undefined && endpoints === undefined && !ended) {
+      const type = param(filter.eventType);
+      sql = SQL.listDeliveriesOfType(type, [...terms, ...createdAtTerms('events', 'e.', filter, values)]);
+    } else {
+      terms.push('d.seq < $2', ...createdAtTerms('deliveries', 'd.', filter, values));
+      if (filter.eventType !== undefined) terms.push(`e.type = ${param(filter.eventType)}`);
+      if (endpoints !== undefined && endpoints.length > 1 && endpoints.length <= MAX_MERGED_ENDPOINTS) {
+        sql = SQL.listDeliveriesMerged(terms, param(endpoints), filter.eventType !== undefined);
+      } else {
+        if (endpoints?.length === 1) terms.push(`d.endpoint_id = ${param(endpoints[0])}`);
+        else if (endpoints !== undefined) terms.push(`d.endpoint_id = ANY(${param(endpoints)}::text[])`);
+        sql = SQL.listDeliveries(['d.account_id = $1', ...terms]);
+      }
+    }
+    const rows = await this.query(sql, values);
     return toPage(rows, page.limit, toDelivery);
   }
 
@@ -938,6 +1099,24 @@ export class PostgresStore implements Store {
       depth[row['status'] as 'pending' | 'sending'] = row['n'] as number;
     }
     return depth;
+  }
+
+  async endpointAttemptStats(accountId: string, sinceMs: number): Promise<readonly EndpointAttemptStats[]> {
+    return (await this.query(SQL.endpointAttemptStats, [accountId, sinceMs])).map(toEndpointAttemptStats);
+  }
+
+  async countActiveUrls(accountId: string): Promise<number> {
+    // The count the active-URL limit makes, for no endpoint excepted and no URL added.
+    const [row] = await this.query(SQL.activeUrlCount, [accountId, null, []]);
+    return row?.['n'] as number;
+  }
+
+  async overviewCounts(): Promise<{ accounts: number; disabledEndpoints: number }> {
+    const [row] = await this.query(SQL.overviewCounts);
+    return {
+      accounts: row?.['accounts'] as number,
+      disabledEndpoints: row?.['disabled_endpoints'] as number,
+    };
   }
 
   async ping(): Promise<void> {
@@ -1129,6 +1308,7 @@ async function insertEventsNow(
     deliveries.map((d) => d.nextAttemptAt),
     deliveries.map((d) => d.createdAt),
     deliveries.map((d) => endpointBucket(d.endpointId)),
+    fresh.map((e) => e.deliveries.length > 0),
   ]);
   const inserted = new Set(rows.map((row) => row['id'] as string));
   const stored = new Map<string, { event: EventRecord; deliveryIds: string[] }>();
@@ -1182,6 +1362,55 @@ function finishColumns(results: readonly AttemptResult[]): unknown[] {
   ];
 }
 
+/**
+ * The terms of a filter's time range on `created_at` of `table` (aliased `prefix`), with its parameters
+ * appended to `values`: the rows' `seq` bounded by a bisection of `seq` on `created_at`, widened by
+ * {@link CREATED_AT_SLACK_MS} ({@link firstSeqCreatedAtSql}), and `created_at` itself.
+ */
+function createdAtTerms(
+  table: 'events' | 'deliveries',
+  prefix: string,
+  filter: { sinceMs?: number | undefined; untilMs?: number | undefined },
+  values: unknown[],
+): string[] {
+  const terms: string[] = [];
+  if (filter.sinceMs !== undefined) {
+    values.push(filter.sinceMs);
+    const since = `$${values.length}::bigint`;
+    terms.push(
+      `${prefix}seq >= ${firstSeqCreatedAtSql(table, `${since} - ${CREATED_AT_SLACK_MS}`)}`,
+      `${prefix}created_at >= ${since}`,
+    );
+  }
+  if (filter.untilMs !== undefined) {
+    values.push(filter.untilMs);
+    const until = `$${values.length}::bigint`;
+    terms.push(
+      `${prefix}seq < ${firstSeqCreatedAtSql(table, `${until} + ${CREATED_AT_SLACK_MS}`)}`,
+      `${prefix}created_at < ${until}`,
+    );
+  }
+  return terms;
+}
+
+/**
+ * The first `seq` from which on the rows of `table` were created at or after `at` (an SQL expression),
+ * as one subquery: a bisection of `seq` on `created_at` in a recursive query, each step the first row
+ * at or after the middle (a primary-key lookup), about 20 steps for a million rows. It is evaluated
+ * once per statement, before the index it bounds is read.
+ */
+function firstSeqCreatedAtSql(table: 'events' | 'deliveries', at: string): string {
+  return `(WITH RECURSIVE search (lo, hi) AS (
+      SELECT (SELECT min(seq) FROM ${table}), (SELECT max(seq) FROM ${table}) + 1
+      UNION ALL
+      SELECT CASE WHEN probe.created_at >= ${at} THEN s.lo ELSE probe.seq + 1 END,
+        CASE WHEN probe.created_at >= ${at} THEN (s.lo + s.hi) / 2 ELSE s.hi END
+      FROM search s CROSS JOIN LATERAL (
+        SELECT seq, created_at FROM ${table} WHERE seq >= (s.lo + s.hi) / 2 ORDER BY seq LIMIT 1) AS probe
+      WHERE s.lo < s.hi)
+    SELECT coalesce(min(lo), 0) FROM search WHERE lo >= hi)`;
+}
+
 function leaseKey(deliveryId: string, lease: number): string {
   return `${deliveryId} ${lease}`;
 }
@@ -1202,6 +1431,7 @@ function attemptColumns(results: readonly AttemptResult[]): unknown[] {
     attempts.map((a) => withoutNul(a.responseBody)),
     attempts.map((a) => a.responseBodyTruncated),
     attempts.map((a) => a.succeeded),
+    results.map((r) => r.claim.endpointId),
   ];
 }
 
@@ -1226,6 +1456,10 @@ function claimColumns(claims: readonly ClaimedDelivery[]): [string[], number[]] 
 function toSqlValue(value: unknown): unknown {
   if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
   return value;
+}
+
+function apiKeyParams(key: ApiKeyRecord, keyHash: string): unknown[] {
+  return [key.id, key.accountId, key.name, key.prefix, keyHash, key.createdAt, key.lastUsedAt, key.expiresAt];
 }
 
 function endpointParams(e: EndpointRecord): unknown[] {

@@ -12,29 +12,36 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
+import { CREATED_AT_SLACK_MS, endpointsAllowed, isEmptyRange, MAX_MERGED_ENDPOINTS } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
   type Row,
   toAccount,
+  toApiKey,
   toAttempt,
   toClaimedDeliveries,
   toDelivery,
   toEndpoint,
+  toEndpointAttemptStats,
   toEvent,
   toPage,
+  toPortalSession,
 } from '../rows.ts';
 import type {
   AccountRecord,
+  ApiKeyRecord,
   AttemptRecord,
   AttemptResult,
   ClaimedDelivery,
   ClaimRequest,
   DeliveryFilter,
   DeliveryRecord,
+  EndpointAttemptStats,
   EndpointChanges,
   EndpointRecord,
+  EventFilter,
   EventRecord,
   EventTypeRecord,
   InsertEventResult,
@@ -42,6 +49,8 @@ import type {
   Page,
   PageRequest,
   Partition,
+  PortalSessionRecord,
+  RollApiKeyResult,
   Store,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
@@ -70,9 +79,10 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   // One process owns the file (see data-dir-lock.ts), so caches invalidated by this store's own writes
-  // are exact. Accounts never change once created; enabled endpoints are read by every publish.
+  // are exact. Accounts and keys are read by every authenticated request; enabled endpoints by every
+  // publish.
   private readonly accountsById = new Map<string, AccountRecord>();
-  private readonly accountsByKeyHash = new Map<string, AccountRecord>();
+  private readonly apiKeysByHash = new Map<string, ApiKeyRecord>();
   private readonly enabledEndpoints = new Map<string, readonly EndpointRecord[]>();
   /** Endpoints the delivery engine read, by id: every claim batch asks for its endpoints. */
   private readonly endpointsById = new Map<string, EndpointRecord>();
@@ -109,8 +119,11 @@ export class SqliteStore implements Store {
     return store;
   }
 
-  async createAccount(account: AccountRecord, apiKeyHash: string): Promise<void> {
-    this.statements.insertAccount.run({ ...account, apiKeyHash });
+  async createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertAccount.run(account);
+      this.statements.insertApiKey.run({ ...firstKey, keyHash });
+    })();
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
@@ -129,16 +142,6 @@ export class SqliteStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | undefined> {
-    const cached = this.accountsByKeyHash.get(apiKeyHash);
-    if (cached) return cached;
-    const row = this.statements.findAccountByKey.get(apiKeyHash) as Row | undefined;
-    if (!row) return undefined;
-    const account = toAccount(row);
-    this.accountsByKeyHash.set(apiKeyHash, account);
-    return account;
-  }
-
   async updateAccount(
     accountId: string,
     changes: { readonly maxActiveUrls?: number | null },
@@ -150,10 +153,89 @@ export class SqliteStore implements Store {
     return this.getAccount(accountId);
   }
 
-  /** Drops an account from the caches after a change (the key-hash cache is keyed by hash: cleared). */
+  /** Drops an account from the cache after a change. */
   private forgetAccount(accountId: string): void {
     this.accountsById.delete(accountId);
-    this.accountsByKeyHash.clear();
+  }
+
+  async createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void> {
+    this.statements.insertApiKey.run({ ...key, keyHash });
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.apiKeysByHash.get(keyHash);
+    if (cached) return cached;
+    const row = this.statements.findApiKeyByHash.get(keyHash) as Row | undefined;
+    if (!row) return undefined;
+    const key = toApiKey(row);
+    this.apiKeysByHash.set(keyHash, key);
+    return key;
+  }
+
+  async getApiKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.statements.getApiKey.get(keyId, accountId) as Row | undefined;
+    return row && toApiKey(row);
+  }
+
+  async listApiKeys(accountId: string, page: PageRequest, nowMs: number): Promise<Page<ApiKeyRecord>> {
+    const after = page.cursor === undefined ? 0 : decodeCursor(page.cursor);
+    const rows = this.statements.listApiKeys.all(accountId, after, nowMs, page.limit + 1) as Row[];
+    return toPage(rows, page.limit, toApiKey);
+  }
+
+  async deleteApiKey(accountId: string, keyId: string): Promise<boolean> {
+    // The cache is keyed by hash, which the id does not give: any change of a key clears it.
+    this.apiKeysByHash.clear();
+    return this.statements.deleteApiKey.run(keyId, accountId).changes === 1;
+  }
+
+  async rollApiKey(
+    accountId: string,
+    keyId: string,
+    next: ApiKeyRecord,
+    nextHash: string,
+    oldExpiresAt: number,
+    nowMs: number,
+  ): Promise<RollApiKeyResult> {
+    const s = this.statements;
+    this.apiKeysByHash.clear();
+    return this.db.transaction((): RollApiKeyResult => {
+      s.deleteExpiredApiKeys.run(accountId, nowMs);
+      const row = s.getApiKey.get(keyId, accountId) as Row | undefined;
+      if (!row) return 'not_found';
+      if (row['expires_at'] !== null) return 'expiring';
+      if (oldExpiresAt <= nowMs) s.deleteApiKey.run(keyId, accountId);
+      else s.setApiKeyExpiry.run(oldExpiresAt, keyId, accountId);
+      s.insertApiKey.run({ ...next, keyHash: nextHash });
+      return 'rolled';
+    })();
+  }
+
+  async touchApiKey(keyId: string, nowMs: number): Promise<void> {
+    this.apiKeysByHash.clear();
+    this.statements.touchApiKey.run(nowMs, keyId);
+  }
+
+  async createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void> {
+    this.statements.insertPortalSession.run({
+      ...session,
+      scopeJson: session.scope === null ? null : JSON.stringify(session.scope),
+      tokenHash,
+    });
+  }
+
+  async findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
+    const row = this.statements.findPortalSessionByHash.get(tokenHash) as Row | undefined;
+    return row && toPortalSession(row);
+  }
+
+  async getPortalSession(accountId: string, sessionId: string): Promise<PortalSessionRecord | undefined> {
+    const row = this.statements.getPortalSession.get(sessionId, accountId) as Row | undefined;
+    return row && toPortalSession(row);
+  }
+
+  async deleteExpiredPortalSessions(accountId: string, beforeMs: number): Promise<number> {
+    return this.statements.deleteExpiredPortalSessions.run(accountId, beforeMs).changes;
   }
 
   async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
@@ -174,12 +256,23 @@ export class SqliteStore implements Store {
     exceptId: string | undefined,
     limits: { readonly maxActiveUrls: number },
   ): void {
-    const active = new Set<string>(urls);
+    const active = this.activeUrls(accountId, exceptId);
+    for (const url of urls) active.add(url);
+    if (active.size > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
+  }
+
+  /** The distinct URLs of the account's enabled endpoints (other than `exceptId`). */
+  private activeUrls(accountId: string, exceptId?: string): Set<string> {
+    const active = new Set<string>();
     for (const row of this.statements.enabledUrlsOfAccount.all(accountId) as Row[]) {
       if (row['id'] === exceptId) continue;
       for (const url of JSON.parse(row['urls'] as string) as string[]) active.add(url);
     }
-    if (active.size > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
+    return active;
+  }
+
+  async countActiveUrls(accountId: string): Promise<number> {
+    return this.activeUrls(accountId).size;
   }
 
   async getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -335,6 +428,7 @@ export class SqliteStore implements Store {
         event.dataJson,
         event.occurredAt,
         event.createdAt,
+        deliveries.length > 0 ? 1 : 0,
       ) as { seq: number } | undefined;
       if (!inserted) {
         const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
@@ -380,18 +474,20 @@ export class SqliteStore implements Store {
     return row && toEvent(row);
   }
 
-  async listEvents(
-    accountId: string,
-    page: PageRequest,
-    filter: { type?: string | undefined },
-  ): Promise<Page<EventRecord>> {
-    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
-    const rows = this.statements.listEvents.all({
-      accountId,
-      before,
-      type: filter.type ?? null,
-      limit: page.limit + 1,
-    }) as Row[];
+  async listEvents(accountId: string, page: PageRequest, filter: EventFilter): Promise<Page<EventRecord>> {
+    if (isEmptyRange(filter)) return { items: [], nextCursor: null };
+    const range = this.seqRange('events', filter);
+    const before = Math.min(
+      page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor),
+      range.hi,
+    );
+    // events_account_seq, newest first, with a type checked row by row: the type index holds only the
+    // events that created deliveries (see deliveriesOfTypePage).
+    const where = ['account_id = @accountId', 'seq < @before', 'seq >= @lo', ...createdAtTerms('', filter)];
+    if (filter.type !== undefined) where.push('type = @type');
+    const rows = this.db
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`)
+      .all({ ...filter, accountId, before, lo: range.lo, limit: page.limit + 1 }) as Row[];
     return toPage(rows, page.limit, toEvent);
   }
 
@@ -400,33 +496,143 @@ export class SqliteStore implements Store {
     return row && toDelivery(row);
   }
 
+  /**
+   * The deliveries log, newest first. Every filter narrows one query, but which index it reads is
+   * chosen here, by the filter that leaves the fewest rows to read for a page (SQLite's planner has no
+   * statistics to tell; a unary `+` keeps it off an index): the event (deliveries_event), the endpoints
+   * (deliveries_endpoint_seq, the newest page of each, merged), a failed or cancelled status (the partial
+   * deliveries_account_ended), the event type (see deliveriesOfTypePage), else the account's whole log
+   * (deliveries_account_seq). A time range is a range of `seq` on whichever is read.
+   */
   async listDeliveries(
     accountId: string,
     page: PageRequest,
     filter: DeliveryFilter,
   ): Promise<Page<DeliveryRecord>> {
-    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
-    const where = ['d.account_id = @accountId', 'd.seq < @before'];
-    const params: Record<string, unknown> = { accountId, before, limit: page.limit + 1 };
-    if (filter.endpointId !== undefined) {
-      where.push('d.endpoint_id = @endpointId');
-      params['endpointId'] = filter.endpointId;
+    const endpoints = endpointsAllowed(filter);
+    if (endpoints?.length === 0 || isEmptyRange(filter)) return { items: [], nextCursor: null };
+    const range = this.seqRange('deliveries', filter);
+    const before = Math.min(
+      page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor),
+      range.hi,
+    );
+    const params: Record<string, unknown> = {
+      ...filter,
+      accountId,
+      before,
+      lo: range.lo,
+      limit: page.limit + 1,
+    };
+    const terms = ['d.seq < @before', 'd.seq >= @lo', ...createdAtTerms('d.', filter)];
+    const ended = filter.status === 'failed' || filter.status === 'cancelled';
+    if (filter.status !== undefined) terms.push('d.status = @status');
+    if (filter.eventType !== undefined) terms.push('e.type = @eventType');
+    const withEvent = filter.eventType !== undefined;
+    const perEndpoint = endpoints !== undefined && endpoints.length <= MAX_MERGED_ENDPOINTS;
+    if (endpoints !== undefined && (!perEndpoint || filter.eventId !== undefined)) {
+      terms.push('+d.endpoint_id IN (SELECT value FROM json_each(@endpointIds))');
+      params['endpointIds'] = JSON.stringify(endpoints);
     }
-    if (filter.status !== undefined) {
-      where.push('d.status = @status');
-      params['status'] = filter.status;
-    }
+    let sql: string;
     if (filter.eventId !== undefined) {
-      where.push('d.event_seq = (SELECT seq FROM events WHERE account_id = @accountId AND id = @eventId)');
-      params['eventId'] = filter.eventId;
+      terms.push('d.event_seq = (SELECT seq FROM events WHERE account_id = @accountId AND id = @eventId)');
+      sql = deliveriesPage([...terms, '+d.account_id = @accountId']);
+    } else if (endpoints !== undefined && perEndpoint) {
+      // The newest page of each endpoint (one descent of deliveries_endpoint_seq each), then the newest
+      // of those.
+      const ofEndpoint = (i: number) => [
+        ...terms,
+        `d.endpoint_id = @endpoint${i}`,
+        '+d.account_id = @accountId',
+      ];
+      endpoints.forEach((id, i) => {
+        params[`endpoint${i}`] = id;
+      });
+      sql =
+        endpoints.length === 1
+          ? deliveriesPage(ofEndpoint(0))
+          : deliveriesPage([
+              `d.seq IN (${endpoints
+                .map(
+                  (_, i) =>
+                    `SELECT seq FROM (${deliveriesPage(ofEndpoint(i), { columns: 'd.seq', withEvent })})`,
+                )
+                .join(' UNION ALL ')})`,
+            ]);
+    } else if (ended) {
+      // Only failed and cancelled deliveries are in deliveries_account_ended; naming its condition lets
+      // SQLite use it.
+      sql = deliveriesPage([...terms, `d.status IN ('failed', 'cancelled')`, 'd.account_id = @accountId']);
+    } else if (filter.eventType !== undefined) {
+      sql = this.deliveriesOfTypePage(terms, filter, params);
+    } else {
+      sql = deliveriesPage([...terms, 'd.account_id = @accountId']);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
-         WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT @limit`,
-      )
-      .all(params) as Row[];
+    const rows = this.db.prepare(sql).all(params) as Row[];
     return toPage(rows, page.limit, toDelivery);
+  }
+
+  /**
+   * The deliveries of one event type, newest first, read through the events of that type that created
+   * deliveries (events_type_with_deliveries) and each event's deliveries (deliveries_event): a page then
+   * costs about what it shows, however rare the type, where reading the account's log would pass every
+   * delivery of other types. The order is the events' `seq` and then the deliveries', which is the
+   * deliveries' `seq` order: in this store an event and its deliveries are inserted together, one event
+   * after another by the one writer, and no delivery is ever added to an event later, so the
+   * deliveries of an earlier event all come before those of a later one. The events read start at the
+   * event of the cursor's delivery.
+   */
+  private deliveriesOfTypePage(
+    terms: readonly string[],
+    filter: DeliveryFilter,
+    params: Record<string, unknown>,
+  ): string {
+    const events = this.seqRange('events', filter);
+    params['eventsLo'] = events.lo;
+    params['eventsHi'] = events.hi;
+    return `SELECT ${DELIVERY_COLUMNS} FROM events e INDEXED BY events_type_with_deliveries CROSS JOIN deliveries d
+      WHERE e.account_id = @accountId AND e.has_deliveries = 1 AND e.seq >= @eventsLo AND e.seq < @eventsHi
+        AND e.seq <= coalesce((SELECT event_seq FROM deliveries WHERE seq = @before), @eventsHi)
+        AND d.event_seq = e.seq AND +d.account_id = @accountId AND ${terms.join(' AND ')}
+      ORDER BY e.seq DESC, d.seq DESC LIMIT @limit`;
+  }
+
+  /**
+   * The `seq` range `[lo, hi)` that holds every row of `table` created in the filter's time range (and
+   * at most {@link CREATED_AT_SLACK_MS} more at each end), found by bisecting `seq` on `created_at`.
+   * Each probe is one primary-key lookup: about 20 for a million rows, well under a millisecond.
+   */
+  private seqRange(
+    table: 'events' | 'deliveries',
+    filter: { sinceMs?: number | undefined; untilMs?: number | undefined },
+  ): { lo: number; hi: number } {
+    return {
+      lo:
+        filter.sinceMs === undefined
+          ? 0
+          : this.firstSeqCreatedAt(table, filter.sinceMs - CREATED_AT_SLACK_MS),
+      hi:
+        filter.untilMs === undefined
+          ? Number.MAX_SAFE_INTEGER
+          : this.firstSeqCreatedAt(table, filter.untilMs + CREATED_AT_SLACK_MS),
+    };
+  }
+
+  /** The first `seq` from which on the rows of `table` were created at or after `atMs` (see {@link seqRange}). */
+  private firstSeqCreatedAt(table: 'events' | 'deliveries', atMs: number): number {
+    const s = this.statements.seqSearch[table];
+    const ends = s.ends.get() as { first: number | null; last: number | null };
+    if (ends.first === null || ends.last === null) return 0;
+    let lo = ends.first;
+    let hi = ends.last + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      // The first row at or after `mid`: there is one, since `mid` is at most the last seq.
+      const row = s.probe.get(mid) as { seq: number; created_at: number };
+      if (row.created_at >= atMs) hi = mid;
+      else lo = row.seq + 1;
+    }
+    return lo;
   }
 
   async listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]> {
@@ -491,6 +697,7 @@ export class SqliteStore implements Store {
           a.responseBody,
           a.responseBodyTruncated ? 1 : 0,
           a.succeeded ? 1 : 0,
+          result.claim.endpointId,
         );
         // The state moves for the current lease holder, or for a success over a cancellation.
         const success = result.status === 'succeeded' ? 1 : 0;
@@ -581,6 +788,17 @@ export class SqliteStore implements Store {
     return depth;
   }
 
+  async endpointAttemptStats(accountId: string, sinceMs: number): Promise<readonly EndpointAttemptStats[]> {
+    return (this.statements.endpointAttemptStats.all(accountId, sinceMs) as Row[]).map(
+      toEndpointAttemptStats,
+    );
+  }
+
+  async overviewCounts(): Promise<{ accounts: number; disabledEndpoints: number }> {
+    const row = this.statements.overviewCounts.get() as { accounts: number; disabled_endpoints: number };
+    return { accounts: row.accounts, disabledEndpoints: row.disabled_endpoints };
+  }
+
   async ping(): Promise<void> {
     this.statements.ping.get();
   }
@@ -622,12 +840,32 @@ function prepareStatements(db: Database.Database) {
     ping: db.prepare('SELECT 1'),
     syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
     syncFull: db.prepare('PRAGMA synchronous = FULL'),
-    insertAccount: db.prepare(
-      'INSERT INTO accounts (id, name, api_key_hash, created_at) VALUES (@id, @name, @apiKeyHash, @createdAt)',
-    ),
+    insertAccount: db.prepare('INSERT INTO accounts (id, name, created_at) VALUES (@id, @name, @createdAt)'),
     getAccount: db.prepare('SELECT rowid AS seq, * FROM accounts WHERE id = ?'),
     listAccounts: db.prepare('SELECT rowid AS seq, * FROM accounts WHERE rowid > ? ORDER BY rowid LIMIT ?'),
-    findAccountByKey: db.prepare('SELECT rowid AS seq, * FROM accounts WHERE api_key_hash = ?'),
+    insertApiKey: db.prepare(
+      `INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at, last_used_at, expires_at)
+       VALUES (@id, @accountId, @name, @prefix, @keyHash, @createdAt, @lastUsedAt, @expiresAt)`,
+    ),
+    findApiKeyByHash: db.prepare('SELECT * FROM api_keys WHERE key_hash = ?'),
+    getApiKey: db.prepare('SELECT * FROM api_keys WHERE id = ? AND account_id = ?'),
+    listApiKeys: db.prepare(
+      `SELECT rowid AS seq, * FROM api_keys
+       WHERE account_id = ? AND rowid > ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY rowid LIMIT ?`,
+    ),
+    deleteApiKey: db.prepare('DELETE FROM api_keys WHERE id = ? AND account_id = ?'),
+    deleteExpiredApiKeys: db.prepare('DELETE FROM api_keys WHERE account_id = ? AND expires_at <= ?'),
+    setApiKeyExpiry: db.prepare('UPDATE api_keys SET expires_at = ? WHERE id = ? AND account_id = ?'),
+    touchApiKey: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+    insertPortalSession: db.prepare(
+      `INSERT INTO portal_sessions (id, account_id, token_hash, scope_json, locale, created_at, expires_at)
+       VALUES (@id, @accountId, @tokenHash, @scopeJson, @locale, @createdAt, @expiresAt)`,
+    ),
+    findPortalSessionByHash: db.prepare('SELECT * FROM portal_sessions WHERE token_hash = ?'),
+    getPortalSession: db.prepare('SELECT * FROM portal_sessions WHERE id = ? AND account_id = ?'),
+    deleteExpiredPortalSessions: db.prepare(
+      'DELETE FROM portal_sessions WHERE account_id = ? AND expires_at < ?',
+    ),
     insertEndpoint: db.prepare(
       `INSERT INTO endpoints (id, account_id, urls, description, event_types, enabled, disabled_reason, secret,
          previous_secret, previous_secret_expires_at, headers, timeout_ms, max_concurrency, rate_limit_per_second,
@@ -673,8 +911,8 @@ function prepareStatements(db: Database.Database) {
        WHERE endpoint_id = @endpointId AND account_id = @accountId AND url = @url AND status IN ${LIVE}`,
     ),
     insertEvent: db.prepare(
-      `INSERT INTO events (account_id, id, type, data, occurred_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, id) DO NOTHING RETURNING seq`,
     ),
     getEventWithSeq: db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?'),
@@ -683,11 +921,6 @@ function prepareStatements(db: Database.Database) {
     ),
     eventsBySeq: db.prepare(
       'SELECT seq, id, type, data, occurred_at FROM events WHERE seq IN (SELECT value FROM json_each(?))',
-    ),
-    listEvents: db.prepare(
-      `SELECT * FROM events WHERE account_id = @accountId AND seq < @before
-         AND (@type IS NULL OR type = @type)
-       ORDER BY seq DESC LIMIT @limit`,
     ),
     insertDelivery: db.prepare(
       `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at, created_at,
@@ -727,8 +960,8 @@ function prepareStatements(db: Database.Database) {
     ),
     insertAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code, error_code,
-         error_message, response_body, response_body_truncated, succeeded)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         error_message, response_body, response_body_truncated, succeeded, endpoint_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
     // The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
@@ -769,7 +1002,62 @@ function prepareStatements(db: Database.Database) {
     queueDepth: db.prepare(
       `SELECT status, count(*) AS n FROM deliveries WHERE status IN ${LIVE} GROUP BY status`,
     ),
+    // Each endpoint of the account, then its attempts since the time from attempts_endpoint_started,
+    // which holds every column read: no attempt row is visited.
+    endpointAttemptStats: db.prepare(
+      `SELECT e.id AS endpoint_id, count(*) AS attempts, sum(a.succeeded) AS succeeded,
+         max(a.started_at) AS last_attempt_at
+       FROM endpoints e CROSS JOIN attempts a INDEXED BY attempts_endpoint_started
+       WHERE e.account_id = ? AND a.endpoint_id = e.id AND a.started_at >= ?
+       GROUP BY e.rowid ORDER BY e.rowid`,
+    ),
+    // Both tables are small (a row per account, a row per endpoint): counted whole.
+    overviewCounts: db.prepare(
+      `SELECT (SELECT count(*) FROM accounts) AS accounts,
+         (SELECT count(*) FROM endpoints WHERE enabled = 0) AS disabled_endpoints`,
+    ),
+    // Bisecting `seq` on `created_at` (seqRange): the ends, then the first row at or after a `seq`. The
+    // ends are two subqueries: SQLite reads min() and max() of the primary key from its ends only when
+    // each is alone in its query (together, they scanned the whole table).
+    seqSearch: {
+      events: {
+        ends: db.prepare(
+          'SELECT (SELECT min(seq) FROM events) AS first, (SELECT max(seq) FROM events) AS last',
+        ),
+        probe: db.prepare('SELECT seq, created_at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
+      },
+      deliveries: {
+        ends: db.prepare(
+          'SELECT (SELECT min(seq) FROM deliveries) AS first, (SELECT max(seq) FROM deliveries) AS last',
+        ),
+        probe: db.prepare('SELECT seq, created_at FROM deliveries WHERE seq >= ? ORDER BY seq LIMIT 1'),
+      },
+    },
   };
+}
+
+/**
+ * A page of the deliveries log (`limit` rows, newest first) read as `terms` say, joined with each
+ * delivery's event. CROSS JOIN keeps SQLite reading the deliveries first.
+ */
+function deliveriesPage(
+  terms: readonly string[],
+  options: { columns?: string; withEvent?: boolean } = {},
+): string {
+  const join = options.withEvent === false ? '' : 'CROSS JOIN events e ON e.seq = d.event_seq';
+  return `SELECT ${options.columns ?? DELIVERY_COLUMNS} FROM deliveries d ${join}
+    WHERE ${terms.join(' AND ')} ORDER BY d.seq DESC LIMIT @limit`;
+}
+
+/** The exact time range of a filter on the `created_at` column of `prefix` (`d.` or none). */
+function createdAtTerms(
+  prefix: string,
+  filter: { sinceMs?: number | undefined; untilMs?: number | undefined },
+) {
+  return [
+    ...(filter.sinceMs === undefined ? [] : [`${prefix}created_at >= @sinceMs`]),
+    ...(filter.untilMs === undefined ? [] : [`${prefix}created_at < @untilMs`]),
+  ];
 }
 
 function toSqlValue(value: unknown): unknown {
