@@ -232,9 +232,12 @@ const HOW_MEASURED = `## How it is measured
   other process it starts.
 - Everything goes through the public API over real HTTP on 127.0.0.1: \`POST /v1/accounts\`,
   \`POST …/endpoints\`, \`POST …/events\`, \`POST …/events/batch\`, and \`/metrics\` for the queue depth
-  after a crash. Each event carries \`data.seq\` (its number in the run) and \`data.sentAt\` (the
-  publisher's \`performance.timeOrigin + performance.now()\`), in an \`order.paid\`-shaped payload of
-  about 600 bytes.
+  after a crash. B7 also reads what the dashboard reads: its page (\`/\`) and \`/assets/…\` files, and
+  \`GET …/deliveries\`, \`GET …/deliveries/{id}\` and \`GET /v1/stats\` with undici's \`request\` on one
+  keep-alive connection, timed from sending to the last byte of the answer. Each event carries
+  \`data.seq\` (its number in the run) and \`data.sentAt\` (the publisher's
+  \`performance.timeOrigin + performance.now()\`), in an \`order.paid\`-shaped payload of about 600
+  bytes.
 - The receivers are one \`node:http\` server in a child process (\`bench/receiver-process.ts\`) with a
   path per endpoint (\`/e/<n>\`), each answering 200 at once, hanging, answering 500 or dropping the
   connection as the scenario sets it. For every 200 it verifies the Standard Webhooks signature with

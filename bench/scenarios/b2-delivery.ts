@@ -11,16 +11,17 @@ import { measureThroughput, type ThroughputResult } from './delivery-throughput.
  * 30 % of the ceiling could not show that target met, however fast Hookline is, so the offer grows
  * with the ceiling: fan-out 1 offers 45 % of it, fan-out 10 60 % of it in deliveries.
  */
-const FAN_OUT_1_OFFERED = 8_000;
+export const FAN_OUT_1_OFFERED = 8_000;
 const FAN_OUT_10_OFFERED = 1_500;
-const FAN_OUT_1_CEILING_SHARE = 0.45;
+export const FAN_OUT_1_CEILING_SHARE = 0.45;
 const FAN_OUT_10_CEILING_SHARE = 0.6;
 
 /** The offered events per second: the floor, or the share of the ceiling when that is more. */
 export function offeredRate(floor: number, ceilingPerSecond: number, share: number, fanOut: number): number {
   return Math.max(floor, Math.round((ceilingPerSecond * share) / fanOut / 100) * 100);
 }
-const BATCH_SIZE = 100;
+/** Events per publish request (B7 publishes its fan-out-1 runs the same way). */
+export const BATCH_SIZE = 100;
 
 function rows(
   prefix: string,

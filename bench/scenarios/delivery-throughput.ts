@@ -3,7 +3,14 @@
  * while (the backlog bounded, see `paced-publisher.ts`), wait until every receiver path has every
  * event it is owed, and report the rate end to end and in the steady middle of the run.
  */
-import { awaitDeliveries, type EndpointSpec, receiverPaths, startFixture, stopFixture } from '../fixture.ts';
+import {
+  awaitDeliveries,
+  type EndpointSpec,
+  type Fixture,
+  receiverPaths,
+  startFixture,
+  stopFixture,
+} from '../fixture.ts';
 import type { HooklineClient } from '../hookline-client.ts';
 import { expectationsFor } from '../ledger.ts';
 import { publishPaced } from '../paced-publisher.ts';
@@ -94,6 +101,21 @@ export function throughputEndpoints(spec: Pick<ThroughputSpec, 'endpoints' | 'ho
   }));
 }
 
+/** The {@link ThroughputWorld} of a fixture's one Hookline process (SQLite). */
+export function fixtureWorld(fixture: Fixture): ThroughputWorld {
+  const { hookline } = fixture;
+  return {
+    client: fixture.client,
+    accountId: fixture.accountId,
+    runId: fixture.runId,
+    cpuSeconds: () => {
+      hookline.sampler.sample();
+      return hookline.sampler.lastCpuSeconds;
+    },
+    maxRssBytes: () => hookline.sampler.maxRssBytes,
+  };
+}
+
 /** Runs one delivery-throughput measurement on a fresh Hookline (SQLite, one process). */
 export async function measureThroughput(
   ctx: ScenarioContext,
@@ -105,17 +127,7 @@ export async function measureThroughput(
     endpoints: throughputEndpoints(spec),
   });
   try {
-    const { hookline } = fixture;
-    return await runThroughput(ctx, spec, {
-      client: fixture.client,
-      accountId: fixture.accountId,
-      runId: fixture.runId,
-      cpuSeconds: () => {
-        hookline.sampler.sample();
-        return hookline.sampler.lastCpuSeconds;
-      },
-      maxRssBytes: () => hookline.sampler.maxRssBytes,
-    });
+    return await runThroughput(ctx, spec, fixtureWorld(fixture));
   } finally {
     await stopFixture(fixture);
   }
