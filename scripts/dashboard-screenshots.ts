@@ -246,6 +246,16 @@ async function main(): Promise<void> {
         'Each attempt with its status, response and duration; Resend sends it again.',
       );
     }
+    await page.goto(`${server.url}/accounts/${shop.id}/events`);
+    await page.getByText('ord_1002-paid').waitFor();
+    await page.getByRole('button', { name: 'Deliveries' }).nth(1).click();
+    await page.getByRole('link', { name: 'Open delivery' }).first().waitFor();
+    await shoot(
+      page,
+      'events.png',
+      'Events',
+      'Every event newest first, each with where it was delivered and how it went.',
+    );
     await page.goto(`${server.url}/accounts/${shop.id}/api-keys`);
     await page.getByText('Zapier').waitFor();
     await shoot(

@@ -23,6 +23,7 @@ import { ConsoleAccounts } from './screens/console-accounts.tsx';
 import { ConsoleEventTypes } from './screens/console-event-types.tsx';
 import { ConsoleOverview } from './screens/console-overview.tsx';
 import { Deliveries, DeliveryDetailScreen } from './screens/deliveries.tsx';
+import { Events } from './screens/events.tsx';
 import { SettingsWebhooks } from './screens/settings-webhooks.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { UpsellAdvanced } from './screens/upsell.tsx';
@@ -124,6 +125,7 @@ function Screens() {
       <Route path="/accounts/:accountId/upsell" component={UpsellAdvanced} />
       <Route path="/accounts/:accountId/deliveries" component={Deliveries} />
       <Route path="/accounts/:accountId/deliveries/:deliveryId" component={DeliveryDetailScreen} />
+      <Route path="/accounts/:accountId/events" component={Events} />
       <Route path="/accounts/:accountId/api-keys" component={ApiKeys} />
       <Route default component={Home} />
     </Router>
@@ -165,6 +167,7 @@ function useNavLinks(): NavLink[] {
         { href: `${base}/webhooks`, label: t('navWebhooks') },
         { href: `${base}/connections`, label: t('navConnections') },
         { href: `${base}/deliveries`, label: t('navDeliveries') },
+        { href: `${base}/events`, label: t('navEvents') },
         { href: `${base}/api-keys`, label: t('navApiKeys') },
       );
     }
