@@ -132,6 +132,11 @@ function Screens() {
   );
 }
 
+/** The account whose screen a path shows (`/accounts/{id}/…`), if any. */
+function accountIdInPath(path: string): string | undefined {
+  return /^\/accounts\/([^/]+)\//.exec(path)?.[1];
+}
+
 interface NavLink {
   readonly href: string;
   readonly label: string;
@@ -142,7 +147,7 @@ function useNavLinks(): NavLink[] {
   const { whoami } = useSession();
   const { path } = useLocation();
   const t = useMessages(common);
-  const accountInPath = /^\/accounts\/([^/]+)\//.exec(path)?.[1];
+  const accountInPath = accountIdInPath(path);
   const accountId = whoami.kind === 'admin' ? accountInPath : whoami.accountId;
   const links: NavLink[] = [];
   if (whoami.kind === 'admin') {
@@ -179,7 +184,7 @@ function useNavLinks(): NavLink[] {
 function useViewedAccountName(): string | undefined {
   const { whoami, api } = useSession();
   const { path } = useLocation();
-  const accountId = whoami.kind === 'admin' ? /^\/accounts\/([^/]+)\//.exec(path)?.[1] : undefined;
+  const accountId = whoami.kind === 'admin' ? accountIdInPath(path) : undefined;
   const [names, setNames] = useState<Readonly<Record<string, string>>>({});
   useEffect(() => {
     if (accountId === undefined || names[accountId] !== undefined) return;

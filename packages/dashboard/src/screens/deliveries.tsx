@@ -18,6 +18,7 @@ import {
   useStatusLabel,
 } from '../components/delivery-status.tsx';
 import { familyOf, useEventTypes } from '../components/event-picker.tsx';
+import { FilterActions, TimeRangeFields } from '../components/filter-fields.tsx';
 import { Pager } from '../components/pager.tsx';
 import {
   type DeliveryFilters,
@@ -367,41 +368,24 @@ function FilterForm({ filters, endpoints, onApply }: FilterFormProps) {
               ) : null}
             </select>
           </div>
-          <div class="field">
-            <label for="filter-since">{t('since')}</label>
-            <input
-              type="datetime-local"
-              id="filter-since"
-              value={since}
-              aria-describedby="filter-time-hint"
-              onInput={(event) => setSince(event.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="filter-until">{t('until')}</label>
-            <input
-              type="datetime-local"
-              id="filter-until"
-              value={until}
-              aria-describedby="filter-time-hint"
-              onInput={(event) => setUntil(event.currentTarget.value)}
-            />
-          </div>
+          <TimeRangeFields
+            idPrefix="filter"
+            sinceLabel={t('since')}
+            untilLabel={t('until')}
+            since={since}
+            until={until}
+            onSince={setSince}
+            onUntil={setUntil}
+          />
         </div>
-        <p class="hint" id="filter-time-hint">
-          {t('timeHint')}
-        </p>
-        <div class="actions">
-          <button type="submit">{t('apply')}</button>
-          <button
-            type="button"
-            class="secondary"
-            disabled={!hasFilters(filters)}
-            onClick={() => onApply(NO_FILTERS)}
-          >
-            {t('clear')}
-          </button>
-        </div>
+        <FilterActions
+          idPrefix="filter"
+          hint={t('timeHint')}
+          applyLabel={t('apply')}
+          clearLabel={t('clear')}
+          canClear={hasFilters(filters)}
+          onClear={() => onApply(NO_FILTERS)}
+        />
       </fieldset>
     </form>
   );

@@ -11,6 +11,7 @@ import { ApiError, type ListPage } from '../api-client.ts';
 import type { Delivery, EventOut } from '../api-types.ts';
 import { useCursorList } from '../components/cursor-list.ts';
 import { DeliveryStatusBadge, useLastAnswer } from '../components/delivery-status.tsx';
+import { FilterActions, TimeRangeFields } from '../components/filter-fields.tsx';
 import { Pager } from '../components/pager.tsx';
 import {
   type DeliveryFilters,
@@ -332,41 +333,24 @@ function FilterForm({ filters, onApply }: FilterFormProps) {
               {t('eventTypeHint')}
             </p>
           </div>
-          <div class="field">
-            <label for="events-filter-since">{t('since')}</label>
-            <input
-              type="datetime-local"
-              id="events-filter-since"
-              value={since}
-              aria-describedby="events-filter-time-hint"
-              onInput={(event) => setSince(event.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="events-filter-until">{t('until')}</label>
-            <input
-              type="datetime-local"
-              id="events-filter-until"
-              value={until}
-              aria-describedby="events-filter-time-hint"
-              onInput={(event) => setUntil(event.currentTarget.value)}
-            />
-          </div>
+          <TimeRangeFields
+            idPrefix="events-filter"
+            sinceLabel={t('since')}
+            untilLabel={t('until')}
+            since={since}
+            until={until}
+            onSince={setSince}
+            onUntil={setUntil}
+          />
         </div>
-        <p class="hint" id="events-filter-time-hint">
-          {t('timeHint')}
-        </p>
-        <div class="actions">
-          <button type="submit">{t('apply')}</button>
-          <button
-            type="button"
-            class="secondary"
-            disabled={!hasFilters(filters)}
-            onClick={() => onApply(NO_FILTERS)}
-          >
-            {t('clear')}
-          </button>
-        </div>
+        <FilterActions
+          idPrefix="events-filter"
+          hint={t('timeHint')}
+          applyLabel={t('apply')}
+          clearLabel={t('clear')}
+          canClear={hasFilters(filters)}
+          onClear={() => onApply(NO_FILTERS)}
+        />
       </fieldset>
     </form>
   );
