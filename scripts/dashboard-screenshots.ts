@@ -239,11 +239,13 @@ async function main(): Promise<void> {
     if (failed) {
       await page.goto(`${server.url}/accounts/${shop.id}/deliveries/${failed.id}`);
       await page.getByRole('button', { name: 'Resend' }).waitFor();
+      // The first attempt opened on the request as it went out.
+      await page.getByRole('article', { name: 'Attempt 1' }).getByText('Request as sent').click();
       await shoot(
         page,
         'delivery-detail.png',
         'A delivery',
-        'Each attempt with its status, response and duration; Resend sends it again.',
+        'Each attempt with its status, duration, the request as sent and the response; Resend sends it again.',
       );
     }
     await page.goto(`${server.url}/accounts/${shop.id}/events`);

@@ -121,6 +121,13 @@ export interface Attempt {
   readonly errorMessage: string | null;
   readonly responseBody: string | null;
   readonly responseBodyTruncated: boolean;
+  /** Names in lower case; `null` without a response. */
+  readonly responseHeaders: Readonly<Record<string, string>> | null;
+  /** As sent, credentials redacted; `null` for attempts logged before the log kept them. */
+  readonly requestHeaders: Readonly<Record<string, string>> | null;
+  /** As sent, up to the operator's cap; `null` when none is kept. */
+  readonly requestBody: string | null;
+  readonly requestBodyTruncated: boolean;
   readonly succeeded: boolean;
   readonly [member: string]: unknown;
 }

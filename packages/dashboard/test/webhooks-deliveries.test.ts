@@ -334,6 +334,20 @@ describe('the Webhooks and Deliveries screens', { skip: browserSkipReason() }, (
     await second.getByText('thanks 2').waitFor();
     await second.getByText('200', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Event data' }).getByText('"order"').waitFor();
+    // The request as the receiver got it: its signature and body, one click away.
+    const sent = receiver.requests.filter((r) => r.body.includes('type=order.paid'))[0];
+    assert.ok(sent);
+    await first.getByText('Request as sent').click();
+    const headers = first.getByRole('region', { name: 'Request headers, Attempt 1' });
+    await headers.getByText(`webhook-signature: ${sent.headers['webhook-signature']}`).waitFor();
+    assert.equal(
+      await first.getByRole('region', { name: 'Request body, Attempt 1' }).textContent(),
+      sent.body,
+    );
+    await first.getByText('Response headers').click();
+    const answered = first.getByRole('region', { name: 'Response headers, Attempt 1' });
+    assert.match((await answered.textContent()) ?? '', /^date: .+ GMT$/m);
+
     await assertAccessible(page, 'the delivery page');
     await shoot(page, 'delivery-detail');
 

@@ -214,6 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         claimBatchSize: config.claimBatchSize,
         pollIntervalMs: config.pollIntervalMs,
         userAgent: `Hookline/${VERSION}`,
+        loggedRequestBodyBytes: config.loggedRequestBodyBytes,
         workerId: `${hostname()}:${process.pid}:${newId('attempt').slice(-8)}`,
       })
     : undefined;

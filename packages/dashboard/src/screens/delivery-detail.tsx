@@ -55,7 +55,8 @@ const messages = defineMessages(
     error: 'Error',
     responseBody: 'Response body',
     emptyBody: '(empty)',
-    truncated: 'Only the first 64 KiB of the body were kept.',
+    truncated: 'The body was longer: only its beginning was kept.',
+    requestSent: 'Request as sent',
     requestHeaders: 'Request headers',
     requestBody: 'Request body',
     responseHeaders: 'Response headers',
@@ -101,7 +102,8 @@ const messages = defineMessages(
     error: 'Fout',
     responseBody: 'Antwoordinhoud',
     emptyBody: '(leeg)',
-    truncated: 'Alleen de eerste 64 KiB van de inhoud zijn bewaard.',
+    truncated: 'De inhoud was langer: alleen het begin is bewaard.',
+    requestSent: 'Verzoek zoals verzonden',
     requestHeaders: 'Verzoekheaders',
     requestBody: 'Verzoekinhoud',
     responseHeaders: 'Antwoordheaders',
@@ -336,15 +338,11 @@ function Scrollable({ text, label, class: className }: { text: string; label: st
   );
 }
 
-/** An optional member of an attempt as text: a string as it is, headers one per line, else JSON. */
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([name, v]) => `${name}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-      .join('\n');
-  }
-  return JSON.stringify(value, null, 2);
+/** Headers one per line, as they would read on the wire. */
+function headerLines(headers: Readonly<Record<string, string>>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
 }
 
 /** One attempt with the receiver's answer. */
@@ -354,14 +352,6 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
   const errorLabel = useErrorCodeLabel();
   const titleId = `attempt-${attempt.id}`;
   const title = t('attempt', { number: attempt.number });
-  // Members the API may add later (what was sent, the answer's headers) show when present.
-  const extras = (
-    [
-      ['requestHeaders', t('requestHeaders')],
-      ['requestBody', t('requestBody')],
-      ['responseHeaders', t('responseHeaders')],
-    ] as const
-  ).filter(([member]) => attempt[member] !== undefined && attempt[member] !== null);
   return (
     <li>
       <article class="attempt" aria-labelledby={titleId}>
@@ -388,23 +378,55 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
             </>
           ) : null}
         </dl>
-        {extras.map(([member, label]) => (
-          <div key={member}>
-            <h4>{label}</h4>
-            <Scrollable label={`${label}, ${title}`} text={textOf(attempt[member])} />
-          </div>
-        ))}
-        {attempt.responseBody !== null ? (
-          <>
-            <h4>{t('responseBody')}</h4>
-            <Scrollable
-              label={`${t('responseBody')}, ${title}`}
-              text={attempt.responseBody === '' ? t('emptyBody') : attempt.responseBody}
+        {attempt.requestHeaders || attempt.requestBody !== null ? (
+          <details class="exchange">
+            <summary>{t('requestSent')}</summary>
+            {attempt.requestHeaders ? (
+              <>
+                <h4>{t('requestHeaders')}</h4>
+                <Scrollable
+                  label={`${t('requestHeaders')}, ${title}`}
+                  text={headerLines(attempt.requestHeaders)}
+                />
+              </>
+            ) : null}
+            <Body
+              heading={t('requestBody')}
+              label={`${t('requestBody')}, ${title}`}
+              body={attempt.requestBody}
+              truncated={attempt.requestBodyTruncated}
             />
-            {attempt.responseBodyTruncated ? <p class="hint">{t('truncated')}</p> : null}
-          </>
+          </details>
         ) : null}
+        {attempt.responseHeaders ? (
+          <details class="exchange">
+            <summary>{t('responseHeaders')}</summary>
+            <Scrollable
+              label={`${t('responseHeaders')}, ${title}`}
+              text={headerLines(attempt.responseHeaders)}
+            />
+          </details>
+        ) : null}
+        <Body
+          heading={t('responseBody')}
+          label={`${t('responseBody')}, ${title}`}
+          body={attempt.responseBody}
+          truncated={attempt.responseBodyTruncated}
+        />
       </article>
     </li>
+  );
+}
+
+/** A request or response body, when one was kept: `(empty)` for an empty one, and whether it was cut. */
+function Body(props: { heading: string; label: string; body: string | null; truncated: boolean }) {
+  const t = useMessages(messages);
+  if (props.body === null) return null;
+  return (
+    <>
+      <h4>{props.heading}</h4>
+      <Scrollable label={props.label} text={props.body === '' ? t('emptyBody') : props.body} />
+      {props.truncated ? <p class="hint">{t('truncated')}</p> : null}
+    </>
   );
 }

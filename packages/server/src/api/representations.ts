@@ -114,6 +114,15 @@ export function attemptOut(attempt: AttemptRecord) {
     errorMessage: attempt.errorMessage,
     responseBody: attempt.responseBody,
     responseBodyTruncated: attempt.responseBodyTruncated,
+    responseHeaders: headersOut(attempt.responseHeadersJson),
+    requestHeaders: headersOut(attempt.requestHeadersJson),
+    requestBody: attempt.requestBody,
+    requestBodyTruncated: attempt.requestBodyTruncated,
     succeeded: attempt.succeeded,
   };
+}
+
+/** Headers kept as JSON text (see `domain/attempt-record.ts`), as an object. */
+function headersOut(json: string | null): Record<string, string> | null {
+  return json === null ? null : (JSON.parse(json) as Record<string, string>);
 }

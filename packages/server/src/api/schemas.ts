@@ -210,6 +210,24 @@ export const AttemptOut = Type.Object({
   errorMessage: Nullable(Type.String()),
   responseBody: Nullable(Type.String()),
   responseBodyTruncated: Type.Boolean(),
+  responseHeaders: Nullable(
+    Type.Record(Type.String(), Type.String(), {
+      description: 'The response headers as received (names in lower case); null without a response.',
+    }),
+  ),
+  requestHeaders: Nullable(
+    Type.Record(Type.String(), Type.String(), {
+      description:
+        'The request headers as sent, with the value of any credential header replaced by "[redacted]"; null for attempts logged before the log kept them.',
+    }),
+  ),
+  requestBody: Nullable(
+    Type.String({
+      description:
+        'The request body as sent, up to HOOKLINE_LOGGED_REQUEST_BODY_BYTES; null when none is kept.',
+    }),
+  ),
+  requestBodyTruncated: Type.Boolean(),
   succeeded: Type.Boolean(),
 });
 

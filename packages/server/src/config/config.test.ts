@@ -46,6 +46,7 @@ describe('loadConfig defaults', () => {
     assert.equal(config.claimBatchSize, 256);
     assert.equal(config.pollIntervalMs, SECOND);
     assert.equal(config.maxResponseBodyBytes, 64 * 1024);
+    assert.equal(config.loggedRequestBodyBytes, 64 * 1024);
     assert.equal(config.shutdownTimeoutMs, 20 * SECOND);
   });
 
@@ -140,6 +141,7 @@ describe('loadConfig reads each variable', () => {
     ['HOOKLINE_CLAIM_BATCH', '100', 'claimBatchSize', 100],
     ['HOOKLINE_POLL_INTERVAL', '250ms', 'pollIntervalMs', 250],
     ['HOOKLINE_MAX_RESPONSE_BODY_BYTES', '0', 'maxResponseBodyBytes', 0],
+    ['HOOKLINE_LOGGED_REQUEST_BODY_BYTES', '0', 'loggedRequestBodyBytes', 0],
     ['HOOKLINE_SHUTDOWN_TIMEOUT', '1m', 'shutdownTimeoutMs', MINUTE],
   ];
   for (const [env, text, key, expected] of cases) {

@@ -32,6 +32,7 @@ export interface Config {
   readonly claimBatchSize: number;
   readonly pollIntervalMs: number;
   readonly maxResponseBodyBytes: number;
+  readonly loggedRequestBodyBytes: number;
   readonly shutdownTimeoutMs: number;
   /** Origins that may show the dashboard and merchant portal in a frame; empty: none may. */
   readonly portalFrameAncestors: readonly string[];
@@ -324,6 +325,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'How much of each response body is kept in the attempt log (after decompression). Reading stops there; the rest is never buffered.',
     parse: integer(0, 1024 * 1024),
+  },
+  {
+    env: 'HOOKLINE_LOGGED_REQUEST_BODY_BYTES',
+    key: 'loggedRequestBodyBytes',
+    defaultText: '65536',
+    unit: 'bytes',
+    description:
+      'How much of each request body the attempt log keeps, as sent (JSON or form). 0 keeps none: the log then shows the headers sent and the event data, not the body.',
+    parse: integer(0, 16 * 1024 * 1024),
   },
   {
     env: 'HOOKLINE_SHUTDOWN_TIMEOUT',

@@ -20,6 +20,7 @@
 import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
 import { assertNever } from '../domain/assert-never.ts';
+import { recordedBody, recordedRequestHeaders } from '../domain/attempt-record.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
 import { partitionServesAny } from '../domain/endpoint-partition.ts';
 import type { IdKind } from '../domain/ids.ts';
@@ -57,6 +58,8 @@ export interface DeliveryEngineOptions {
   readonly claimBatchSize: number;
   readonly pollIntervalMs: number;
   readonly userAgent: string;
+  /** How much of each request body the attempt log keeps, in bytes (0: none). */
+  readonly loggedRequestBodyBytes: number;
   /** This process among the delivery workers sharing the database (unique per process). */
   readonly workerId: string;
 }
@@ -634,10 +637,11 @@ export class DeliveryEngine {
     const endpoint = slot.endpoint;
     const handedAt = this.options.now();
     let outcome: SendOutcome | undefined;
+    let headers: Record<string, string> = {};
     try {
       const timestamp = Math.floor(handedAt / 1000);
       const { payload } = claim;
-      const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
+      headers = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
       // sends both spellings of a name); the content type and signature headers below always win.
       for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
@@ -665,7 +669,7 @@ export class DeliveryEngine {
       outcome = { kind: 'error', errorCode: 'network_error', message: String(error), durationMs: 0 };
     }
     if (outcome === undefined) this.withdrawn(slot, claim);
-    else this.finish(slot, claim, handedAt + (outcome.waitedMs ?? 0), outcome);
+    else this.finish(slot, claim, handedAt + (outcome.waitedMs ?? 0), outcome, headers);
   }
 
   /** An attempt left the sender's hands, sent or not. */
@@ -700,7 +704,13 @@ export class DeliveryEngine {
     this.dispatch();
   }
 
-  private finish(slot: EndpointSlot, claim: Claim, startedAt: number, outcome: SendOutcome): void {
+  private finish(
+    slot: EndpointSlot,
+    claim: Claim,
+    startedAt: number,
+    outcome: SendOutcome,
+    sentHeaders: Readonly<Record<string, string>>,
+  ): void {
     if (this.closed) {
       this.handedBack(slot);
       return;
@@ -717,6 +727,7 @@ export class DeliveryEngine {
       random: this.options.random(),
     });
     const response = outcome.kind === 'response' ? outcome : undefined;
+    const sentBody = recordedBody(claim.payload.body, this.options.loggedRequestBodyBytes);
     this.results.push({
       claim: delivery,
       status: decision.status,
@@ -734,6 +745,10 @@ export class DeliveryEngine {
         errorMessage: outcome.kind === 'error' ? outcome.message : null,
         responseBody: response?.body ?? null,
         responseBodyTruncated: response?.bodyTruncated ?? false,
+        responseHeadersJson: response?.headersJson ?? null,
+        requestHeadersJson: recordedRequestHeaders(sentHeaders),
+        requestBody: sentBody.body,
+        requestBodyTruncated: sentBody.truncated,
         succeeded: decision.status === 'succeeded',
       },
     });

@@ -13,6 +13,7 @@
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { recordedResponseHeaders, utf8Boundary } from '../domain/attempt-record.ts';
 import type { SendErrorCode, SendOutcome } from '../domain/send-outcome.ts';
 
 /** One attempt to send. */
@@ -168,7 +169,7 @@ class DeadlineError extends Error {
 }
 
 /**
- * One attempt in flight, as undici's handler: collects the status, two headers and at most `cap`
+ * One attempt in flight, as undici's handler: collects the status, the headers and at most `cap`
  * bytes of (decoded) body, and settles once, on the first of: the response's end, an error, the cap,
  * or the deadline.
  */
@@ -180,6 +181,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   private timedOut = false;
   private statusCode = 0;
   private retryAfter: string | undefined;
+  private headersJson = '{}';
   private decoder: Transform | undefined;
   private encodedBytes = 0;
   private readonly chunks: Buffer[] = [];
@@ -210,6 +212,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.settled) return;
     this.statusCode = statusCode;
     this.retryAfter = header(headers['retry-after']);
+    this.headersJson = recordedResponseHeaders(headers);
     const decoder = decoderFor(header(headers['content-encoding']));
     if (decoder) {
       this.decoder = decoder;
@@ -290,6 +293,7 @@ class Attempt implements Dispatcher.DispatchHandler {
       durationMs: this.elapsedMs(),
       body: bytes.toString('utf8', 0, end),
       bodyTruncated: this.truncated,
+      headersJson: this.headersJson,
       retryAfter: this.retryAfter,
     });
   }
@@ -329,17 +333,6 @@ function decoderFor(encoding: string | undefined) {
     default:
       return undefined;
   }
-}
-
-/** The length of the longest prefix of `bytes` that ends on a whole UTF-8 character. */
-export function utf8Boundary(bytes: Buffer): number {
-  let start = bytes.length - 1;
-  // Continuation bytes are 10xxxxxx; a character has at most three of them.
-  while (start >= 0 && bytes.length - start <= 3 && ((bytes[start] as number) & 0xc0) === 0x80) start--;
-  if (start < 0) return bytes.length;
-  const lead = bytes[start] as number;
-  const width = lead >= 0xf8 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  return start + width <= bytes.length ? bytes.length : start;
 }
 
 // Node and undici error codes grouped into the closed set the attempt log shows.

@@ -13,7 +13,15 @@ const NOW_MS = Date.parse('2025-03-01T12:00:00.000Z');
 const SCHEDULE_MS = [1_000, 10_000, 60_000];
 
 function response(statusCode: number, retryAfter?: string): SendOutcome {
-  return { kind: 'response', statusCode, durationMs: 5, body: 'ok', bodyTruncated: false, retryAfter };
+  return {
+    kind: 'response',
+    statusCode,
+    durationMs: 5,
+    body: 'ok',
+    bodyTruncated: false,
+    headersJson: '{}',
+    retryAfter,
+  };
 }
 
 function decide(outcome: SendOutcome, overrides: Partial<DecideInput> = {}) {

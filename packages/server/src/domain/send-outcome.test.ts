@@ -9,7 +9,15 @@ import {
 } from './send-outcome.ts';
 
 function response(statusCode: number, retryAfter?: string): SendOutcome {
-  return { kind: 'response', statusCode, durationMs: 12, body: '', bodyTruncated: false, retryAfter };
+  return {
+    kind: 'response',
+    statusCode,
+    durationMs: 12,
+    body: '',
+    bodyTruncated: false,
+    headersJson: '{}',
+    retryAfter,
+  };
 }
 
 function failure(errorCode: SendErrorCode): SendOutcome {

@@ -23,6 +23,8 @@ export type SendOutcome = (
       /** The response body, decompressed and cut at the configured cap. */
       readonly body: string;
       readonly bodyTruncated: boolean;
+      /** The response headers as the attempt log keeps them (see `attempt-record.ts`): JSON text. */
+      readonly headersJson: string;
       /** The `Retry-After` header, raw. */
       readonly retryAfter: string | undefined;
     }

@@ -228,6 +228,10 @@ export function toAttempt(row: Row): AttemptRecord {
     errorMessage: row['error_message'] as string | null,
     responseBody: row['response_body'] as string | null,
     responseBodyTruncated: flag(row['response_body_truncated']),
+    responseHeadersJson: row['response_headers'] as string | null,
+    requestHeadersJson: row['request_headers'] as string | null,
+    requestBody: row['request_body'] as string | null,
+    requestBodyTruncated: flag(row['request_body_truncated']),
     succeeded: flag(row['succeeded']),
   };
 }

@@ -128,6 +128,10 @@ function result(claim: ClaimedDelivery, statusCode: number, startedAt: number): 
       errorMessage: null,
       responseBody: String(statusCode),
       responseBodyTruncated: false,
+      responseHeadersJson: `{"x-status":"${statusCode}"}`,
+      requestHeadersJson: '{"webhook-id":"msg_1"}',
+      requestBody: `{"attempt":${claim.attemptCount + 1}}`,
+      requestBodyTruncated: false,
       succeeded,
     },
   };
@@ -186,6 +190,27 @@ export function storeContract(
       assert.equal(again!.id, deliveryId);
       assert.ok(again!.lease > first!.lease, `lease ${again!.lease} after ${first!.lease}`);
       assert.equal((await delivery(deliveryId)).nextAttemptAt, T0 + 2 * LEASE_MS);
+    });
+
+    test('an attempt keeps the request and the response headers as recorded', async () => {
+      const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+      const deliveryId = inserted!.deliveryIds[0]!;
+      const [claimed] = await claim(T0);
+      const sent = result(claimed!, 503, T0 + 5);
+      const attempt = {
+        ...sent.attempt,
+        requestHeadersJson: '{"webhook-id":"msg_2","authorization":"[redacted]"}',
+        requestBody: 'amount=1250&note=\u0000é',
+        requestBodyTruncated: true,
+        responseHeadersJson: '{"retry-after":"7"}',
+      };
+      await store.recordAttempts([{ ...sent, attempt }], T0 + 10);
+      const [logged] = await store.listAttempts(ACCOUNT, deliveryId);
+      assert.equal(logged?.requestHeadersJson, attempt.requestHeadersJson);
+      // PostgreSQL text holds no U+0000: it is kept as U+FFFD there.
+      assert.match(logged?.requestBody ?? '', /^amount=1250&note=(\u0000|\uFFFD)é$/);
+      assert.equal(logged?.requestBodyTruncated, true);
+      assert.equal(logged?.responseHeadersJson, attempt.responseHeadersJson);
     });
 
     test('a result under a lost lease logs the attempt but does not overwrite the newer state', async () => {

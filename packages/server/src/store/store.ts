@@ -177,6 +177,13 @@ export interface AttemptRecord {
   readonly errorMessage: string | null;
   readonly responseBody: string | null;
   readonly responseBodyTruncated: boolean;
+  /** The response headers as kept (JSON text, see `domain/attempt-record.ts`); `null` without a response. */
+  readonly responseHeadersJson: string | null;
+  /** The request headers as sent, credentials redacted (JSON text); `null` for attempts logged before the log kept them. */
+  readonly requestHeadersJson: string | null;
+  /** The request body as sent, up to the operator's cap; `null` when bodies are not kept. */
+  readonly requestBody: string | null;
+  readonly requestBodyTruncated: boolean;
   readonly succeeded: boolean;
 }
 

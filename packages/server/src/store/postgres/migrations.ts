@@ -209,6 +209,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   UPDATE attempts a SET endpoint_id = d.endpoint_id FROM deliveries d WHERE d.id = a.delivery_id;
   CREATE INDEX attempts_endpoint_started ON attempts (endpoint_id, started_at) INCLUDE (succeeded);
   `,
+  `
+  -- SQLite's step 5: what each attempt sent and got back (see there).
+  ALTER TABLE attempts ADD COLUMN response_headers text;
+  ALTER TABLE attempts ADD COLUMN request_headers text;
+  ALTER TABLE attempts ADD COLUMN request_body text;
+  ALTER TABLE attempts ADD COLUMN request_body_truncated boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

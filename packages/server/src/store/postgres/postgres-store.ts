@@ -151,7 +151,7 @@ const FINISH_ATTEMPTS = `UPDATE deliveries d SET
     AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
   WHERE d.id = r.id AND d.lease = r.lease`;
 
-/** Inserts one attempt per element of the 13 arrays from parameter `$first` on ({@link attemptColumns}). */
+/** Inserts one attempt per element of the 17 arrays from parameter `$first` on ({@link attemptColumns}). */
 function insertAttemptsSql(first: number): string {
   const types = [
     'text',
@@ -167,9 +167,14 @@ function insertAttemptsSql(first: number): string {
     'boolean',
     'boolean',
     'text',
+    'text',
+    'text',
+    'text',
+    'boolean',
   ];
   return `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code,
-    error_code, error_message, response_body, response_body_truncated, succeeded, endpoint_id)
+    error_code, error_message, response_body, response_body_truncated, succeeded, endpoint_id,
+    response_headers, request_headers, request_body, request_body_truncated)
   SELECT * FROM unnest(${types.map((type, i) => `$${first + i}::${type}[]`).join(', ')})`;
 }
 
@@ -1432,6 +1437,10 @@ function attemptColumns(results: readonly AttemptResult[]): unknown[] {
     attempts.map((a) => a.responseBodyTruncated),
     attempts.map((a) => a.succeeded),
     results.map((r) => r.claim.endpointId),
+    attempts.map((a) => withoutNul(a.responseHeadersJson)),
+    attempts.map((a) => withoutNul(a.requestHeadersJson)),
+    attempts.map((a) => withoutNul(a.requestBody)),
+    attempts.map((a) => a.requestBodyTruncated),
   ];
 }
 

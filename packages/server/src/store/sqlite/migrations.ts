@@ -184,4 +184,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE attempts SET endpoint_id = (SELECT endpoint_id FROM deliveries WHERE deliveries.id = attempts.delivery_id);
   CREATE INDEX attempts_endpoint_started ON attempts (endpoint_id, started_at, succeeded);
   `,
+  `
+  -- What each attempt sent and got back, for the attempt log: the request headers (credentials
+  -- redacted) and body as sent, the response headers as received (see domain/attempt-record.ts).
+  -- Attempts logged before this step have none of them (NULL).
+  ALTER TABLE attempts ADD COLUMN response_headers TEXT;
+  ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+  ALTER TABLE attempts ADD COLUMN request_body TEXT;
+  ALTER TABLE attempts ADD COLUMN request_body_truncated INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

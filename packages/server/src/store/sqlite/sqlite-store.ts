@@ -698,6 +698,10 @@ export class SqliteStore implements Store {
           a.responseBodyTruncated ? 1 : 0,
           a.succeeded ? 1 : 0,
           result.claim.endpointId,
+          a.responseHeadersJson,
+          a.requestHeadersJson,
+          a.requestBody,
+          a.requestBodyTruncated ? 1 : 0,
         );
         // The state moves for the current lease holder, or for a success over a cancellation.
         const success = result.status === 'succeeded' ? 1 : 0;
@@ -960,8 +964,9 @@ function prepareStatements(db: Database.Database) {
     ),
     insertAttempt: db.prepare(
       `INSERT INTO attempts (id, delivery_id, account_id, number, started_at, duration_ms, status_code, error_code,
-         error_message, response_body, response_body_truncated, succeeded, endpoint_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         error_message, response_body, response_body_truncated, succeeded, endpoint_id, response_headers,
+         request_headers, request_body, request_body_truncated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
     // The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
