@@ -20,7 +20,7 @@
 import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
 import { assertNever } from '../domain/assert-never.ts';
-import { recordedBody, recordedRequestHeaders } from '../domain/attempt-record.ts';
+import { recordedBody } from '../domain/attempt-record.ts';
 import { decideAfterAttempt } from '../domain/delivery-state.ts';
 import { partitionServesAny } from '../domain/endpoint-partition.ts';
 import type { IdKind } from '../domain/ids.ts';
@@ -637,11 +637,10 @@ export class DeliveryEngine {
     const endpoint = slot.endpoint;
     const handedAt = this.options.now();
     let outcome: SendOutcome | undefined;
-    let headers: Record<string, string> = {};
     try {
       const timestamp = Math.floor(handedAt / 1000);
       const { payload } = claim;
-      headers = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
+      const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
       // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
       // sends both spellings of a name); the content type and signature headers below always win.
       for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
@@ -669,7 +668,7 @@ export class DeliveryEngine {
       outcome = { kind: 'error', errorCode: 'network_error', message: String(error), durationMs: 0 };
     }
     if (outcome === undefined) this.withdrawn(slot, claim);
-    else this.finish(slot, claim, handedAt + (outcome.waitedMs ?? 0), outcome, headers);
+    else this.finish(slot, claim, handedAt + (outcome.waitedMs ?? 0), outcome);
   }
 
   /** An attempt left the sender's hands, sent or not. */
@@ -704,13 +703,7 @@ export class DeliveryEngine {
     this.dispatch();
   }
 
-  private finish(
-    slot: EndpointSlot,
-    claim: Claim,
-    startedAt: number,
-    outcome: SendOutcome,
-    sentHeaders: Readonly<Record<string, string>>,
-  ): void {
+  private finish(slot: EndpointSlot, claim: Claim, startedAt: number, outcome: SendOutcome): void {
     if (this.closed) {
       this.handedBack(slot);
       return;
@@ -746,7 +739,7 @@ export class DeliveryEngine {
         responseBody: response?.body ?? null,
         responseBodyTruncated: response?.bodyTruncated ?? false,
         responseHeadersJson: response?.headersJson ?? null,
-        requestHeadersJson: recordedRequestHeaders(sentHeaders),
+        requestHeadersJson: outcome.requestHeadersJson ?? null,
         requestBody: sentBody.body,
         requestBodyTruncated: sentBody.truncated,
         succeeded: decision.status === 'succeeded',

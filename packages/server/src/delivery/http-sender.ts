@@ -13,7 +13,7 @@
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { recordedResponseHeaders, utf8Boundary } from '../domain/attempt-record.ts';
+import { recordedHeaders, utf8Boundary } from '../domain/attempt-record.ts';
 import type { SendErrorCode, SendOutcome } from '../domain/send-outcome.ts';
 
 /** One attempt to send. */
@@ -127,7 +127,7 @@ export class HttpSender {
   }
 
   private start(req: SendRequest, waitedMs: number, resolve: (outcome: SendOutcome) => void): void {
-    const attempt = new Attempt(req.timeoutMs, this.maxResponseBodyBytes, waitedMs, resolve);
+    const attempt = new Attempt(req, this.maxResponseBodyBytes, waitedMs, resolve);
     const target = this.targetOf(req.url);
     if (target === undefined) {
       attempt.fail(new TypeError(`invalid URL: ${req.url}`));
@@ -188,13 +188,16 @@ class Attempt implements Dispatcher.DispatchHandler {
   private size = 0;
   private truncated = false;
 
+  private readonly timeoutMs: number;
+
   constructor(
-    private readonly timeoutMs: number,
+    private readonly request: SendRequest,
     private readonly cap: number,
     private readonly waitedMs: number,
     private readonly resolve: (outcome: SendOutcome) => void,
   ) {
-    this.timer = setTimeout(() => this.onDeadline(), timeoutMs);
+    this.timeoutMs = request.timeoutMs;
+    this.timer = setTimeout(() => this.onDeadline(), this.timeoutMs);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -212,7 +215,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.settled) return;
     this.statusCode = statusCode;
     this.retryAfter = header(headers['retry-after']);
-    this.headersJson = recordedResponseHeaders(headers);
+    this.headersJson = recordedHeaders(headers);
     const decoder = decoderFor(header(headers['content-encoding']));
     if (decoder) {
       this.decoder = decoder;
@@ -309,7 +312,13 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.settled = true;
     clearTimeout(this.timer);
     this.decoder?.destroy();
-    this.resolve(this.waitedMs > 0 ? { ...outcome, waitedMs: this.waitedMs } : outcome);
+    // Recorded here, in the sending thread, rather than where the engine runs.
+    const requestHeadersJson = recordedHeaders(this.request.headers);
+    this.resolve(
+      this.waitedMs > 0
+        ? { ...outcome, waitedMs: this.waitedMs, requestHeadersJson }
+        : { ...outcome, requestHeadersJson },
+    );
   }
 
   private elapsedMs(): number {

@@ -5,8 +5,7 @@ import {
   MAX_RECORDED_HEADER_BYTES,
   REDACTED,
   recordedBody,
-  recordedRequestHeaders,
-  recordedResponseHeaders,
+  recordedHeaders,
   utf8Boundary,
 } from './attempt-record.ts';
 
@@ -28,7 +27,7 @@ test('utf8Boundary leaves invalid bytes to the decoder', () => {
 describe('recorded headers', () => {
   test('credentials keep their name and lose their value; the rest is kept as sent', () => {
     const recorded = JSON.parse(
-      recordedRequestHeaders({
+      recordedHeaders({
         'user-agent': 'Hookline/0.1.0',
         authorization: 'Bearer s3cr3t',
         'x-api-key': 'k-123',
@@ -61,7 +60,7 @@ describe('recorded headers', () => {
 
   test('a repeated response header is joined, and Set-Cookie is redacted', () => {
     const recorded = JSON.parse(
-      recordedResponseHeaders({
+      recordedHeaders({
         'content-type': 'text/plain',
         vary: ['accept', 'origin'],
         'set-cookie': ['a=1', 'b=2'],
@@ -78,7 +77,7 @@ describe('recorded headers', () => {
   test('headers are kept whole, in order, up to the cap', () => {
     const headers: Record<string, string> = {};
     for (let i = 0; i < 100; i++) headers[`x-h${String(i).padStart(2, '0')}`] = 'v'.repeat(200);
-    const text = recordedResponseHeaders(headers);
+    const text = recordedHeaders(headers);
     assert.ok(text.length <= MAX_RECORDED_HEADER_BYTES, `${text.length}`);
     const kept = Object.keys(JSON.parse(text));
     assert.ok(kept.length > 30 && kept.length < 100, `${kept.length} kept`);

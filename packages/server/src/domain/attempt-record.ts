@@ -15,7 +15,10 @@
 /** What a value that was not kept reads as. */
 export const REDACTED = '[redacted]';
 
-/** How much of the headers of one request or response the log keeps (their JSON text, in UTF-16 units). */
+/**
+ * How much of the headers of one request or response the log keeps: their JSON text, counted in
+ * characters before escaping (header values are printable ASCII in practice).
+ */
 export const MAX_RECORDED_HEADER_BYTES = 8 * 1024;
 
 // Names whose value is a credential or session: exact names, then words inside a name (`x-api-key`,
@@ -30,32 +33,43 @@ export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_NAMES.has(name) || SENSITIVE_WORDS.test(name);
 }
 
-/** The JSON text the log keeps of request headers (names already lower case, as the engine sends them). */
-export function recordedRequestHeaders(headers: Readonly<Record<string, string>>): string {
-  return recordHeaders(Object.entries(headers));
+// The same answer for the names seen lately: every attempt records the same few names.
+const sensitivityOf = new Map<string, boolean>();
+
+function sensitive(name: string): boolean {
+  let answer = sensitivityOf.get(name);
+  if (answer === undefined) {
+    answer = isSensitiveHeader(name);
+    if (sensitivityOf.size >= 1_000) sensitivityOf.clear();
+    sensitivityOf.set(name, answer);
+  }
+  return answer;
 }
 
 /**
- * The JSON text the log keeps of response headers as undici parses them (names in lower case; a
- * repeated header as an array, joined here with `, ` as HTTP allows).
+ * The JSON text the log keeps of headers: those of a request as the engine sends them, or of a response
+ * as undici parses them (names in lower case in both; a repeated response header as an array, joined
+ * here with `, ` as HTTP allows).
  */
-export function recordedResponseHeaders(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-): string {
-  const entries: [string, string][] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    entries.push([name, Array.isArray(value) ? value.join(', ') : value]);
-  }
-  return recordHeaders(entries);
-}
-
-function recordHeaders(entries: readonly (readonly [string, string])[]): string {
-  const kept: Record<string, string> = {};
-  // The JSON text's size, counted as it grows: `{}` plus `"name":"value",` per header.
+export function recordedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+  // Most sets hold nothing to redact, join or cut: they are written as they are.
   let size = 2;
-  for (const [name, raw] of entries) {
-    const value = isSensitiveHeader(name) ? REDACTED : raw;
+  let plain = true;
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== 'string' || sensitive(name)) {
+      plain = false;
+      break;
+    }
+    size += name.length + value.length + 6;
+  }
+  if (plain && size <= MAX_RECORDED_HEADER_BYTES) return JSON.stringify(headers);
+  const kept: Record<string, string> = {};
+  size = 2;
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined) continue;
+    const value = sensitive(name) ? REDACTED : typeof raw === 'string' ? raw : raw.join(', ');
     const added = name.length + value.length + 6;
     if (size + added > MAX_RECORDED_HEADER_BYTES) break;
     kept[name] = value;

@@ -37,6 +37,11 @@ export type SendOutcome = (
 ) & {
   /** How long the attempt waited for its endpoint's turn before it went out; absent when it did not. */
   readonly waitedMs?: number;
+  /**
+   * The request headers as the attempt log keeps them (JSON text), recorded where the request is sent;
+   * absent when it never reached the sender (the sending thread died first).
+   */
+  readonly requestHeadersJson?: string;
 };
 
 /** How an outcome counts: delivered, the endpoint is gone for good, or try again later. */

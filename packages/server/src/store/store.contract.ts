@@ -800,9 +800,9 @@ export function storeContract(
       const types = ['shop.order.paid', 'shop.order.refunded', 'shop.cart.updated'];
       const fanOut = [['ep_a', 'ep_b'], ['ep_b'], ['ep_a', 'ep_c'], []];
       // One event a minute, one publish each, so creation times grow with the log; but the 22nd was
-      // created 1 s before the one published before it (a publish that waited for its commit).
+      // created 200 ms before the one published before it (a publish that waited for its commit).
       const created = Array.from({ length: 30 }, (_, i) => T0 + i * 60_000);
-      created.splice(21, 0, T0 + 20 * 60_000 - 1_000);
+      created.splice(21, 0, T0 + 20 * 60_000 - 200);
       let otherPaid = 0;
       for (const [i, createdAt] of created.entries()) {
         const type = types[i % 3]!;
@@ -865,7 +865,7 @@ export function storeContract(
           (d) => d.createdAt >= T0 + 5 * 60_000 && d.createdAt < T0 + 12 * 60_000,
         ],
         [
-          { sinceMs: T0 + 20 * 60_000 - 1_500, untilMs: T0 + 20 * 60_000 - 500 },
+          { sinceMs: T0 + 20 * 60_000 - 300, untilMs: T0 + 20 * 60_000 - 100 },
           (d) => d.createdAt === created[21],
         ],
         [{ sinceMs: T0 + 60_000, untilMs: T0 + 60_000 }, () => false],
