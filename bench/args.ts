@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario id, in the order the report lists them (`run.ts` has the run order). */
-export const SCENARIO_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'scaling'] as const;
+export const SCENARIO_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B10', 'scaling'] as const;
 
 /** One of {@link SCENARIO_IDS}. */
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
@@ -13,10 +13,10 @@ export type ScenarioId = (typeof SCENARIO_IDS)[number];
 export interface BenchOptions {
   /**
    * The one-minute smoke run: short durations, one run each, B5 with 20,000 deliveries and no crash,
-   * B7 with 20,000 deliveries.
+   * B10 with 20,000 deliveries.
    */
   readonly quick: boolean;
-  /** Runs per scenario (B5's and B7's full million-delivery runs are always made once). */
+  /** Runs per scenario (B5's and B10's full million-delivery runs are always made once). */
   readonly runs: number;
   /** The scenarios to run, in run order. */
   readonly only: readonly ScenarioId[];
@@ -27,10 +27,10 @@ export interface BenchOptions {
 }
 
 /** The usage text printed by `--help` and on a bad argument. */
-export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B7,scaling] [--out <dir>]
+export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B10,scaling] [--out <dir>]
 
-  --quick        smoke run (under 2 minutes): short durations, 1 run, B5 and B7 with 20,000 deliveries
-  --runs <n>     runs per scenario (default 3, or 1 with --quick); B5's and B7's 1M runs are made once
+  --quick        smoke run (under 2 minutes): short durations, 1 run, B5 and B10 with 20,000 deliveries
+  --runs <n>     runs per scenario (default 3, or 1 with --quick); B5's and B10's 1M runs are made once
                  (B6 needs PostgreSQL's server package and is skipped, with the reason, without it)
   --only <ids>   comma-separated scenarios to run (default: all)
   --out <dir>    where to write benchmarks.md and benchmarks.json

@@ -11,7 +11,7 @@ import {
   PAGE_SIZE,
   percentOf,
   windowShare,
-} from './scenarios/b7-dashboard.ts';
+} from './scenarios/b10-dashboard.ts';
 
 describe('assetUrlsOf', () => {
   test("finds the built page's script and stylesheet, in page order", () => {

@@ -232,7 +232,7 @@ const HOW_MEASURED = `## How it is measured
   other process it starts.
 - Everything goes through the public API over real HTTP on 127.0.0.1: \`POST /v1/accounts\`,
   \`POST …/endpoints\`, \`POST …/events\`, \`POST …/events/batch\`, and \`/metrics\` for the queue depth
-  after a crash. B7 also reads what the dashboard reads: its page (\`/\`) and \`/assets/…\` files, and
+  after a crash. B10 also reads what the dashboard reads: its page (\`/\`) and \`/assets/…\` files, and
   \`GET …/deliveries\`, \`GET …/deliveries/{id}\` and \`GET /v1/stats\` with undici's \`request\` on one
   keep-alive connection, timed from sending to the last byte of the answer. Each event carries
   \`data.seq\` (its number in the run) and \`data.sentAt\` (the publisher's

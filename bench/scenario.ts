@@ -57,12 +57,12 @@ export interface ScenarioContext {
 
 /** A benchmark scenario. */
 export interface Scenario {
-  /** `B1` … `B7`, `scaling`. */
+  /** `B1` … `B10`, `scaling`. */
   readonly id: string;
   readonly title: string;
   /** What it does and why, for the docs (Markdown). */
   readonly description: string;
-  /** How many runs for these options (B5's and B7's million-delivery runs are made once). */
+  /** How many runs for these options (B5's and B10's million-delivery runs are made once). */
   runs(options: BenchOptions): number;
   /** About how long all its runs take when the server is quick (ceilings included), for the time budget. */
   estimateMs(options: BenchOptions): number;

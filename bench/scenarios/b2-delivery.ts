@@ -20,7 +20,7 @@ const FAN_OUT_10_CEILING_SHARE = 0.6;
 export function offeredRate(floor: number, ceilingPerSecond: number, share: number, fanOut: number): number {
   return Math.max(floor, Math.round((ceilingPerSecond * share) / fanOut / 100) * 100);
 }
-/** Events per publish request (B7 publishes its fan-out-1 runs the same way). */
+/** Events per publish request (B10 publishes its fan-out-1 runs the same way). */
 export const BATCH_SIZE = 100;
 
 function rows(

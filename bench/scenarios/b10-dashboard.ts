@@ -1,5 +1,5 @@
 /**
- * B7 dashboard: what the web dashboard costs. The JavaScript and CSS its first screen loads; the API
+ * B10 dashboard: what the web dashboard costs. The JavaScript and CSS its first screen loads; the API
  * calls of the Deliveries screen on an account with a million deliveries stored, made while the engine
  * is still delivering them (a dashboard is used on a working server); and the engine's fan-out-1
  * throughput with a dashboard open and polling, against the same without one.
@@ -74,7 +74,7 @@ const FURTHER_CALL_TIMES = 20;
 const POLL_INTERVAL_MS = 2_000;
 /**
  * Publishing time, the wait for the last deliveries and the warm-up of each throughput variant. B2
- * publishes for 30 s; two variants of that would take most of B7's share of the 15-minute budget, so
+ * publishes for 30 s; two variants of that would take most of B10's share of the 15-minute budget, so
  * each publishes 10 s after a 1 s warm-up that is not counted (a fresh process compiles its hot paths
  * first; B1, B3, B4 and B6 leave it out for that reason).
  */
@@ -374,7 +374,7 @@ async function measureScreens(
 ): Promise<{ firstScreen: FirstScreen; published: Published; calls: CallsResult }> {
   const quick = ctx.options.quick;
   const fixture = await startFixture({
-    label: 'b7-screens',
+    label: 'b10-screens',
     receiver: ctx.receiver,
     endpoints: [{ path: '/e/0', mode: 'ok', eventTypes: [...EVENT_TYPES] }],
   });
@@ -419,7 +419,7 @@ interface VariantResult extends ThroughputResult {
 /** B2's fan-out-1 run on a fresh Hookline, with or without a dashboard polling it throughout. */
 async function measureVariant(ctx: ScenarioContext, variant: DashboardVariant): Promise<VariantResult> {
   const spec: ThroughputSpec = {
-    label: `b7-${variant.key}`,
+    label: `b10-${variant.key}`,
     endpoints: 1,
     how: 'every',
     eventsPerSecond: offeredRate(FAN_OUT_1_OFFERED, ctx.ceilingPerSecond, FAN_OUT_1_CEILING_SHARE, 1),
@@ -649,10 +649,10 @@ function notes(
   return lines;
 }
 
-/** B7 dashboard. */
-export const b7Dashboard: Scenario = {
-  id: 'B7',
-  title: 'B7 dashboard',
+/** B10 dashboard. */
+export const b10Dashboard: Scenario = {
+  id: 'B10',
+  title: 'B10 dashboard',
   description:
     '**First screen**: `/` fetched asking for HTML, then every `/assets/…` file the page names, accepting ' +
     'gzip as browsers do; the row is the bytes transferred (KB of 1,000 bytes). **Deliveries screen**: one ' +
