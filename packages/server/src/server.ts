@@ -211,6 +211,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         timeoutMs: config.timeoutMs,
         workerConcurrency: config.workerConcurrency,
         endpointConcurrency: config.endpointConcurrency,
+        accountConcurrency: config.accountConcurrency,
         claimBatchSize: config.claimBatchSize,
         pollIntervalMs: config.pollIntervalMs,
         userAgent: `Hookline/${VERSION}`,

@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
     assert.equal(config.retryAfterMaxMs, HOUR);
     assert.equal(config.workerConcurrency, 512);
     assert.equal(config.endpointConcurrency, 32);
+    assert.equal(config.accountConcurrency, 128);
     assert.equal(config.claimBatchSize, 256);
     assert.equal(config.pollIntervalMs, SECOND);
     assert.equal(config.maxResponseBodyBytes, 64 * 1024);
@@ -138,6 +139,7 @@ describe('loadConfig reads each variable', () => {
     ['HOOKLINE_RETRY_AFTER_MAX', '10m', 'retryAfterMaxMs', 10 * MINUTE],
     ['HOOKLINE_WORKER_CONCURRENCY', '64', 'workerConcurrency', 64],
     ['HOOKLINE_ENDPOINT_CONCURRENCY', '4', 'endpointConcurrency', 4],
+    ['HOOKLINE_ACCOUNT_CONCURRENCY', '16', 'accountConcurrency', 16],
     ['HOOKLINE_CLAIM_BATCH', '100', 'claimBatchSize', 100],
     ['HOOKLINE_POLL_INTERVAL', '250ms', 'pollIntervalMs', 250],
     ['HOOKLINE_MAX_RESPONSE_BODY_BYTES', '0', 'maxResponseBodyBytes', 0],

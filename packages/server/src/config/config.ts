@@ -29,6 +29,7 @@ export interface Config {
   readonly retryAfterMaxMs: number;
   readonly workerConcurrency: number;
   readonly endpointConcurrency: number;
+  readonly accountConcurrency: number;
   readonly claimBatchSize: number;
   readonly pollIntervalMs: number;
   readonly maxResponseBodyBytes: number;
@@ -299,6 +300,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'Attempts in flight to one endpoint at most, over all its URLs (an endpoint may set a lower `maxConcurrency`), so a slow or hanging receiver cannot take every worker slot.',
     parse: integer(1, 10_000),
+  },
+  {
+    env: 'HOOKLINE_ACCOUNT_CONCURRENCY',
+    key: 'accountConcurrency',
+    defaultText: '128',
+    unit: 'attempts',
+    description:
+      'Attempts in flight for one account at most, over all its endpoints, shared fairly among those with work, so one merchant whose receivers hang or crawl cannot take the process from the others. A fast account may briefly use twice this. At most `HOOKLINE_WORKER_CONCURRENCY`.',
+    parse: integer(1, 100_000),
   },
   {
     env: 'HOOKLINE_CLAIM_BATCH',

@@ -29,6 +29,15 @@ import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webh
 import type { Metrics } from '../observability/metrics.ts';
 import type { AttemptResult, ClaimedDelivery, EndpointRecord, Partition, Store } from '../store/store.ts';
 import type { SendRequest } from './http-sender.ts';
+import {
+  aheadAllowed,
+  canStartBeforeLeaseEnds,
+  deferMs,
+  holdLimit,
+  nextLatencyMs,
+  type PacingLimits,
+  type PacingState,
+} from './pacing.ts';
 
 /** What the engine sends through (in the server, `ThreadedSender`, which runs `HttpSender` in a thread). */
 export interface Sender {
@@ -55,6 +64,8 @@ export interface DeliveryEngineOptions {
   readonly timeoutMs: number;
   readonly workerConcurrency: number;
   readonly endpointConcurrency: number;
+  /** Attempts in flight at once for one account (its endpoints share it fairly). */
+  readonly accountConcurrency: number;
   readonly claimBatchSize: number;
   readonly pollIntervalMs: number;
   readonly userAgent: string;
@@ -70,22 +81,64 @@ interface Claim {
   readonly payload: WebhookPayload;
 }
 
+/**
+ * What an account holds in this process. Its share is paced like an endpoint (see `pacing.ts`): one
+ * round of `accountConcurrency` while its receivers hang, more while they answer.
+ */
+class AccountShare implements PacingState {
+  inFlight = 0;
+  queued = 0;
+  latencyMs = 0;
+  lastProgressAt: number;
+  /** Its endpoints with a slot here. */
+  readonly slots = new Set<EndpointSlot>();
+  /** How many of them have work here (attempts in flight or claims queued). */
+  busy = 0;
+
+  constructor(nowMs: number) {
+    this.lastProgressAt = nowMs;
+  }
+}
+
 /** The per-endpoint state: its latest configuration, what is in flight and what waits. */
-interface EndpointSlot {
-  endpoint: EndpointRecord;
-  inFlight: number;
-  readonly queue: Claim[];
+class EndpointSlot implements PacingState {
+  inFlight = 0;
+  readonly queue: Claim[] = [];
   /** Earliest start of the next attempt under `rateLimitPerSecond`. */
-  nextStartAt: number;
+  nextStartAt = 0;
   rateTimer: NodeJS.Timeout | undefined;
   /** Set when a 410 disabled the endpoint and the database may not know yet. */
   goneAt: number | undefined;
   /** Moving average of attempt durations (0 until the first attempt ends). */
-  latencyMs: number;
+  latencyMs = 0;
   /** When an attempt of this endpoint last ended (or the slot was made): how long it has been stuck. */
   lastProgressAt: number;
   /** Attempts handed to the sender beyond the endpoint's cap: they wait in its lane there. */
-  ahead: number;
+  ahead = 0;
+  /** Counted in its account's `busy`. */
+  busy = false;
+
+  constructor(
+    public endpoint: EndpointRecord,
+    /** The endpoint's limits, kept with its configuration. */
+    public limits: PacingLimits,
+    readonly account: AccountShare,
+    nowMs: number,
+  ) {
+    this.lastProgressAt = nowMs;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Keeps the account's count of endpoints with work up to date; call after any change of either. */
+  recount(): void {
+    const busy = this.inFlight > 0 || this.queue.length > 0;
+    if (busy === this.busy) return;
+    this.busy = busy;
+    this.account.busy += busy ? 1 : -1;
+  }
 }
 
 // Results are committed when this many wait, or after FLUSH_DELAY_MS, whichever comes first: one fsync
@@ -96,22 +149,8 @@ interface EndpointSlot {
 // delivered 10 % less than with 50 ms (B6, fan-out 10).
 const FLUSH_BATCH = 100;
 const FLUSH_DELAY_MS = 50;
-// A claim is sent only if its attempt can finish this long before the lease runs out.
-const LEASE_SAFETY_MS = 1_000;
-// Bounds of how long claims an endpoint has no room for are put off: long enough not to be claimed
-// again at once, at most one deadline (by then every attempt in flight has ended).
-const MIN_DEFER_MS = 10;
-// An endpoint with attempts in flight and none finished for this long (and for 4x its latency) is
-// treated as stuck: it holds one round of its cap and nothing more.
-const STUCK_AFTER_MS = 1_000;
-// Weight of the newest attempt in the moving average of an endpoint's latency.
-const LATENCY_WEIGHT = 0.2;
-// An endpoint answering within this (on average) gets up to its cap again handed to the sender ahead
-// of time, to go out as its attempts end: for it, the trip of each outcome through this thread and of
-// the next attempt back is as long as the HTTP exchange itself, and its cap would sit half idle. A slower
-// endpoint gains nothing from it (the trip is then a small part of each turn). The attempts handed
-// ahead, over all endpoints, stay within a quarter of `workerConcurrency`.
-const AHEAD_MAX_LATENCY_MS = 50;
+// Attempts handed to the sender ahead of their turn (see `aheadAllowed` in pacing.ts), over all
+// endpoints, stay within a quarter of `workerConcurrency`.
 // Workers sharing a database say they are alive every second; one silent for 5 s (killed, or cut off)
 // is left out, and its share of the endpoints moves to the others. Its leased deliveries come back when
 // their leases end.
@@ -142,6 +181,8 @@ export class DeliveryEngine {
   /** The attempts counter by outcome, its label set resolved once. */
   private readonly attemptsBy: Record<'succeeded' | 'retry' | 'failed' | 'gone', { inc(): void }>;
   private readonly slots = new Map<string, EndpointSlot>();
+  private readonly accounts = new Map<string, AccountShare>();
+  private readonly accountLimits: PacingLimits;
   /** Slots with queued claims, in round-robin order. */
   private readonly ready = new Set<EndpointSlot>();
   private results: AttemptResult[] = [];
@@ -162,6 +203,12 @@ export class DeliveryEngine {
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
     this.maxAhead = Math.floor(options.workerConcurrency / 4);
+    this.accountLimits = {
+      cap: Math.max(1, Math.min(options.accountConcurrency, options.workerConcurrency)),
+      timeoutMs: options.timeoutMs,
+      leaseMs: this.leaseMs,
+      rateLimitPerSecond: null,
+    };
     const attempts = options.metrics.attempts;
     this.attemptsBy = {
       succeeded: attempts.labels({ outcome: 'succeeded' }),
@@ -223,10 +270,8 @@ export class DeliveryEngine {
   private async handBackQueued(): Promise<void> {
     const waiting: ClaimedDelivery[] = [];
     for (const slot of this.slots.values()) {
-      for (const claim of slot.queue.splice(0)) waiting.push(claim.delivery);
+      for (const claim of this.takeQueued(slot)) waiting.push(claim.delivery);
     }
-    this.queued = 0;
-    this.ready.clear();
     if (waiting.length === 0) return;
     await this.options.store.releaseClaims(waiting, this.options.now()).catch((error: unknown) => {
       this.options.logger.error(
@@ -289,15 +334,13 @@ export class DeliveryEngine {
     const slot = this.slots.get(endpointId);
     if (!slot) return;
     if (endpoint?.enabled) {
-      slot.endpoint = endpoint;
+      this.configure(slot, endpoint);
       return;
     }
-    this.queued -= slot.queue.length;
-    slot.queue.length = 0;
-    this.ready.delete(slot);
+    this.takeQueued(slot);
     // Attempts still out end as they will; those waiting in the sender's lane must not come back here.
-    if (endpoint) slot.endpoint = endpoint;
-    else this.slots.delete(endpointId);
+    if (endpoint) this.configure(slot, endpoint);
+    else this.forget(slot);
     if (slot.ahead > 0) this.options.sender.withdraw?.(endpointId);
   }
 
@@ -342,23 +385,45 @@ export class DeliveryEngine {
   }
 
   /**
-   * Hands back, deferred, what endpoints hold beyond their limit: a fast endpoint that started hanging
-   * would otherwise keep a queue that waits on it while the process has no room for anyone else.
+   * Hands back, deferred, what endpoints and accounts hold beyond their limit: a fast endpoint that
+   * started hanging would otherwise keep a queue that waits on it while the process has no room for
+   * anyone else, and so would an account whose receivers hang (one round of its share while they do).
+   * An account's claims are taken from its endpoints that hold more than their fair part of its limit,
+   * so an endpoint that just got work keeps its claims.
    * @returns how many claims were handed back.
    */
   private async shedExcess(): Promise<number> {
     const nowMs = this.options.now();
-    let shed = 0;
+    const shedding: { claims: Claim[]; dueAt: number }[] = [];
     for (const slot of this.ready) {
-      const excess = slot.inFlight + slot.queue.length - this.holdLimit(slot, nowMs);
+      const excess = slot.inFlight + slot.queue.length - holdLimit(slot, slot.limits, nowMs);
       if (excess <= 0) continue;
-      const claims = slot.queue.splice(slot.queue.length - Math.min(excess, slot.queue.length));
-      this.queued -= claims.length;
-      if (slot.queue.length === 0) this.ready.delete(slot);
+      const dueAt = nowMs + deferMs(slot, slot.limits, 1, nowMs);
+      shedding.push({ claims: this.takeQueued(slot, excess), dueAt });
+    }
+    for (const account of this.accounts.values()) {
+      const accountHold = holdLimit(account, this.accountLimits, nowMs);
+      let excess = account.inFlight + account.queued - accountHold;
+      if (excess <= 0) continue;
+      // Taken from the endpoints that hold more than their fair part of the account's hold.
+      const fairHold = Math.max(1, Math.floor(accountHold / Math.max(1, account.busy)));
+      const dueAt = nowMs + deferMs(account, this.accountLimits, 1, nowMs);
+      for (const slot of account.slots) {
+        if (excess <= 0) break;
+        const over = Math.min(excess, slot.inFlight + slot.queue.length - fairHold);
+        if (over <= 0) continue;
+        const claims = this.takeQueued(slot, over);
+        excess -= claims.length;
+        shedding.push({ claims, dueAt });
+      }
+    }
+    let shed = 0;
+    for (const { claims, dueAt } of shedding) {
+      if (claims.length === 0) continue;
       try {
         await this.options.store.releaseClaims(
           claims.map((claim) => claim.delivery),
-          nowMs + this.deferMs(slot, 1, nowMs),
+          dueAt,
         );
       } catch (error) {
         // Their leases expire and they come back then.
@@ -426,9 +491,10 @@ export class DeliveryEngine {
         orphaned.push(delivery);
         continue;
       }
-      if (slot.inFlight + slot.queue.length >= this.holdLimit(slot, nowMs)) {
-        const dueAt = nowMs + this.deferMs(slot, (excessOf.get(slot) ?? 0) + 1, nowMs);
-        excessOf.set(slot, (excessOf.get(slot) ?? 0) + 1);
+      if (slot.inFlight + slot.queue.length >= holdLimit(slot, slot.limits, nowMs)) {
+        const nth = (excessOf.get(slot) ?? 0) + 1;
+        excessOf.set(slot, nth);
+        const dueAt = nowMs + deferMs(slot, slot.limits, nth, nowMs);
         const group = deferred.get(dueAt);
         if (group) group.push(delivery);
         else deferred.set(dueAt, [delivery]);
@@ -448,9 +514,7 @@ export class DeliveryEngine {
         });
         payloads.set(key, payload);
       }
-      slot.queue.push({ delivery, leaseUntil, payload });
-      this.queued++;
-      this.ready.add(slot);
+      this.enqueue(slot, { delivery, leaseUntil, payload });
     }
     this.dispatch();
     // The endpoint was deleted or disabled after the claim: sending is wrong, and leaving the row
@@ -471,59 +535,6 @@ export class DeliveryEngine {
     return count;
   }
 
-  /**
-   * When the `nth` claim an endpoint had no room for should come back: when its turn should come, from
-   * what the endpoint holds, its concurrency and its latency, so deferred claims return spread out
-   * as room appears instead of all at once (to be deferred again). An endpoint stuck for longer than
-   * its latency says (a hanging receiver) is left alone for as long again, up to one deadline.
-   * Rounded up to {@link MIN_DEFER_MS} steps so claims due together are released together.
-   */
-  private deferMs(slot: EndpointSlot, nth: number, nowMs: number): number {
-    const ahead = slot.inFlight + slot.queue.length + nth;
-    const turnMs = (ahead / this.capOf(slot.endpoint)) * Math.max(slot.latencyMs, 1);
-    const stuckMs = slot.inFlight > 0 ? nowMs - slot.lastProgressAt : 0;
-    const delayMs = Math.min(this.timeoutOf(slot.endpoint), Math.max(turnMs, stuckMs));
-    return Math.max(1, Math.ceil(delayMs / MIN_DEFER_MS)) * MIN_DEFER_MS;
-  }
-
-  /**
-   * How many claims an endpoint may hold (in flight and queued): as many rounds of its concurrency
-   * cap as it can start before a lease ends, judged by its latency. A fast endpoint may so hold all the
-   * process will hold (`workerConcurrency` + one claim batch) and is never deferred. An endpoint holds
-   * one round while its latency is unknown, or while it has made no progress for much longer than its
-   * latency says (a receiver that started hanging): ten hanging endpoints then hold ten rounds in
-   * flight and nothing queued, leaving the process room for everyone else. A rate limit lowers it to
-   * what the rate lets start before a lease ends.
-   */
-  private holdLimit(slot: EndpointSlot, nowMs: number): number {
-    const timeoutMs = this.timeoutOf(slot.endpoint);
-    const usableMs = this.leaseMs - timeoutMs - LEASE_SAFETY_MS;
-    const roundMs = Math.max(1, slot.latencyMs * 4);
-    const rounds =
-      slot.latencyMs === 0 || this.isStuck(slot, nowMs) ? 1 : Math.max(1, Math.floor(usableMs / roundMs));
-    const byConcurrency = this.capOf(slot.endpoint) * rounds;
-    const rate = slot.endpoint.rateLimitPerSecond;
-    if (rate === null || rate <= 0) return byConcurrency;
-    return Math.min(byConcurrency, Math.max(1, Math.floor((rate * usableMs) / 1000)));
-  }
-
-  /** Attempts in flight and none finished for much longer than the endpoint's latency says. */
-  private isStuck(slot: EndpointSlot, nowMs: number): boolean {
-    const roundMs = Math.max(1, slot.latencyMs * 4);
-    return slot.inFlight > 0 && nowMs - slot.lastProgressAt > Math.max(roundMs, STUCK_AFTER_MS);
-  }
-
-  /**
-   * How many attempts of the endpoint may wait in the sender's lane beyond its cap: none unless it is
-   * fast and flowing, with no rate limit to keep (a burst of waiting attempts would break it).
-   */
-  private aheadOf(slot: EndpointSlot, cap: number, nowMs: number): number {
-    const rate = slot.endpoint.rateLimitPerSecond;
-    if (rate !== null && rate > 0) return 0;
-    if (slot.latencyMs === 0 || slot.latencyMs > AHEAD_MAX_LATENCY_MS) return 0;
-    return this.isStuck(slot, nowMs) ? 0 : cap;
-  }
-
   private timeoutOf(endpoint: EndpointRecord): number {
     return Math.min(endpoint.timeoutMs ?? this.options.timeoutMs, this.options.timeoutMs);
   }
@@ -531,21 +542,18 @@ export class DeliveryEngine {
   private slotFor(endpointId: string, endpoint: EndpointRecord | undefined): EndpointSlot | undefined {
     const slot = this.slots.get(endpointId);
     if (!endpoint?.enabled) {
-      if (slot && slot.inFlight === 0 && slot.queue.length === 0) this.slots.delete(endpointId);
+      if (slot && slot.inFlight === 0 && slot.queue.length === 0) this.forget(slot);
       return undefined;
     }
     if (!slot) {
-      const created: EndpointSlot = {
-        endpoint,
-        inFlight: 0,
-        queue: [],
-        nextStartAt: 0,
-        rateTimer: undefined,
-        goneAt: undefined,
-        latencyMs: 0,
-        lastProgressAt: this.options.now(),
-        ahead: 0,
-      };
+      const nowMs = this.options.now();
+      let account = this.accounts.get(endpoint.accountId);
+      if (account === undefined) {
+        account = new AccountShare(nowMs);
+        this.accounts.set(endpoint.accountId, account);
+      }
+      const created = new EndpointSlot(endpoint, this.limitsOf(endpoint), account, nowMs);
+      account.slots.add(created);
       this.slots.set(endpointId, created);
       return created;
     }
@@ -554,8 +562,83 @@ export class DeliveryEngine {
       if (endpoint.updatedAt <= slot.goneAt) return undefined;
       slot.goneAt = undefined;
     }
-    slot.endpoint = endpoint;
+    this.configure(slot, endpoint);
     return slot;
+  }
+
+  /** The limits an endpoint is paced by: its own settings within the operator's. */
+  private limitsOf(endpoint: EndpointRecord): PacingLimits {
+    return {
+      cap: this.capOf(endpoint),
+      timeoutMs: this.timeoutOf(endpoint),
+      leaseMs: this.leaseMs,
+      rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    };
+  }
+
+  /** A slot takes its endpoint's latest configuration. */
+  private configure(slot: EndpointSlot, endpoint: EndpointRecord): void {
+    if (slot.endpoint === endpoint) return;
+    slot.endpoint = endpoint;
+    slot.limits = this.limitsOf(endpoint);
+  }
+
+  /** Drops the slot of an endpoint that is gone, and its account's share once nothing is left of it. */
+  private forget(slot: EndpointSlot): void {
+    if (this.slots.get(slot.endpoint.id) === slot) this.slots.delete(slot.endpoint.id);
+    const { account } = slot;
+    account.slots.delete(slot);
+    if (account.slots.size === 0 && account.inFlight === 0 && account.queued === 0) {
+      this.accounts.delete(slot.endpoint.accountId);
+    }
+  }
+
+  /** Queues a claim at the end of its endpoint's queue. */
+  private enqueue(slot: EndpointSlot, claim: Claim, first = false): void {
+    if (first) slot.queue.unshift(claim);
+    else slot.queue.push(claim);
+    this.queued++;
+    slot.account.queued++;
+    slot.recount();
+    this.ready.add(slot);
+  }
+
+  /** Takes the first claim of an endpoint's queue. */
+  private dequeue(slot: EndpointSlot): Claim | undefined {
+    const claim = slot.queue.shift();
+    if (claim === undefined) return undefined;
+    this.queued--;
+    slot.account.queued--;
+    slot.recount();
+    if (slot.queue.length === 0) this.ready.delete(slot);
+    return claim;
+  }
+
+  /** Takes the last `count` claims of an endpoint's queue (all of them by default). */
+  private takeQueued(slot: EndpointSlot, count = slot.queue.length): Claim[] {
+    const taken = slot.queue.splice(slot.queue.length - Math.min(count, slot.queue.length));
+    this.queued -= taken.length;
+    slot.account.queued -= taken.length;
+    slot.recount();
+    if (slot.queue.length === 0) this.ready.delete(slot);
+    return taken;
+  }
+
+  /**
+   * How many attempts an endpoint may have in flight: its cap (with those handed ahead when it is fast),
+   * within its fair part of its account's share (the share divided among the account's endpoints with
+   * work here) and what is left of the share. An endpoint with nothing in flight may always start one:
+   * a merchant's hanging receivers cannot take every turn of its healthy one. So an account has at most its share in flight,
+   * plus one for each of its endpoints that got work after the share was taken, and never more than
+   * twice its share.
+   */
+  private inFlightLimit(slot: EndpointSlot, nowMs: number): number {
+    const own = slot.limits.cap + aheadAllowed(slot, slot.limits, nowMs);
+    const { account } = slot;
+    const share = this.accountLimits.cap + aheadAllowed(account, this.accountLimits, nowMs);
+    const part = Math.max(1, Math.floor(share / Math.max(1, account.busy)));
+    const fair = Math.min(own, part, slot.inFlight + Math.max(0, share - account.inFlight));
+    return slot.inFlight === 0 && fair === 0 && account.inFlight < 2 * share ? 1 : fair;
   }
 
   /** Starts queued attempts, round-robin over endpoints, within the global and per-endpoint caps. */
@@ -563,34 +646,33 @@ export class DeliveryEngine {
     for (const slot of [...this.ready]) {
       if (this.inFlight >= this.options.workerConcurrency) return;
       this.startFrom(slot);
-      this.ready.delete(slot);
       // Re-adding moves the slot to the end, so the next free slot goes to another endpoint first.
-      if (slot.queue.length > 0) this.ready.add(slot);
+      if (this.ready.delete(slot) && slot.queue.length > 0) this.ready.add(slot);
     }
   }
 
   private startFrom(slot: EndpointSlot): void {
-    const cap = this.capOf(slot.endpoint);
+    const { cap, timeoutMs } = slot.limits;
     const rate = slot.endpoint.rateLimitPerSecond;
-    const limit = cap + this.aheadOf(slot, cap, this.options.now());
+    // Constant over the loop: each start adds one to the endpoint's and the account's attempts alike.
+    const limit = this.inFlightLimit(slot, this.options.now());
     while (slot.inFlight < limit && this.inFlight < this.options.workerConcurrency) {
       const claim = slot.queue[0];
       if (!claim) return;
       const nowMs = this.options.now();
-      const timeoutMs = this.timeoutOf(slot.endpoint);
       // Handed ahead, it may wait up to one deadline in the lane (until each attempt out has ended)
       // before its own begins; it must still end before the lease does. Otherwise it waits here.
       const early = slot.inFlight >= cap;
       if (
         early &&
-        (this.ahead >= this.maxAhead || nowMs + 2 * timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil)
+        (this.ahead >= this.maxAhead ||
+          !canStartBeforeLeaseEnds(nowMs, timeoutMs, timeoutMs, claim.leaseUntil))
       ) {
         return;
       }
       // Too close to the lease expiry: leave it; the database hands it out again when the lease ends.
-      if (nowMs + timeoutMs + LEASE_SAFETY_MS > claim.leaseUntil) {
-        slot.queue.shift();
-        this.queued--;
+      if (!canStartBeforeLeaseEnds(nowMs, 0, timeoutMs, claim.leaseUntil)) {
+        this.dequeue(slot);
         continue;
       }
       if (rate !== null && rate > 0) {
@@ -603,9 +685,10 @@ export class DeliveryEngine {
         }
         slot.nextStartAt = Math.max(nowMs, slot.nextStartAt) + 1_000 / rate;
       }
-      slot.queue.shift();
-      this.queued--;
+      this.dequeue(slot);
       slot.inFlight++;
+      slot.account.inFlight++;
+      slot.recount();
       this.inFlight++;
       if (early) {
         slot.ahead++;
@@ -674,6 +757,8 @@ export class DeliveryEngine {
   /** An attempt left the sender's hands, sent or not. */
   private handedBack(slot: EndpointSlot): void {
     slot.inFlight--;
+    slot.account.inFlight--;
+    slot.recount();
     this.inFlight--;
     if (slot.ahead > 0) {
       slot.ahead--;
@@ -697,9 +782,7 @@ export class DeliveryEngine {
     }
     if (slot.goneAt !== undefined || !slot.endpoint.enabled || this.slots.get(slot.endpoint.id) !== slot)
       return;
-    slot.queue.unshift(claim);
-    this.queued++;
-    this.ready.add(slot);
+    this.enqueue(slot, claim, true);
     this.dispatch();
   }
 
@@ -778,20 +861,17 @@ export class DeliveryEngine {
         this.attemptsBy.gone.inc();
         this.options.logger.warn(log, 'receiver answered 410 Gone; endpoint disabled');
         slot.goneAt = nowMs;
-        this.queued -= slot.queue.length;
-        slot.queue.length = 0;
-        this.ready.delete(slot);
+        this.takeQueued(slot);
         if (slot.ahead > 0) this.options.sender.withdraw?.(delivery.endpointId);
         break;
       default:
         assertNever(decision);
     }
 
-    slot.latencyMs =
-      slot.latencyMs === 0
-        ? outcome.durationMs
-        : slot.latencyMs + LATENCY_WEIGHT * (outcome.durationMs - slot.latencyMs);
+    slot.latencyMs = nextLatencyMs(slot.latencyMs, outcome.durationMs);
     slot.lastProgressAt = nowMs;
+    slot.account.latencyMs = nextLatencyMs(slot.account.latencyMs, outcome.durationMs);
+    slot.account.lastProgressAt = nowMs;
     this.handedBack(slot);
     if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     if (!this.running) return;
