@@ -34,10 +34,11 @@ const PUBLISHERS = 4;
 /**
  * Longest time for publishing the million; what was accepted by then is what is stored. On the 2-core
  * machine, with the engine delivering at the same time and other processes using 0.7 to 1 core, it
- * took 89 s (11,252 events/s), and the cap stopped a slower run at 788,000; B1 accepts batches at
- * about 50,000 events/s on the quiet machine.
+ * took 89 s (11,252 events/s); a run at 9,864 events/s was stopped at 893,000 by a cap of 90 s, short
+ * of the million the targets are stated for, so the cap leaves room for a machine half as fast. B1
+ * accepts batches at about 50,000 events/s on the quiet machine.
  */
-const PUBLISH_CAP_MS = { full: 90_000, quick: 20_000 };
+const PUBLISH_CAP_MS = { full: 180_000, quick: 20_000 };
 /**
  * The event types: every order is created, then paid, so `order.paid` is half the log. Both are
  * catalogue types, so each publish is checked against its schema as a platform's would be (the bench

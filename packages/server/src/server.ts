@@ -252,6 +252,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secretGraceMs: config.secretGraceMs,
     catalog: new EventCatalog(store, now),
     maxActiveUrls: config.maxActiveUrls,
+    accountConcurrency: config.accountConcurrency,
+    onAccountChanged: (account) => engine?.accountChanged(account),
     publicUrl: config.publicUrl,
     apiKeyUsesWritten: new Map(),
     onBackgroundFailure: (error, what) => logger.warn({ err: error }, what),

@@ -99,6 +99,29 @@ describe('maxActiveUrls', () => {
     assert.equal((await create({ url: url(2) })).status, 201);
   });
 
+  test("the admin sets an account's share of attempts in flight; an account key cannot", async () => {
+    const before = await ts.api.call('GET', `/v1/accounts/${accountId}`);
+    assert.equal(before.body.maxConcurrency, 128, 'the default, HOOKLINE_ACCOUNT_CONCURRENCY');
+    const byKey = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, {
+      body: { maxConcurrency: 500 },
+      token: apiKey,
+    });
+    assert.equal(byKey.status, 403);
+    const set = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 16 } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.maxConcurrency, 16);
+    assert.equal(set.body.maxActiveUrls, before.body.maxActiveUrls, 'the other setting is unchanged');
+    for (const bad of [0, 100_001, 2.5, '16']) {
+      const invalid = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, {
+        body: { maxConcurrency: bad },
+      });
+      assert.equal(invalid.status, 422, `${bad}`);
+      assert.equal(invalid.body.field, 'maxConcurrency');
+    }
+    const reset = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: null } });
+    assert.equal(reset.body.maxConcurrency, 128);
+  });
+
   test('concurrent creates cannot slip past the limit', async () => {
     await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: 5 } });
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => create({ url: url(i) })));

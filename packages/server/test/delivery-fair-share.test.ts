@@ -107,6 +107,32 @@ describe('fair share between accounts', { concurrency: true }, () => {
     assert.ok(inFlight.most >= 5, `the account had only ${inFlight.most} attempts in flight at once`);
   });
 
+  test('the operator gives a merchant its own share, applied at once', async () => {
+    const ts = await startTestServer(SETTINGS);
+    servers.push(ts);
+    const accountId = (await ts.createAccount('Small')).id;
+    const patched = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 2 } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const target = await receiver();
+    const { answer, inFlight } = countInFlight((res, done) =>
+      setTimeout(() => {
+        done();
+        res.writeHead(200).end();
+      }, 200),
+    );
+    target.answer(answer);
+    for (let i = 0; i < 2; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
+    await publish(ts, accountId, 'shop.order.paid', 10);
+    await waitFor(() => inFlight.ended >= 20, { what: 'the 20 deliveries', timeoutMs: 20_000 });
+    assert.equal(inFlight.most, 2, 'its own share of 2, not the default of 6');
+
+    // Raised while it delivers: the next attempts use the new share.
+    await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 8 } });
+    await publish(ts, accountId, 'shop.order.paid', 10);
+    await waitFor(() => inFlight.ended >= 40, { what: 'the next 20 deliveries', timeoutMs: 20_000 });
+    assert.ok(inFlight.most > 2, `still ${inFlight.most} at once after the share was raised`);
+  });
+
   test('inside an account, hanging receivers cannot take the turn of its healthy one', async () => {
     const ts = await startTestServer(SETTINGS);
     servers.push(ts);

@@ -251,6 +251,43 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
     }
   });
 
+  test("an account's own share, set through the API process, reaches the workers", async () => {
+    const slow = await startReceiver('/shared');
+    const { answer: slowly, inFlight } = countInFlight((res, done) =>
+      setTimeout(() => {
+        done();
+        res.writeHead(200).end();
+      }, 100),
+    );
+    slow.answer(slowly);
+    try {
+      await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });
+      const shared = await api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
+        body: { url: `${slow.url}/one`, eventTypes: ['mp.shared'] },
+      });
+      assert.equal(shared.status, 201, JSON.stringify(shared.body));
+      // The workers know the account from the tests before; they read its share again every 5 s.
+      const patched = await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 1 } });
+      assert.equal(patched.body.maxConcurrency, 1);
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const events = Array.from({ length: 30 }, (_, i) => ({
+        id: `shared-${i}`,
+        type: 'mp.shared',
+        data: { i },
+      }));
+      const answer = await api.call('POST', `/v1/accounts/${accountId}/events/batch`, { body: { events } });
+      assert.equal(answer.status, 202);
+      await waitFor(() => inFlight.ended >= 30, { timeoutMs: 30_000, what: '30 deliveries' });
+      // The share of 1, or twice it while the account still counts as fast (its earlier endpoints
+      // answered within 50 ms); the default share would have let 30 go at once.
+      assert.ok(inFlight.most <= 2, `${inFlight.most} attempts in flight at once`);
+      await api.call('DELETE', `/v1/accounts/${accountId}/endpoints/${shared.body.id}`);
+    } finally {
+      await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: null } });
+      await slow.close();
+    }
+  });
+
   test('kill -9 of a worker mid-run loses nothing', async () => {
     const before = distinct();
     const publishing = publish(6_000, 'kill');

@@ -3,7 +3,13 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { activeUrlLimitOf, createAccount, listAccounts, updateAccount } from '../app/accounts.ts';
+import {
+  accountConcurrencyOf,
+  activeUrlLimitOf,
+  createAccount,
+  listAccounts,
+  updateAccount,
+} from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import {
@@ -85,7 +91,11 @@ function publishOut(result: PublishResult) {
 
 /** An account as the API shows it, with its active-URL limit and the URLs that count against it now. */
 async function accountView(ctx: AppContext, account: AccountRecord) {
-  return accountOut(account, activeUrlLimitOf(ctx, account), await ctx.store.countActiveUrls(account.id));
+  return accountOut(account, {
+    maxActiveUrls: activeUrlLimitOf(ctx, account),
+    activeUrls: await ctx.store.countActiveUrls(account.id),
+    maxConcurrency: accountConcurrencyOf(ctx, account),
+  });
 }
 
 /** Registers the account, publishing and log routes. */

@@ -18,8 +18,18 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
  * An account, without anything secret; `maxActiveUrls` is the limit in force (its own or the default),
  * `activeUrls` what it counts now.
  */
-export function accountOut(account: AccountRecord, maxActiveUrls: number, activeUrls: number) {
-  return { id: account.id, name: account.name, maxActiveUrls, activeUrls, createdAt: iso(account.createdAt) };
+export function accountOut(
+  account: AccountRecord,
+  inForce: { readonly maxActiveUrls: number; readonly activeUrls: number; readonly maxConcurrency: number },
+) {
+  return {
+    id: account.id,
+    name: account.name,
+    maxActiveUrls: inForce.maxActiveUrls,
+    activeUrls: inForce.activeUrls,
+    maxConcurrency: inForce.maxConcurrency,
+    createdAt: iso(account.createdAt),
+  };
 }
 
 /** An endpoint's attempts in a period. */

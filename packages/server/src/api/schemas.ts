@@ -47,6 +47,9 @@ export const AccountOut = Type.Object({
   activeUrls: Type.Integer({
     description: 'Distinct URLs of its enabled endpoints now: what `maxActiveUrls` limits',
   }),
+  maxConcurrency: Type.Integer({
+    description: "Its share of each delivery process's attempts in flight (its own, or the server default)",
+  }),
   createdAt: Instant,
 });
 
@@ -65,6 +68,16 @@ export const AccountPatch = Type.Object(
           minimum: 1,
           maximum: 100_000,
           description: 'URLs receiving at once; `null` goes back to the server default',
+        }),
+      ),
+    ),
+    maxConcurrency: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          description:
+            "Its share of each delivery process's attempts in flight (at most HOOKLINE_WORKER_CONCURRENCY applies); `null` goes back to HOOKLINE_ACCOUNT_CONCURRENCY",
         }),
       ),
     ),

@@ -36,6 +36,7 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
     id: ctx.newId('account'),
     name: input.name,
     maxActiveUrls: null,
+    maxConcurrency: null,
     createdAt: ctx.now(),
   };
   const { record, apiKey, keyHash } = newApiKey(ctx, account.id, DEFAULT_API_KEY_NAME);
@@ -52,14 +53,23 @@ export function listAccounts(ctx: AppContext, page: PageRequest): Promise<Page<A
 export async function updateAccount(
   ctx: AppContext,
   accountId: string,
-  changes: { readonly maxActiveUrls?: number | null | undefined },
+  changes: {
+    readonly maxActiveUrls?: number | null | undefined;
+    readonly maxConcurrency?: number | null | undefined;
+  },
 ): Promise<AccountRecord> {
-  const updated = await ctx.store.updateAccount(
-    accountId,
-    changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls },
-  );
+  const updated = await ctx.store.updateAccount(accountId, {
+    ...(changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls }),
+    ...(changes.maxConcurrency === undefined ? {} : { maxConcurrency: changes.maxConcurrency }),
+  });
   if (!updated) throw notFound('account', 'accountId');
+  ctx.onAccountChanged?.(updated);
   return updated;
+}
+
+/** An account's share of a process's attempts in flight. */
+export function accountConcurrencyOf(ctx: AppContext, account: AccountRecord): number {
+  return account.maxConcurrency ?? ctx.accountConcurrency;
 }
 
 /** The URLs an account may have receiving at once. */

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatId, type IdKind } from '../domain/ids.ts';
-import type { EndpointRecord, Store } from '../store/store.ts';
+import type { AccountRecord, EndpointRecord, Store } from '../store/store.ts';
 import type { EventCatalog } from './event-types.ts';
 
 /** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
@@ -42,6 +42,10 @@ export interface AppContext {
   readonly queueDepth: () => Promise<{ pending: number; sending: number }>;
   /** URLs an account may have receiving at once unless the operator set its own limit. */
   readonly maxActiveUrls: number;
+  /** An account's share of a process's attempts in flight unless the operator set its own. */
+  readonly accountConcurrency: number;
+  /** An account's settings changed (its share of attempts in flight): the engine here applies them. */
+  readonly onAccountChanged?: (account: AccountRecord) => void;
   /** Where browsers reach this server (`HOOKLINE_PUBLIC_URL`), for portal links; `undefined`: ask the request. */
   readonly publicUrl: string | undefined;
   /**

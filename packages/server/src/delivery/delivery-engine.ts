@@ -27,7 +27,14 @@ import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { AttemptResult, ClaimedDelivery, EndpointRecord, Partition, Store } from '../store/store.ts';
+import type {
+  AccountRecord,
+  AttemptResult,
+  ClaimedDelivery,
+  EndpointRecord,
+  Partition,
+  Store,
+} from '../store/store.ts';
 import type { SendRequest } from './http-sender.ts';
 import {
   aheadAllowed,
@@ -95,7 +102,11 @@ class AccountShare implements PacingState {
   /** How many of them have work here (attempts in flight or claims queued). */
   busy = 0;
 
-  constructor(nowMs: number) {
+  constructor(
+    /** Its share (its own `maxConcurrency`, or the default) and the deadlines it is paced by. */
+    public limits: PacingLimits,
+    nowMs: number,
+  ) {
     this.lastProgressAt = nowMs;
   }
 }
@@ -155,6 +166,8 @@ const FLUSH_DELAY_MS = 50;
 // is left out, and its share of the endpoints moves to the others. Its leased deliveries come back when
 // their leases end.
 const HEARTBEAT_MS = 1_000;
+// How often the accounts' shares are read again, for a change made through another process.
+const SHARES_REREAD_MS = 5_000;
 const WORKER_TTL_MS = 5_000;
 
 /** Runs delivery in this process. */
@@ -182,7 +195,8 @@ export class DeliveryEngine {
   private readonly attemptsBy: Record<'succeeded' | 'retry' | 'failed' | 'gone', { inc(): void }>;
   private readonly slots = new Map<string, EndpointSlot>();
   private readonly accounts = new Map<string, AccountShare>();
-  private readonly accountLimits: PacingLimits;
+  /** When the shares of the accounts here were last read again (another process may change them). */
+  private sharesReadAt = 0;
   /** Slots with queued claims, in round-robin order. */
   private readonly ready = new Set<EndpointSlot>();
   private results: AttemptResult[] = [];
@@ -203,12 +217,6 @@ export class DeliveryEngine {
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
     this.maxAhead = Math.floor(options.workerConcurrency / 4);
-    this.accountLimits = {
-      cap: Math.max(1, Math.min(options.accountConcurrency, options.workerConcurrency)),
-      timeoutMs: options.timeoutMs,
-      leaseMs: this.leaseMs,
-      rateLimitPerSecond: null,
-    };
     const attempts = options.metrics.attempts;
     this.attemptsBy = {
       succeeded: attempts.labels({ outcome: 'succeeded' }),
@@ -255,6 +263,7 @@ export class DeliveryEngine {
           this.wake();
         }
       }
+      await this.rereadShares(this.options.now());
     } catch (error) {
       // The database is unreachable: keep the last share; claims fail the same way and are retried.
       this.options.logger.warn({ err: error }, 'worker heartbeat failed');
@@ -402,12 +411,12 @@ export class DeliveryEngine {
       shedding.push({ claims: this.takeQueued(slot, excess), dueAt });
     }
     for (const account of this.accounts.values()) {
-      const accountHold = holdLimit(account, this.accountLimits, nowMs);
+      const accountHold = holdLimit(account, account.limits, nowMs);
       let excess = account.inFlight + account.queued - accountHold;
       if (excess <= 0) continue;
       // Taken from the endpoints that hold more than their fair part of the account's hold.
       const fairHold = Math.max(1, Math.floor(accountHold / Math.max(1, account.busy)));
-      const dueAt = nowMs + deferMs(account, this.accountLimits, 1, nowMs);
+      const dueAt = nowMs + deferMs(account, account.limits, 1, nowMs);
       for (const slot of account.slots) {
         if (excess <= 0) break;
         const over = Math.min(excess, slot.inFlight + slot.queue.length - fairHold);
@@ -478,6 +487,15 @@ export class DeliveryEngine {
     const endpoints = new Map(
       (await this.options.store.getEndpointsByIds(endpointIds)).map((e) => [e.id, e]),
     );
+    // Accounts seen for the first time: their own share, if the operator gave one.
+    const newAccountIds = [...new Set(claimed.map((d) => d.accountId))].filter(
+      (id) => !this.accounts.has(id),
+    );
+    if (newAccountIds.length > 0) {
+      for (const account of await this.options.store.getAccountsByIds(newAccountIds)) {
+        this.shareOf(account.id, account, nowMs);
+      }
+    }
     const payloads = new Map<string, WebhookPayload>();
     const parsed = new Map<string, unknown>();
     const leaseUntil = nowMs + this.leaseMs;
@@ -547,11 +565,7 @@ export class DeliveryEngine {
     }
     if (!slot) {
       const nowMs = this.options.now();
-      let account = this.accounts.get(endpoint.accountId);
-      if (account === undefined) {
-        account = new AccountShare(nowMs);
-        this.accounts.set(endpoint.accountId, account);
-      }
+      const account = this.shareOf(endpoint.accountId, undefined, nowMs);
       const created = new EndpointSlot(endpoint, this.limitsOf(endpoint), account, nowMs);
       account.slots.add(created);
       this.slots.set(endpointId, created);
@@ -564,6 +578,48 @@ export class DeliveryEngine {
     }
     this.configure(slot, endpoint);
     return slot;
+  }
+
+  /**
+   * The account's share here, made on first use with its own `maxConcurrency` when `record` (or an
+   * earlier read) gave it, else the default.
+   */
+  private shareOf(accountId: string, record: AccountRecord | undefined, nowMs: number): AccountShare {
+    let share = this.accounts.get(accountId);
+    if (share === undefined) {
+      share = new AccountShare(this.accountLimitsOf(record), nowMs);
+      this.accounts.set(accountId, share);
+    }
+    return share;
+  }
+
+  /** An account's share of this process's attempts in flight, within `workerConcurrency`. */
+  private accountLimitsOf(record: AccountRecord | undefined): PacingLimits {
+    const cap = record?.maxConcurrency ?? this.options.accountConcurrency;
+    return {
+      cap: Math.max(1, Math.min(cap, this.options.workerConcurrency)),
+      timeoutMs: this.options.timeoutMs,
+      leaseMs: this.leaseMs,
+      rateLimitPerSecond: null,
+    };
+  }
+
+  /** An account's settings changed through the API of this process: its share applies at once. */
+  accountChanged(account: AccountRecord): void {
+    const share = this.accounts.get(account.id);
+    if (share === undefined) return;
+    share.limits = this.accountLimitsOf(account);
+    if (this.running) this.dispatch();
+  }
+
+  /** Reads the shares of the accounts here again: an operator may have changed one through another process. */
+  private async rereadShares(nowMs: number): Promise<void> {
+    if (nowMs - this.sharesReadAt < SHARES_REREAD_MS || this.accounts.size === 0) return;
+    this.sharesReadAt = nowMs;
+    for (const account of await this.options.store.getAccountsByIds([...this.accounts.keys()])) {
+      const share = this.accounts.get(account.id);
+      if (share) share.limits = this.accountLimitsOf(account);
+    }
   }
 
   /** The limits an endpoint is paced by: its own settings within the operator's. */
@@ -635,7 +691,7 @@ export class DeliveryEngine {
   private inFlightLimit(slot: EndpointSlot, nowMs: number): number {
     const own = slot.limits.cap + aheadAllowed(slot, slot.limits, nowMs);
     const { account } = slot;
-    const share = this.accountLimits.cap + aheadAllowed(account, this.accountLimits, nowMs);
+    const share = account.limits.cap + aheadAllowed(account, account.limits, nowMs);
     const part = Math.max(1, Math.floor(share / Math.max(1, account.busy)));
     const fair = Math.min(own, part, slot.inFlight + Math.max(0, share - account.inFlight));
     return slot.inFlight === 0 && fair === 0 && account.inFlight < 2 * share ? 1 : fair;

@@ -81,6 +81,7 @@ export function toAccount(row: Row): AccountRecord {
     id: row['id'] as string,
     name: row['name'] as string,
     maxActiveUrls: row['max_active_urls'] as number | null,
+    maxConcurrency: row['max_concurrency'] as number | null,
     createdAt: row['created_at'] as number,
   };
 }

@@ -154,7 +154,7 @@ export function storeContract(
       subject = await open();
       store = subject.store;
       await store.createAccount(
-        { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+        { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
         apiKeyRecord('key_default'),
         'hash-of-key',
       );
@@ -369,7 +369,7 @@ export function storeContract(
 
     test('accounts: created with their first key; settings change; listed oldest first by cursor', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 + 1 },
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 + 1 },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -378,7 +378,18 @@ export function storeContract(
       assert.equal(await store.findApiKeyByHash('nope'), undefined);
       const changed = await store.updateAccount(OTHER, { maxActiveUrls: 25 });
       assert.equal(changed?.maxActiveUrls, 25);
+      assert.equal(changed?.maxConcurrency, null);
       assert.equal((await store.getAccount(OTHER))?.maxActiveUrls, 25);
+      // Each setting changes alone; null goes back to the default.
+      const shared = await store.updateAccount(OTHER, { maxConcurrency: 7 });
+      assert.deepEqual([shared?.maxActiveUrls, shared?.maxConcurrency], [25, 7]);
+      const reset = await store.updateAccount(OTHER, { maxActiveUrls: null });
+      assert.deepEqual([reset?.maxActiveUrls, reset?.maxConcurrency], [null, 7]);
+      assert.deepEqual(
+        (await store.getAccountsByIds([OTHER, 'acc_missing', OTHER])).map((a) => [a.id, a.maxConcurrency]),
+        [[OTHER, 7]],
+      );
+      assert.deepEqual(await store.getAccountsByIds([]), []);
       assert.equal(await store.updateAccount('acc_missing', { maxActiveUrls: 1 }), undefined);
       const first = await store.listAccounts({ limit: 1 });
       assert.deepEqual(
@@ -397,7 +408,7 @@ export function storeContract(
       // The key's hash is taken: the key cannot be written, so neither is the account.
       await assert.rejects(
         store.createAccount(
-          { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+          { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
           apiKeyRecord('key_other', { accountId: OTHER }),
           'hash-of-key',
         ),
@@ -723,7 +734,7 @@ export function storeContract(
 
     test('logs page newest first, filter, and never show another account', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -792,7 +803,7 @@ export function storeContract(
     test('the deliveries log filters by type, status, endpoints and time, alone and together, page by page', async () => {
       await store.createEndpoint(endpoint('ep_c'), NO_LIMIT);
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -960,7 +971,7 @@ export function storeContract(
 
     test('attempts per endpoint since a time: every attempt counts by its start; only the account’s endpoints', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -1022,7 +1033,7 @@ export function storeContract(
       assert.equal(await store.countActiveUrls(ACCOUNT), 4);
       assert.deepEqual(await store.overviewCounts(), { accounts: 1, disabledEndpoints: 1 });
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, createdAt: T0 },
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );

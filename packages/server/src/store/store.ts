@@ -15,6 +15,8 @@ export interface AccountRecord {
   readonly name: string;
   /** URLs the account may have receiving at once; `null` means the server's default. */
   readonly maxActiveUrls: number | null;
+  /** Its share of each process's attempts in flight; `null` means the server's default. */
+  readonly maxConcurrency: number | null;
   readonly createdAt: number;
 }
 
@@ -362,8 +364,10 @@ export interface Store {
   /** Changes an account's settings; `undefined` when it does not exist. */
   updateAccount(
     accountId: string,
-    changes: { readonly maxActiveUrls?: number | null },
+    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
   ): Promise<AccountRecord | undefined>;
+  /** The accounts of these ids that exist, in no particular order. */
+  getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]>;
 
   /** Adds an API key to an account. */
   createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void>;

@@ -216,6 +216,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN request_body text;
   ALTER TABLE attempts ADD COLUMN request_body_truncated boolean NOT NULL DEFAULT false;
   `,
+  `
+  -- SQLite's step 7: an account's own share of each process's attempts in flight.
+  ALTER TABLE accounts ADD COLUMN max_concurrency integer;
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

@@ -157,7 +157,7 @@ async function freshStore(
   const url = await pgsrv.createDatabase();
   const store = await connect({ url });
   await store.createAccount(
-    { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, createdAt: T0 },
+    { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
     apiKeyRecord('key_default'),
     'hash-of-key',
   );
@@ -248,6 +248,7 @@ describe('migrations', { skip }, () => {
       id: ACCOUNT,
       name: 'Shop',
       maxActiveUrls: null,
+      maxConcurrency: null,
       createdAt: T0,
     });
     const columns = await withClient(url, async (c) => {

@@ -215,7 +215,12 @@ const SQL = {
   findPortalSessionByHash: 'SELECT * FROM portal_sessions WHERE token_hash = $1',
   getPortalSession: 'SELECT * FROM portal_sessions WHERE id = $1 AND account_id = $2',
   deleteExpiredPortalSessions: 'DELETE FROM portal_sessions WHERE account_id = $1 AND expires_at < $2',
-  setMaxActiveUrls: 'UPDATE accounts SET max_active_urls = $2 WHERE id = $1 RETURNING *',
+  // Each setting changes only when its flag says it was given ($2, $4): null is a value (the default).
+  updateAccount: `UPDATE accounts SET
+      max_active_urls = CASE WHEN $2 THEN $3::integer ELSE max_active_urls END,
+      max_concurrency = CASE WHEN $4 THEN $5::integer ELSE max_concurrency END
+    WHERE id = $1 RETURNING *`,
+  getAccountsByIds: 'SELECT * FROM accounts WHERE id = ANY($1::text[])',
   // Taken before counting active URLs: concurrent endpoint changes of one account, from any process,
   // then count one after another. The count must be a later statement than the lock: in READ
   // COMMITTED each statement sees what was committed when it started, so a count taken in the same
@@ -639,11 +644,21 @@ export class PostgresStore implements Store {
 
   async updateAccount(
     accountId: string,
-    changes: { readonly maxActiveUrls?: number | null },
+    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
   ): Promise<AccountRecord | undefined> {
-    if (changes.maxActiveUrls === undefined) return this.getAccount(accountId);
-    const [row] = await this.query(SQL.setMaxActiveUrls, [accountId, changes.maxActiveUrls]);
+    const [row] = await this.query(SQL.updateAccount, [
+      accountId,
+      changes.maxActiveUrls !== undefined,
+      changes.maxActiveUrls ?? null,
+      changes.maxConcurrency !== undefined,
+      changes.maxConcurrency ?? null,
+    ]);
     return row && toAccount(row);
+  }
+
+  async getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]> {
+    if (accountIds.length === 0) return [];
+    return (await this.query(SQL.getAccountsByIds, [[...new Set(accountIds)]])).map(toAccount);
   }
 
   async createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void> {

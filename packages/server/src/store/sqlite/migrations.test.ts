@@ -68,6 +68,7 @@ describe('step 3: named API keys and portal sessions', () => {
         id: CLUB,
         name: 'Club',
         maxActiveUrls: 25,
+        maxConcurrency: null,
         createdAt: T0 + 1,
       });
       const first = await store.listAccounts({ limit: 1 });
@@ -79,7 +80,7 @@ describe('step 3: named API keys and portal sessions', () => {
 
       // A new account gets its first key beside the migrated ones.
       await store.createAccount(
-        { id: 'acc_new', name: 'New', maxActiveUrls: null, createdAt: T0 + 2 },
+        { id: 'acc_new', name: 'New', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 + 2 },
         {
           id: 'key_new',
           accountId: 'acc_new',
@@ -100,7 +101,11 @@ describe('step 3: named API keys and portal sessions', () => {
     try {
       assert.equal(migrated.pragma('user_version', { simple: true }), SQLITE_MIGRATIONS.length);
       const columns = (migrated.pragma('table_info(accounts)') as { name: string }[]).map((c) => c.name);
-      assert.deepEqual(columns, ['id', 'name', 'created_at', 'max_active_urls'], 'no key hash on accounts');
+      assert.deepEqual(
+        columns,
+        ['id', 'name', 'created_at', 'max_active_urls', 'max_concurrency'],
+        'no key hash on accounts',
+      );
     } finally {
       migrated.close();
     }

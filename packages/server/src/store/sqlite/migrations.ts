@@ -201,4 +201,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due_state ON deliveries (next_attempt_at, status) WHERE status IN ('pending', 'sending');
   DROP INDEX deliveries_due;
   `,
+  `
+  -- An account's own share of each process's attempts in flight; NULL: HOOKLINE_ACCOUNT_CONCURRENCY.
+  ALTER TABLE accounts ADD COLUMN max_concurrency INTEGER;
+  `,
 ];

@@ -149,13 +149,27 @@ export class SqliteStore implements Store {
 
   async updateAccount(
     accountId: string,
-    changes: { readonly maxActiveUrls?: number | null },
+    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
   ): Promise<AccountRecord | undefined> {
-    if (changes.maxActiveUrls !== undefined) {
-      this.statements.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
-    }
+    this.db.transaction(() => {
+      if (changes.maxActiveUrls !== undefined) {
+        this.statements.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
+      }
+      if (changes.maxConcurrency !== undefined) {
+        this.statements.setMaxConcurrency.run(changes.maxConcurrency, accountId);
+      }
+    })();
     this.forgetAccount(accountId);
     return this.getAccount(accountId);
+  }
+
+  async getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]> {
+    const found: AccountRecord[] = [];
+    for (const id of new Set(accountIds)) {
+      const account = await this.getAccount(id);
+      if (account) found.push(account);
+    }
+    return found;
   }
 
   /** Drops an account from the cache after a change. */
@@ -883,6 +897,7 @@ function prepareStatements(db: Database.Database) {
     getEndpoint: db.prepare('SELECT rowid AS seq, * FROM endpoints WHERE id = ? AND account_id = ?'),
     enabledUrlsOfAccount: db.prepare('SELECT id, urls FROM endpoints WHERE account_id = ? AND enabled = 1'),
     setMaxActiveUrls: db.prepare('UPDATE accounts SET max_active_urls = ? WHERE id = ?'),
+    setMaxConcurrency: db.prepare('UPDATE accounts SET max_concurrency = ? WHERE id = ?'),
     insertEventType: db.prepare(
       `INSERT INTO event_types (name, description, schema, example, created_at)
        VALUES (@name, @description, @schemaJson, @exampleJson, @createdAt) ON CONFLICT (name) DO NOTHING`,
