@@ -31,6 +31,8 @@ export interface Account {
   readonly maxActiveUrls: number;
   /** Distinct enabled URLs now (what `maxActiveUrls` counts). */
   readonly activeUrls?: number;
+  /** Its share of each delivery process's attempts in flight (its own, or the server's default). */
+  readonly maxConcurrency: number;
   readonly createdAt: string;
 }
 

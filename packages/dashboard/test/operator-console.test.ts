@@ -165,8 +165,8 @@ describe('the operator console', { skip: browserSkipReason() }, () => {
     await checkAndShoot(page, 'accounts');
 
     // A limit out of range is refused beside the field, and what was typed stays.
-    await row.getByRole('button', { name: 'Change limit' }).click();
-    const limitDialog = page.getByRole('dialog', { name: 'Limit of Fietsenwinkel De Ketting' });
+    await row.getByRole('button', { name: 'Change limits' }).click();
+    const limitDialog = page.getByRole('dialog', { name: 'Limits of Fietsenwinkel De Ketting' });
     const limit = limitDialog.getByLabel('Active URL limit', { exact: true });
     for (const bad of ['0', '100001']) {
       await limit.fill(bad);
@@ -181,17 +181,36 @@ describe('the operator console', { skip: browserSkipReason() }, () => {
     const unchanged = await server.api.call('GET', `/v1/accounts/${accountId}`);
     assert.equal(unchanged.body.maxActiveUrls, 10);
     await limit.fill('25');
+    // The account's share of attempts in flight, beside it: refused out of range the same way.
+    const concurrency = limitDialog.getByLabel('Attempts in flight', { exact: true });
+    assert.equal(await concurrency.inputValue(), '128');
+    await concurrency.fill('0');
     await limitDialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('The limit of Fietsenwinkel De Ketting is now 25.').waitFor();
+    await limitDialog
+      .locator('#account-concurrency-error')
+      .getByText('Enter a whole number from 1 to 100,000')
+      .waitFor();
+    assert.equal(await limit.inputValue(), '25', 'the other field keeps what was typed');
+    await concurrency.fill('16');
+    await limitDialog.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByText('The limits of Fietsenwinkel De Ketting are now 25 URLs and 16 attempts in flight.')
+      .waitFor();
     await row.getByRole('cell', { name: '0 of 25 in use', exact: true }).waitFor();
+    await row.getByRole('cell', { name: '16', exact: true }).waitFor();
     const changed = await server.api.call('GET', `/v1/accounts/${accountId}`);
     assert.equal(changed.body.maxActiveUrls, 25);
+    assert.equal(changed.body.maxConcurrency, 16);
     // Empty goes back to the server's default.
-    await row.getByRole('button', { name: 'Change limit' }).click();
+    await row.getByRole('button', { name: 'Change limits' }).click();
     await limit.fill('');
+    await concurrency.fill('');
     await limitDialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('The limit of Fietsenwinkel De Ketting is now 10.').waitFor();
-    assert.equal((await server.api.call('GET', `/v1/accounts/${accountId}`)).body.maxActiveUrls, 10);
+    await page
+      .getByText('The limits of Fietsenwinkel De Ketting are now 10 URLs and 128 attempts in flight.')
+      .waitFor();
+    const reset = await server.api.call('GET', `/v1/accounts/${accountId}`);
+    assert.deepEqual([reset.body.maxActiveUrls, reset.body.maxConcurrency], [10, 128]);
 
     // The operator opens the account's own screens.
     await row.getByRole('link', { name: 'Open screens' }).click();

@@ -44,7 +44,10 @@ test('another process holding the data dir is refused; once it is killed, the ne
       HOOKLINE_LOG_LEVEL: 'warn',
     });
     await waitUntilReady(holder, `http://127.0.0.1:${port}`);
-    await assert.rejects(startServer(configFor(dataDir), { logger }), /another Hookline is using/);
+    await assert.rejects(
+      startServer(configFor(dataDir), { logger }),
+      new RegExp(`another Hookline \\(pid ${holder.pid}\\) is using`),
+    );
 
     holder.child.kill('SIGKILL');
     await exitWithin(holder, 10_000);

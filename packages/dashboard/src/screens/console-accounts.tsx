@@ -1,7 +1,7 @@
 /**
  * The operator console's accounts at `/console/accounts`: every merchant, page by page, with what
  * the operator does for one: create it (its API key is shown this once), change how many URLs it may
- * have receiving at once, open its screens as the merchant sees them, and create a portal link for
+ * have receiving at once and its share of attempts in flight, open its screens as the merchant sees them, and create a portal link for
  * the platform to embed in its own pages.
  */
 import type { JSX } from 'preact';
@@ -27,10 +27,11 @@ const messages = defineMessages(
     tableCaption: 'Accounts, oldest first',
     colName: 'Name',
     colLimit: 'Active URL limit',
+    colConcurrency: 'Attempts in flight',
     colCreated: 'Created',
     colActions: 'Actions',
     limitInUse: '{active} of {limit} in use',
-    changeLimit: 'Change limit',
+    changeLimit: 'Change limits',
     openScreens: 'Open screens',
     portalLink: 'Portal link',
     empty: 'No accounts yet. Create one for each merchant of the platform.',
@@ -44,13 +45,16 @@ const messages = defineMessages(
     apiKeyOnce:
       'Copy this key now and hand it to the platform or the merchant: it is shown only this once. It reaches this account’s webhooks and logs, nothing else.',
     done: 'Done',
-    limitTitle: 'Limit of {name}',
+    limitTitle: 'Limits of {name}',
     limit: 'Active URL limit',
     limitHint:
       'How many URLs this account may have receiving at once, from 1 to 100,000. Leave empty for the server’s default.',
     limitInvalid:
       'Enter a whole number from 1 to 100,000, or leave the field empty for the server’s default.',
-    limitSaved: 'The limit of {name} is now {limit}.',
+    limitSaved: 'The limits of {name} are now {limit} URLs and {concurrency} attempts in flight.',
+    concurrency: 'Attempts in flight',
+    concurrencyHint:
+      'This account’s share of each delivery process’s attempts at once, from 1 to 100,000, so one merchant’s slow receivers cannot hold up the others. Leave empty for the server’s default.',
     portalTitle: 'Portal link for {name}',
     portalIntro:
       'A link that opens this account’s webhook screens without signing in, for the platform to show the merchant inside its own page.',
@@ -82,10 +86,11 @@ const messages = defineMessages(
     tableCaption: 'Accounts, oudste eerst',
     colName: 'Naam',
     colLimit: 'Limiet actieve URL’s',
+    colConcurrency: 'Pogingen tegelijk',
     colCreated: 'Aangemaakt',
     colActions: 'Acties',
     limitInUse: '{active} van {limit} in gebruik',
-    changeLimit: 'Limiet wijzigen',
+    changeLimit: 'Limieten wijzigen',
     openScreens: 'Schermen openen',
     portalLink: 'Portaallink',
     empty: 'Nog geen accounts. Maak er een aan voor elke merchant van het platform.',
@@ -99,13 +104,16 @@ const messages = defineMessages(
     apiKeyOnce:
       'Kopieer deze sleutel nu en geef hem aan het platform of de merchant: hij wordt maar één keer getoond. Hij geeft toegang tot de webhooks en logboeken van dit account, verder niets.',
     done: 'Klaar',
-    limitTitle: 'Limiet van {name}',
+    limitTitle: 'Limieten van {name}',
     limit: 'Limiet actieve URL’s',
     limitHint:
       'Hoeveel URL’s dit account tegelijk mag laten ontvangen, van 1 tot 100.000. Laat leeg voor de standaardwaarde van de server.',
     limitInvalid:
       'Vul een geheel getal van 1 tot 100.000 in, of laat het veld leeg voor de standaardwaarde van de server.',
-    limitSaved: 'De limiet van {name} is nu {limit}.',
+    limitSaved: 'De limieten van {name} zijn nu {limit} URL’s en {concurrency} pogingen tegelijk.',
+    concurrency: 'Pogingen tegelijk',
+    concurrencyHint:
+      'Het deel van dit account in de pogingen die elk bezorgproces tegelijk doet, van 1 tot 100.000, zodat trage ontvangers van één merchant de anderen niet ophouden. Laat leeg voor de standaardwaarde van de server.',
     portalTitle: 'Portaallink voor {name}',
     portalIntro:
       'Een link die de webhookschermen van dit account opent zonder aan te melden, zodat het platform ze de merchant in zijn eigen pagina kan tonen.',
@@ -186,6 +194,7 @@ export function ConsoleAccounts() {
               <tr>
                 <th scope="col">{t('colName')}</th>
                 <th scope="col">{t('colLimit')}</th>
+                <th scope="col">{t('colConcurrency')}</th>
                 <th scope="col">{t('colCreated')}</th>
                 <th scope="col">{t('colActions')}</th>
               </tr>
@@ -207,6 +216,7 @@ export function ConsoleAccounts() {
                           limit: number(account.maxActiveUrls),
                         })}
                   </td>
+                  <td data-label={t('colConcurrency')}>{number(account.maxConcurrency)}</td>
                   <td data-label={t('colCreated')}>{dateTime(account.createdAt)}</td>
                   <td data-label={t('colActions')}>
                     <div class="row-actions">
@@ -260,7 +270,13 @@ export function ConsoleAccounts() {
           <LimitForm
             account={task.account}
             onSaved={(account) => {
-              setNotice(t('limitSaved', { name: account.name, limit: number(account.maxActiveUrls) }));
+              setNotice(
+                t('limitSaved', {
+                  name: account.name,
+                  limit: number(account.maxActiveUrls),
+                  concurrency: number(account.maxConcurrency),
+                }),
+              );
               list.reload();
               close();
             }}
@@ -361,7 +377,15 @@ export function parseLimit(text: string): number | null | undefined {
   return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
 }
 
-/** The account's active URL limit, a number or empty for the default. */
+/** The form's fields: the account's limits, each a number or empty for the server's default. */
+const LIMIT_FIELDS = [
+  { member: 'maxActiveUrls', id: 'account-limit', label: 'limit', hint: 'limitHint' },
+  { member: 'maxConcurrency', id: 'account-concurrency', label: 'concurrency', hint: 'concurrencyHint' },
+] as const;
+
+type LimitMember = (typeof LIMIT_FIELDS)[number]['member'];
+
+/** The account's limits: how many URLs may receive at once, and its share of attempts in flight. */
 function LimitForm({
   account,
   onSaved,
@@ -374,35 +398,42 @@ function LimitForm({
   const t = useMessages(messages);
   const tc = useMessages(common);
   const { api } = useSession();
-  const [text, setText] = useState(String(account.maxActiveUrls));
+  const [texts, setTexts] = useState<Record<LimitMember, string>>({
+    maxActiveUrls: String(account.maxActiveUrls),
+    maxConcurrency: String(account.maxConcurrency),
+  });
   const [busy, setBusy] = useState(false);
   const { errors, clear, show } = useFormErrors();
-  const [invalid, setInvalid] = useState(false);
+  const [invalid, setInvalid] = useState<ReadonlySet<LimitMember>>(new Set());
 
   const submit = async (event: JSX.TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     clear();
-    setInvalid(false);
-    // A number input whose text is no number reports an empty value; its validity tells the two apart.
-    const input = event.currentTarget.elements.namedItem('account-limit');
-    const limit = input instanceof HTMLInputElement && input.validity.badInput ? undefined : parseLimit(text);
-    if (limit === undefined) {
-      setInvalid(true);
-      return;
+    const form = event.currentTarget;
+    const values: Partial<Record<LimitMember, number | null>> = {};
+    const wrong = new Set<LimitMember>();
+    for (const { member, id } of LIMIT_FIELDS) {
+      // A number input whose text is no number reports an empty value; its validity tells the two apart.
+      const input = form.elements.namedItem(id);
+      const value =
+        input instanceof HTMLInputElement && input.validity.badInput ? undefined : parseLimit(texts[member]);
+      if (value === undefined) wrong.add(member);
+      else values[member] = value;
     }
+    setInvalid(wrong);
+    if (wrong.size > 0) return;
     setBusy(true);
     try {
-      onSaved(await api.patch<Account>(`/v1/accounts/${account.id}`, { maxActiveUrls: limit }));
+      onSaved(await api.patch<Account>(`/v1/accounts/${account.id}`, values));
     } catch (failure) {
       // The API's own words for a value out of range name the schema ("must be >= 1"); say it plainly.
-      if (
-        failure instanceof ApiError &&
-        failure.field === 'maxActiveUrls' &&
-        failure.code === 'invalid_field'
-      ) {
-        setInvalid(true);
+      const field = LIMIT_FIELDS.find(
+        ({ member }) => failure instanceof ApiError && failure.field === member,
+      );
+      if (field && failure instanceof ApiError && failure.code === 'invalid_field') {
+        setInvalid(new Set([field.member]));
       } else {
-        show(failure, (field) => (field === 'maxActiveUrls' ? 'account-limit' : undefined));
+        show(failure, (apiField) => LIMIT_FIELDS.find(({ member }) => member === apiField)?.id);
       }
     } finally {
       setBusy(false);
@@ -412,16 +443,19 @@ function LimitForm({
   return (
     <form onSubmit={submit} noValidate>
       <FormAlert message={errors.form} />
-      <TextField
-        id="account-limit"
-        label={t('limit')}
-        hint={t('limitHint')}
-        type="number"
-        inputMode="numeric"
-        value={text}
-        onValue={setText}
-        error={invalid ? t('limitInvalid') : errors.fields['account-limit']}
-      />
+      {LIMIT_FIELDS.map(({ member, id, label, hint }) => (
+        <TextField
+          key={id}
+          id={id}
+          label={t(label)}
+          hint={t(hint)}
+          type="number"
+          inputMode="numeric"
+          value={texts[member]}
+          onValue={(text) => setTexts((now) => ({ ...now, [member]: text }))}
+          error={invalid.has(member) ? t('limitInvalid') : errors.fields[id]}
+        />
+      ))}
       <div class="actions">
         <button type="submit" disabled={busy}>
           {busy ? tc('saving') : tc('save')}

@@ -8,7 +8,7 @@
  * advisory lock. The kernel drops that lock the moment the process ends, however it ends: a `kill -9`,
  * a zombie not yet reaped, or a pid since reused by another program never blocks the next start.
  */
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -29,6 +29,8 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   const path = resolve(dataDir, 'hookline.lock');
+  // Beside the lock, for people and error messages only: which process holds it.
+  const pidPath = resolve(dataDir, 'hookline.pid');
   if (heldHere.has(path)) {
     throw new Error(
       `another Hookline in this process is using ${dataDir}; give this one its own HOOKLINE_DATA_DIR`,
@@ -46,19 +48,31 @@ export function lockDataDir(dataDir: string): DataDirLock {
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      const holder = readPid(pidPath);
       throw new Error(
-        `another Hookline is using ${dataDir} (it holds ${path}); stop it or give this one its own HOOKLINE_DATA_DIR`,
+        `another Hookline${holder === undefined ? '' : ` (pid ${holder})`} is using ${dataDir} (it holds ${path}); stop it or give this one its own HOOKLINE_DATA_DIR`,
       );
     }
     throw error;
   }
   heldHere.add(path);
+  writeFileSync(pidPath, `${process.pid}\n`);
   return {
     release() {
       if (!heldHere.delete(path)) return;
       db.close();
     },
   };
+}
+
+/** The process id written beside the lock, if it can be read. */
+function readPid(pidPath: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(pidPath, 'utf8'), 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A lock file of the earlier kind (a process id in text) was left by a killed process: it goes. */
