@@ -1,0 +1,178 @@
+// The engine's rules that no HTTP test can reach on time: with a store and a sender of its own and a
+// clock the test moves, a claim that could outlive its lease is never sent, and an endpoint is handed
+// no more claims than it can hold (the rest go back to the database, deferred).
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import type { SendOutcome } from '../domain/send-outcome.ts';
+import { createLogger } from '../observability/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
+import { endpointRecord } from '../store/store.contract.ts';
+import type { AccountRecord, AttemptResult, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
+import { DeliveryEngine, type Sender } from './delivery-engine.ts';
+import type { SendRequest } from './http-sender.ts';
+
+const T0 = 1_800_000_000_000;
+const TIMEOUT_MS = 1_000;
+// The engine's lease: twice the deadline plus 30 s.
+const LEASE_MS = 2 * TIMEOUT_MS + 30_000;
+
+function claimOf(n: number, endpoint: EndpointRecord): ClaimedDelivery {
+  return {
+    id: `dlv_${n}`,
+    accountId: endpoint.accountId,
+    endpointId: endpoint.id,
+    url: endpoint.urls[0] as string,
+    lineId: null,
+    eventId: `evt_${n}`,
+    eventType: 'shop.order.paid',
+    dataJson: `{"n":${n}}`,
+    occurredAt: T0,
+    attemptCount: 0,
+    scheduleStart: 0,
+    lease: 1,
+  };
+}
+
+/** The store methods the engine calls, over claims the test hands out once. */
+class FakeStore {
+  waiting: ClaimedDelivery[] = [];
+  readonly released: { id: string; dueAt: number }[] = [];
+  readonly recorded: AttemptResult[] = [];
+
+  constructor(private readonly endpoints: readonly EndpointRecord[]) {}
+
+  async registerWorker(workerId: string): Promise<string[]> {
+    return [workerId];
+  }
+  async unregisterWorker(): Promise<void> {}
+  async claimDue(request: { limit: number }): Promise<ClaimedDelivery[]> {
+    return this.waiting.splice(0, request.limit);
+  }
+  async getEndpointsByIds(ids: readonly string[]): Promise<EndpointRecord[]> {
+    return this.endpoints.filter((e) => ids.includes(e.id));
+  }
+  async getAccountsByIds(): Promise<AccountRecord[]> {
+    return [];
+  }
+  async releaseClaims(claims: readonly ClaimedDelivery[], dueAt: number): Promise<void> {
+    for (const claim of claims) this.released.push({ id: claim.id, dueAt });
+  }
+  async cancelClaims(): Promise<void> {}
+  async recordAttempts(results: readonly AttemptResult[]): Promise<void> {
+    this.recorded.push(...results);
+  }
+  async nextDueAt(): Promise<number | undefined> {
+    return undefined;
+  }
+}
+
+/** A sender whose requests end when the test says. */
+class HeldSender implements Sender {
+  readonly sent: { request: SendRequest; answer: (outcome: SendOutcome) => void }[] = [];
+
+  send(request: SendRequest): Promise<SendOutcome | undefined> {
+    return new Promise((resolve) => this.sent.push({ request, answer: resolve }));
+  }
+
+  answerAll(): void {
+    for (const { answer } of this.sent) {
+      answer({
+        kind: 'response',
+        statusCode: 200,
+        durationMs: 5,
+        body: '',
+        bodyTruncated: false,
+        headersJson: '{}',
+        retryAfter: undefined,
+      });
+    }
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A pause long enough for the engine to act on what just happened (its timers are real). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
+
+describe('DeliveryEngine', () => {
+  const engines: DeliveryEngine[] = [];
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.stop(0);
+  });
+
+  function engineFor(store: FakeStore, sender: Sender, clock: { now: number }, endpointConcurrency: number) {
+    const engine = new DeliveryEngine({
+      store: store as unknown as Store,
+      sender,
+      metrics: new Metrics(async () => ({ pending: 0, sending: 0 })),
+      logger: createLogger('silent'),
+      newId: (kind) => `${kind}_${Math.random().toString(36).slice(2)}`,
+      now: () => clock.now,
+      random: () => 0.5,
+      retryScheduleMs: [1_000],
+      retryAfterMaxMs: 60_000,
+      timeoutMs: TIMEOUT_MS,
+      workerConcurrency: 64,
+      endpointConcurrency,
+      accountConcurrency: 64,
+      claimBatchSize: 16,
+      pollIntervalMs: 10,
+      userAgent: 'Hookline/test',
+      loggedRequestBodyBytes: 1_024,
+      workerId: 'wrk_test',
+    });
+    engines.push(engine);
+    return engine;
+  }
+
+  for (const late of [false, true]) {
+    test(
+      late
+        ? 'a queued claim that could no longer end before its lease does is never sent'
+        : 'a queued claim still in time is sent when its turn comes',
+      async () => {
+        // One attempt a second: the second claim waits in the endpoint's queue for its turn.
+        const endpoint = endpointRecord('ep_a', { rateLimitPerSecond: 1 });
+        const store = new FakeStore([endpoint]);
+        store.waiting = [claimOf(1, endpoint), claimOf(2, endpoint)];
+        const sender = new HeldSender();
+        const clock = { now: T0 };
+        engineFor(store, sender, clock, 2).start();
+        await until(() => sender.sent.length === 1, 'the first attempt');
+        // The second claim's lease ends at T0 + LEASE_MS. Later than a deadline and a second of margin
+        // before that, its attempt could still run when another worker holds the lease.
+        clock.now = late ? T0 + LEASE_MS - TIMEOUT_MS - 999 : T0 + LEASE_MS - TIMEOUT_MS - 1_000;
+        // Its turn comes a second after the first attempt (real time: the engine's timer).
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        assert.equal(sender.sent.length, late ? 1 : 2);
+        assert.deepEqual(store.released, [], 'the claim was neither deferred nor handed back');
+        sender.answerAll();
+      },
+    );
+  }
+
+  test('an endpoint is handed one round of its cap while its latency is unknown; the rest go back, deferred', async () => {
+    const endpoint = endpointRecord('ep_b');
+    const store = new FakeStore([endpoint]);
+    store.waiting = Array.from({ length: 5 }, (_, n) => claimOf(n, endpoint));
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    engineFor(store, sender, clock, 2).start();
+    await until(() => sender.sent.length === 2, 'two attempts');
+    await settle();
+    assert.equal(sender.sent.length, 2, 'no more than the cap at once');
+    assert.deepEqual(
+      store.released.map((r) => r.id),
+      ['dlv_2', 'dlv_3', 'dlv_4'],
+      'what it cannot hold goes back to the database',
+    );
+    for (const { dueAt } of store.released) assert.ok(dueAt > T0, 'due later, not at once');
+    sender.answerAll();
+  });
+});
