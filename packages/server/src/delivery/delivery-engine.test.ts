@@ -18,7 +18,7 @@ const LEASE_MS = 2 * TIMEOUT_MS + 30_000;
 
 function claimOf(n: number, endpoint: EndpointRecord): ClaimedDelivery {
   return {
-    id: `dlv_${n}`,
+    id: `dlv_${endpoint.id}_${n}`,
     accountId: endpoint.accountId,
     endpointId: endpoint.id,
     url: endpoint.urls[0] as string,
@@ -106,7 +106,13 @@ describe('DeliveryEngine', () => {
     for (const engine of engines.splice(0)) await engine.stop(0);
   });
 
-  function engineFor(store: FakeStore, sender: Sender, clock: { now: number }, endpointConcurrency: number) {
+  function engineFor(
+    store: FakeStore,
+    sender: Sender,
+    clock: { now: number },
+    endpointConcurrency: number,
+    accountConcurrency = 64,
+  ) {
     const engine = new DeliveryEngine({
       store: store as unknown as Store,
       sender,
@@ -120,7 +126,7 @@ describe('DeliveryEngine', () => {
       timeoutMs: TIMEOUT_MS,
       workerConcurrency: 64,
       endpointConcurrency,
-      accountConcurrency: 64,
+      accountConcurrency,
       claimBatchSize: 16,
       pollIntervalMs: 10,
       userAgent: 'Hookline/test',
@@ -169,10 +175,37 @@ describe('DeliveryEngine', () => {
     assert.equal(sender.sent.length, 2, 'no more than the cap at once');
     assert.deepEqual(
       store.released.map((r) => r.id),
-      ['dlv_2', 'dlv_3', 'dlv_4'],
+      ['dlv_ep_b_2', 'dlv_ep_b_3', 'dlv_ep_b_4'],
       'what it cannot hold goes back to the database',
     );
     for (const { dueAt } of store.released) assert.ok(dueAt > T0, 'due later, not at once');
+    sender.answerAll();
+  });
+
+  test("an account over its hold gives back its stuck endpoints' claims for long, a flowing one's for its own turn", async () => {
+    const hanging = endpointRecord('ep_h');
+    const healthy = endpointRecord('ep_ok');
+    const store = new FakeStore([hanging, healthy]);
+    store.waiting = Array.from({ length: 4 }, (_, n) => claimOf(n, hanging));
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    // A share of 2 for the account; its first endpoint's attempts never end.
+    engineFor(store, sender, clock, 4, 2).start();
+    await until(() => sender.sent.length === 2, 'the hanging endpoint to take the share');
+    await settle();
+    // Two seconds without an attempt ending: the endpoint, and its account, are stuck.
+    clock.now = T0 + 2_000;
+    store.waiting = Array.from({ length: 6 }, (_, n) => claimOf(n, healthy));
+    await until(() => sender.sent.length === 3, "the healthy endpoint's first attempt");
+    await settle();
+    const handedBack = store.released.filter((r) => r.id.startsWith('dlv_ep_ok_'));
+    assert.ok(handedBack.length > 0, "the account gave some of the healthy endpoint's claims back");
+    for (const { id, dueAt } of handedBack) {
+      assert.ok(
+        dueAt - clock.now <= 100,
+        `${id} is due again in ${dueAt - clock.now} ms: the account's wait, not its own turn`,
+      );
+    }
     sender.answerAll();
   });
 });

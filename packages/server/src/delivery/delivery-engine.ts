@@ -41,6 +41,7 @@ import {
   canStartBeforeLeaseEnds,
   deferMs,
   holdLimit,
+  isStuck,
   nextLatencyMs,
   type PacingLimits,
   type PacingState,
@@ -414,13 +415,21 @@ export class DeliveryEngine {
       const accountHold = holdLimit(account, account.limits, nowMs);
       let excess = account.inFlight + account.queued - accountHold;
       if (excess <= 0) continue;
-      // Taken from the endpoints that hold more than their fair part of the account's hold.
+      // Taken from the endpoints that hold more than their fair part of the account's hold, the stuck
+      // ones first. A stuck endpoint's claims come back when the account should have room again; a
+      // flowing one's when its own turn comes, so its receiver is not kept waiting for the others.
       const fairHold = Math.max(1, Math.floor(accountHold / Math.max(1, account.busy)));
-      const dueAt = nowMs + deferMs(account, account.limits, 1, nowMs);
-      for (const slot of account.slots) {
+      const slots = [...account.slots];
+      const stuck = slots.filter((slot) => isStuck(slot, nowMs));
+      for (const slot of [...stuck, ...slots.filter((slot) => !stuck.includes(slot))]) {
         if (excess <= 0) break;
         const over = Math.min(excess, slot.inFlight + slot.queue.length - fairHold);
         if (over <= 0) continue;
+        const dueAt =
+          nowMs +
+          (stuck.includes(slot)
+            ? deferMs(account, account.limits, 1, nowMs)
+            : deferMs(slot, slot.limits, 1, nowMs));
         const claims = this.takeQueued(slot, over);
         excess -= claims.length;
         shedding.push({ claims, dueAt });
