@@ -50,6 +50,14 @@ describe('fair share between accounts', { concurrency: true }, () => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
   }
 
+  /**
+   * Publishes `count` events one request each, so every endpoint subscribed gets work from the first
+   * claim on (a batch's deliveries may reach the engine one endpoint after another).
+   */
+  async function publishEach(ts: TestServer, accountId: string, type: string, count: number) {
+    for (let n = 0; n < count; n++) await publish(ts, accountId, type, 1);
+  }
+
   async function publish(ts: TestServer, accountId: string, type: string, count: number) {
     const published = await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
       body: { events: Array.from({ length: count }, (_, n) => ({ type, data: { n } })) },
@@ -100,7 +108,7 @@ describe('fair share between accounts', { concurrency: true }, () => {
     );
     target.answer(answer);
     for (let i = 0; i < 5; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
-    await publish(ts, accountId, 'shop.order.paid', 24);
+    await publishEach(ts, accountId, 'shop.order.paid', 24);
     await waitFor(() => inFlight.ended >= 120, { what: 'the 120 deliveries', timeoutMs: 30_000 });
     // Answering, unlike a hanging receiver, it may hold many claims; in flight it holds its share.
     assert.ok(inFlight.most <= 6, `the account had ${inFlight.most} attempts in flight at once`);
@@ -122,13 +130,13 @@ describe('fair share between accounts', { concurrency: true }, () => {
     );
     target.answer(answer);
     for (let i = 0; i < 2; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
-    await publish(ts, accountId, 'shop.order.paid', 10);
+    await publishEach(ts, accountId, 'shop.order.paid', 10);
     await waitFor(() => inFlight.ended >= 20, { what: 'the 20 deliveries', timeoutMs: 20_000 });
     assert.equal(inFlight.most, 2, 'its own share of 2, not the default of 6');
 
     // Raised while it delivers: the next attempts use the new share.
     await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 8 } });
-    await publish(ts, accountId, 'shop.order.paid', 10);
+    await publishEach(ts, accountId, 'shop.order.paid', 10);
     await waitFor(() => inFlight.ended >= 40, { what: 'the next 20 deliveries', timeoutMs: 20_000 });
     assert.ok(inFlight.most > 2, `still ${inFlight.most} at once after the share was raised`);
   });
@@ -139,10 +147,9 @@ describe('fair share between accounts', { concurrency: true }, () => {
     const accountId = (await ts.createAccount('Mixed')).id;
     const { receiver: target, inFlight } = await hangingReceiver();
     // Six hanging endpoints, each with its fair part (one) of the account's share of six in flight: the
-    // share is taken when the healthy endpoint gets work. Events one at a time, so every hanging
-    // endpoint has work from the first claim on.
+    // share is taken when the healthy endpoint gets work.
     for (let i = 0; i < 6; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
-    for (let n = 0; n < 3; n++) await publish(ts, accountId, 'shop.order.paid', 1);
+    await publishEach(ts, accountId, 'shop.order.paid', 3);
     await waitFor(() => inFlight.now >= 6, { what: 'the hanging endpoints to hold attempts' });
 
     const healthy = await receiver();
