@@ -307,7 +307,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultText: '128',
     unit: 'attempts',
     description:
-      'Attempts in flight for one account at most, over all its endpoints, shared fairly among those with work, so one merchant whose receivers hang or crawl cannot take the process from the others. A fast account may briefly use twice this. At most `HOOKLINE_WORKER_CONCURRENCY`; the admin sets another share per account with `PATCH /v1/accounts/{accountId}` (`maxConcurrency`).',
+      'Attempts in flight for one account at most in each delivery process, over all its endpoints, shared fairly among those with work, so one merchant whose receivers hang or crawl cannot take the process from the others. A fast account may briefly use twice this. At most `HOOKLINE_WORKER_CONCURRENCY`; the admin sets another share per account with `PATCH /v1/accounts/{accountId}` (`maxConcurrency`).',
     parse: integer(1, 100_000),
   },
   {
