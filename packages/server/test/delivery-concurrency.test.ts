@@ -2,7 +2,7 @@
 // keeps flowing, and `rateLimitPerSecond` spaces an endpoint's attempts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { countInFlight, type Receiver, startReceiver } from './support/receiver.ts';
+import { answeringAfter, countInFlight, type Receiver, startReceiver } from './support/receiver.ts';
 import { startTestServer, waitFor } from './support/test-server.ts';
 
 const EVENTS = 50;
@@ -55,12 +55,7 @@ describe('per-endpoint limits', { concurrency: true }, () => {
     const ts = await startTestServer();
     const target = await startReceiver();
     try {
-      const { answer, inFlight } = countInFlight((res, done) =>
-        setTimeout(() => {
-          done();
-          res.writeHead(200).end();
-        }, 5),
-      );
+      const { answer, inFlight } = answeringAfter(5);
       target.answer(answer);
       const accountId = (await ts.createAccount()).id;
       await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {

@@ -4,7 +4,13 @@
 // its healthy one.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { countInFlight, type InFlight, type Receiver, startReceiver } from './support/receiver.ts';
+import {
+  answeringAfter,
+  countInFlight,
+  type InFlight,
+  type Receiver,
+  startReceiver,
+} from './support/receiver.ts';
 import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 // 30 slots in all, 4 per endpoint, a share of 6 per account (at most twice that in flight), and a 5 s
@@ -100,12 +106,7 @@ describe('fair share between accounts', { concurrency: true }, () => {
     servers.push(ts);
     const accountId = (await ts.createAccount('Slow')).id;
     const target = await receiver();
-    const { answer, inFlight } = countInFlight((res, done) =>
-      setTimeout(() => {
-        done();
-        res.writeHead(200).end();
-      }, 400),
-    );
+    const { answer, inFlight } = answeringAfter(400);
     target.answer(answer);
     for (let i = 0; i < 5; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
     await publishEach(ts, accountId, 'shop.order.paid', 24);
@@ -122,12 +123,7 @@ describe('fair share between accounts', { concurrency: true }, () => {
     const patched = await ts.api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxConcurrency: 2 } });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     const target = await receiver();
-    const { answer, inFlight } = countInFlight((res, done) =>
-      setTimeout(() => {
-        done();
-        res.writeHead(200).end();
-      }, 200),
-    );
+    const { answer, inFlight } = answeringAfter(200);
     target.answer(answer);
     for (let i = 0; i < 2; i++) await endpoint(ts, accountId, `${target.url}?n=${i}`, 'shop.order.paid');
     await publishEach(ts, accountId, 'shop.order.paid', 10);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
-import { countInFlight, type Receiver, startReceiver } from './support/receiver.ts';
+import { answeringAfter, type Receiver, startReceiver } from './support/receiver.ts';
 import {
   exitWithin,
   freePort,
@@ -185,12 +185,7 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
 
   test('an endpoint’s concurrency cap holds across the three workers', async () => {
     const slow = await startReceiver('/slow');
-    const { answer: slowly, inFlight } = countInFlight((res, done) =>
-      setTimeout(() => {
-        done();
-        res.writeHead(200).end();
-      }, 20),
-    );
+    const { answer: slowly, inFlight } = answeringAfter(20);
     slow.answer(slowly);
     try {
       await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });
@@ -253,12 +248,7 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
 
   test("an account's own share, set through the API process, reaches the workers", async () => {
     const slow = await startReceiver('/shared');
-    const { answer: slowly, inFlight } = countInFlight((res, done) =>
-      setTimeout(() => {
-        done();
-        res.writeHead(200).end();
-      }, 100),
-    );
+    const { answer: slowly, inFlight } = answeringAfter(100);
     slow.answer(slowly);
     try {
       await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS + 1 } });

@@ -111,3 +111,13 @@ export function countInFlight(hold: (res: ServerResponse, done: () => void) => v
     },
   };
 }
+
+/** An answer of 200 after `delayMs`, counting the requests it holds at once (see {@link countInFlight}). */
+export function answeringAfter(delayMs: number): ReturnType<typeof countInFlight> {
+  return countInFlight((res, done) =>
+    setTimeout(() => {
+      done();
+      res.writeHead(200).end();
+    }, delayMs),
+  );
+}
