@@ -692,10 +692,11 @@ export class DeliveryEngine {
   /**
    * How many attempts an endpoint may have in flight: its cap (with those handed ahead when it is fast),
    * within its fair part of its account's share (the share divided among the account's endpoints with
-   * work here) and what is left of the share. An endpoint with nothing in flight may always start one:
-   * a merchant's hanging receivers cannot take every turn of its healthy one. So an account has at most its share in flight,
-   * plus one for each of its endpoints that got work after the share was taken, and never more than
-   * twice its share.
+   * work here) and what is left of the share. While some endpoint of the account is stuck, one with
+   * nothing in flight may start one attempt even when the share is taken: a merchant's hanging receivers
+   * cannot take every turn of its healthy one. So an account has at most its share in flight, and while
+   * some of its receivers hang, one more for each of its endpoints that got work after the share was
+   * taken, never more than twice its share.
    */
   private inFlightLimit(slot: EndpointSlot, nowMs: number): number {
     const own = slot.limits.cap + aheadAllowed(slot, slot.limits, nowMs);
@@ -703,7 +704,10 @@ export class DeliveryEngine {
     const share = account.limits.cap + aheadAllowed(account, account.limits, nowMs);
     const part = Math.max(1, Math.floor(share / Math.max(1, account.busy)));
     const fair = Math.min(own, part, slot.inFlight + Math.max(0, share - account.inFlight));
-    return slot.inFlight === 0 && fair === 0 && account.inFlight < 2 * share ? 1 : fair;
+    if (slot.inFlight > 0 || fair > 0 || account.inFlight >= 2 * share) return fair;
+    // Only stuck endpoints keep a share taken for long; otherwise room comes back within a turn.
+    for (const other of account.slots) if (isStuck(other, nowMs)) return 1;
+    return 0;
   }
 
   /** Starts queued attempts, round-robin over endpoints, within the global and per-endpoint caps. */
