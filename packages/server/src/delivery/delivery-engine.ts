@@ -419,15 +419,14 @@ export class DeliveryEngine {
       // ones first. A stuck endpoint's claims come back when the account should have room again; a
       // flowing one's when its own turn comes, so its receiver is not kept waiting for the others.
       const fairHold = Math.max(1, Math.floor(accountHold / Math.max(1, account.busy)));
-      const slots = [...account.slots];
-      const stuck = slots.filter((slot) => isStuck(slot, nowMs));
-      for (const slot of [...stuck, ...slots.filter((slot) => !stuck.includes(slot))]) {
+      const stuck = new Set([...account.slots].filter((slot) => isStuck(slot, nowMs)));
+      for (const slot of new Set([...stuck, ...account.slots])) {
         if (excess <= 0) break;
         const over = Math.min(excess, slot.inFlight + slot.queue.length - fairHold);
         if (over <= 0) continue;
         const dueAt =
           nowMs +
-          (stuck.includes(slot)
+          (stuck.has(slot)
             ? deferMs(account, account.limits, 1, nowMs)
             : deferMs(slot, slot.limits, 1, nowMs));
         const claims = this.takeQueued(slot, over);
