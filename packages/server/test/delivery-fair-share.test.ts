@@ -101,6 +101,36 @@ describe('fair share between accounts', { concurrency: true }, () => {
     }
   });
 
+  test("one merchant's backlog does not stand before another merchant's new orders", async () => {
+    const ts = await startTestServer(SETTINGS);
+    servers.push(ts);
+    const backlogged = (await ts.createAccount('Backlogged')).id;
+    const slow = await receiver();
+    const { answer, inFlight } = answeringAfter(50);
+    slow.answer(answer);
+    await endpoint(ts, backlogged, slow.url, 'shop.order.paid');
+    // 400 deliveries, all due before the other merchant's: at 4 in flight and 50 ms an answer, about 5 s.
+    for (let batch = 0; batch < 4; batch++) await publish(ts, backlogged, 'shop.order.paid', 100);
+    await waitFor(() => inFlight.ended >= 1, { what: 'the backlog to start draining' });
+
+    const healthy = await receiver();
+    const other = (await ts.createAccount('Fresh orders')).id;
+    await endpoint(ts, other, healthy.url, 'shop.order.paid');
+    await publishEach(ts, other, 'shop.order.paid', 10);
+    await waitFor(() => healthy.requests.length >= 10, { what: "the other merchant's 10 deliveries" });
+    assert.ok(
+      inFlight.ended < 200,
+      `the backlog had ${inFlight.ended} of 400 delivered before the other merchant's 10 arrived`,
+    );
+    // Claimed by due time alone, they would come after the whole backlog, each of its deliveries
+    // claimed and handed back (deferred) on the way: a million of them would take minutes.
+    const metrics = String((await ts.api.call('GET', '/metrics', { token: null })).body);
+    const deferred = Number(
+      /hookline_claimed_deliveries_total\{fate="deferred"\} (\d+)/.exec(metrics)?.[1] ?? 0,
+    );
+    assert.ok(deferred < 100, `${deferred} of the backlog's deliveries were claimed only to be handed back`);
+  });
+
   test('a merchant whose receivers are slow keeps at most its share in flight', async () => {
     const ts = await startTestServer(SETTINGS);
     servers.push(ts);

@@ -7,7 +7,14 @@ import type { SendOutcome } from '../domain/send-outcome.ts';
 import { createLogger } from '../observability/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { endpointRecord } from '../store/store.contract.ts';
-import type { AccountRecord, AttemptResult, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
+import type {
+  AccountRecord,
+  AttemptResult,
+  ClaimedDelivery,
+  ClaimRequest,
+  EndpointRecord,
+  Store,
+} from '../store/store.ts';
 import { DeliveryEngine, type Sender } from './delivery-engine.ts';
 import type { SendRequest } from './http-sender.ts';
 
@@ -45,7 +52,10 @@ class FakeStore {
     return [workerId];
   }
   async unregisterWorker(): Promise<void> {}
-  async claimDue(request: { limit: number }): Promise<ClaimedDelivery[]> {
+  /** The room each claim gave the accounts the engine listed. */
+  readonly rooms: ReadonlyMap<string, number>[] = [];
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    this.rooms.push(request.accountRoom ?? new Map());
     return this.waiting.splice(0, request.limit);
   }
   async getEndpointsByIds(ids: readonly string[]): Promise<EndpointRecord[]> {
@@ -179,6 +189,41 @@ describe('DeliveryEngine', () => {
       'what it cannot hold goes back to the database',
     );
     for (const { dueAt } of store.released) assert.ok(dueAt > T0, 'due later, not at once');
+    sender.answerAll();
+  });
+
+  test('an account holding its part is left out of the next claims until its attempts end', async () => {
+    const endpoint = endpointRecord('ep_f');
+    const store = new FakeStore([endpoint]);
+    store.waiting = Array.from({ length: 2 }, (_, n) => claimOf(n, endpoint));
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    // A share of 2: both claims in flight are all the account may hold while its latency is unknown.
+    engineFor(store, sender, clock, 4, 2).start();
+    await until(() => sender.sent.length === 2, 'the share in flight');
+    const claimsBefore = store.rooms.length;
+    await until(() => store.rooms.length > claimsBefore, 'another claim');
+    assert.equal(store.rooms.at(-1)?.get(endpoint.accountId), 0, 'no room for the account');
+
+    sender.answerAll();
+    await until(() => store.rooms.at(-1)?.get(endpoint.accountId) !== 0, 'a claim with room for it again');
+  });
+
+  test('an account whose claims had to go back gets no room until a recheck has passed', async () => {
+    const endpoint = endpointRecord('ep_c');
+    const store = new FakeStore([endpoint]);
+    store.waiting = Array.from({ length: 3 }, (_, n) => claimOf(n, endpoint));
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    // One attempt at a time to the endpoint, four for the account: the account has room the endpoint
+    // has not, and its next claims would bring deliveries only to hand them back.
+    engineFor(store, sender, clock, 1, 4).start();
+    await until(() => sender.sent.length === 1 && store.released.length === 2, 'two claims handed back');
+    const claimsBefore = store.rooms.length;
+    await until(() => store.rooms.length > claimsBefore + 1, 'two more claims');
+    assert.equal(store.rooms.at(-1)?.get(endpoint.accountId), 0, 'no room during the recheck');
+    clock.now = T0 + 50;
+    await until(() => (store.rooms.at(-1)?.get(endpoint.accountId) ?? 0) > 0, 'room after the recheck');
     sender.answerAll();
   });
 

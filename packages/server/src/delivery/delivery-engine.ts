@@ -39,6 +39,7 @@ import type { SendRequest } from './http-sender.ts';
 import {
   aheadAllowed,
   canStartBeforeLeaseEnds,
+  claimRoom,
   deferMs,
   holdLimit,
   isStuck,
@@ -100,6 +101,8 @@ class AccountShare implements PacingState {
   lastProgressAt: number;
   /** Its endpoints with a slot here. */
   readonly slots = new Set<EndpointSlot>();
+  /** When a claim last brought it deliveries that had to go back (its endpoints here had no room). */
+  deferredAt = Number.NEGATIVE_INFINITY;
   /** How many of them have work here (attempts in flight or claims queued). */
   busy = 0;
 
@@ -169,6 +172,10 @@ const FLUSH_DELAY_MS = 50;
 const HEARTBEAT_MS = 1_000;
 // How often the accounts' shares are read again, for a change made through another process.
 const SHARES_REREAD_MS = 5_000;
+// While an account is held back (it holds its part and its backlog waits in the database), the loop
+// looks again this often at the latest, for retries of the others falling due; one of the account's
+// attempts ending wakes it sooner, and so does new work.
+const HELD_BACK_RECHECK_MS = 50;
 const WORKER_TTL_MS = 5_000;
 
 /** Runs delivery in this process. */
@@ -196,6 +203,10 @@ export class DeliveryEngine {
   private readonly attemptsBy: Record<'succeeded' | 'retry' | 'failed' | 'gone', { inc(): void }>;
   private readonly slots = new Map<string, EndpointSlot>();
   private readonly accounts = new Map<string, AccountShare>();
+  /** Accounts the last claim gave no room while it came back short: their attempts ending wakes the loop. */
+  private readonly heldBack = new Set<AccountShare>();
+  /** Each account's part of what the process holds, as of the last claim. */
+  private fairPart: number;
   /** When the shares of the accounts here were last read again (another process may change them). */
   private sharesReadAt = 0;
   /** Slots with queued claims, in round-robin order. */
@@ -217,6 +228,7 @@ export class DeliveryEngine {
     // Keep one claim batch queued beyond the slots, so a finished attempt is replaced at once.
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
+    this.fairPart = this.maxLocal - this.minClaim;
     this.maxAhead = Math.floor(options.workerConcurrency / 4);
     const attempts = options.metrics.attempts;
     this.attemptsBy = {
@@ -372,12 +384,14 @@ export class DeliveryEngine {
       let claimed: ClaimedDelivery[];
       let deferred = 0;
       const nowMs = this.options.now();
+      const accountRoom = this.accountRooms(nowMs, limit);
       try {
         claimed = await this.options.store.claimDue({
           nowMs,
           limit,
           leaseMs: this.leaseMs,
           partition: this.partition,
+          accountRoom,
         });
         this.options.metrics.claims.inc();
         deferred = claimed.length > 0 ? await this.accept(claimed, nowMs) : 0;
@@ -389,9 +403,47 @@ export class DeliveryEngine {
       // A full batch that fitted means more is probably due: finished attempts make room for it. A batch
       // that had to be deferred in part means the endpoints are full: wait for the deferred time instead.
       this.moreDue = claimed.length === limit && deferred === 0;
+      // Short, with accounts left out: what is still due may well be theirs. Their attempts ending
+      // wake the loop (see `finished`) rather than the due time, which has passed.
+      this.heldBack.clear();
+      if (claimed.length < limit) {
+        for (const [accountId, room] of accountRoom) {
+          const account = this.accounts.get(accountId);
+          if (room === 0 && account) this.heldBack.add(account);
+        }
+      }
       if (this.moreDue || this.wakePending) continue;
-      await this.sleep(await this.idleDelayMs());
+      const idleMs = await this.idleDelayMs();
+      await this.sleep(this.heldBack.size > 0 ? Math.max(idleMs, HELD_BACK_RECHECK_MS) : idleMs);
     }
+  }
+
+  /**
+   * The accounts the next claim must not give a whole batch: those holding claims here, each with
+   * what it may still take (see `claimRoom` in pacing.ts). An account not listed has nothing here.
+   */
+  private accountRooms(nowMs: number, limit: number): Map<string, number> {
+    const rooms = new Map<string, number>();
+    let holding = 0;
+    for (const account of this.accounts.values()) if (account.inFlight + account.queued > 0) holding++;
+    this.fairPart = Math.floor((this.maxLocal - this.minClaim) / Math.max(1, holding));
+    for (const [accountId, account] of this.accounts) {
+      if (account.inFlight + account.queued === 0) continue;
+      const room = this.roomOf(account, nowMs);
+      if (room < limit) rooms.set(accountId, room);
+    }
+    return rooms;
+  }
+
+  /**
+   * What the next claim may bring an account: its room (see `claimRoom`), but none for a recheck after
+   * a claim brought it deliveries its endpoints here had no room for. A claim takes an account's due
+   * first, whichever of its endpoints they are for: without the pause, an account whose endpoints are
+   * full (or hang) would have its backlog claimed and handed back as fast as the loop can claim.
+   */
+  private roomOf(account: AccountShare, nowMs: number): number {
+    const room = claimRoom(account, account.limits, nowMs, this.options.claimBatchSize, this.fairPart);
+    return room > 0 && nowMs - account.deferredAt < HELD_BACK_RECHECK_MS ? 0 : room;
   }
 
   /**
@@ -409,12 +461,14 @@ export class DeliveryEngine {
       const excess = slot.inFlight + slot.queue.length - holdLimit(slot, slot.limits, nowMs);
       if (excess <= 0) continue;
       const dueAt = nowMs + deferMs(slot, slot.limits, 1, nowMs);
+      slot.account.deferredAt = nowMs;
       shedding.push({ claims: this.takeQueued(slot, excess), dueAt });
     }
     for (const account of this.accounts.values()) {
       const accountHold = holdLimit(account, account.limits, nowMs);
       let excess = account.inFlight + account.queued - accountHold;
       if (excess <= 0) continue;
+      account.deferredAt = nowMs;
       // Taken from the endpoints that hold more than their fair part of the account's hold, the stuck
       // ones first. A stuck endpoint's claims come back when the account should have room again; a
       // flowing one's when its own turn comes, so its receiver is not kept waiting for the others.
@@ -518,6 +572,7 @@ export class DeliveryEngine {
         continue;
       }
       if (slot.inFlight + slot.queue.length >= holdLimit(slot, slot.limits, nowMs)) {
+        slot.account.deferredAt = nowMs;
         const nth = (excessOf.get(slot) ?? 0) + 1;
         excessOf.set(slot, nth);
         const dueAt = nowMs + deferMs(slot, slot.limits, nth, nowMs);
@@ -948,6 +1003,11 @@ export class DeliveryEngine {
     // (publish) or is found when it falls due (the loop sleeps until the next due time).
     if ((this.moreDue || this.wakeWhenRoom) && this.maxLocal - this.inFlight - this.queued >= this.minClaim) {
       this.wakeWhenRoom = false;
+      this.wake();
+    }
+    const { account } = slot;
+    if (this.heldBack.has(account) && this.roomOf(account, nowMs) > 0) {
+      this.heldBack.delete(account);
       this.wake();
     }
   }

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   aheadAllowed,
   canStartBeforeLeaseEnds,
+  claimRoom,
   deferMs,
   holdLimit,
   isStuck,
@@ -112,4 +113,42 @@ test('canStartBeforeLeaseEnds: the attempt, after its wait, must end a second be
   assert.equal(canStartBeforeLeaseEnds(NOW + 1, 0, 15_000, leaseUntil), true);
   assert.equal(canStartBeforeLeaseEnds(NOW + 1_001, 0, 15_000, leaseUntil), false);
   assert.equal(canStartBeforeLeaseEnds(NOW, 2_000, 15_000, leaseUntil), false);
+});
+
+describe('claimRoom', () => {
+  // An account's share of 32; claims of 256; alone in the process, its part is 576.
+  const BATCH = 256;
+  const ALONE = 576;
+
+  test('an account answering holds its attempts in flight and one batch waiting', () => {
+    // 200 ms answers: no attempts handed ahead, so 32 in flight and 256 waiting.
+    const flowing = state({ latencyMs: 200 });
+    assert.equal(claimRoom(flowing, LIMITS, NOW, BATCH, ALONE), 32 + BATCH);
+    assert.equal(claimRoom({ ...flowing, inFlight: 32, queued: 100 }, LIMITS, NOW, BATCH, ALONE), 156);
+    // A fast one may have its cap again handed ahead.
+    assert.equal(claimRoom(state({ latencyMs: 10 }), LIMITS, NOW, BATCH, ALONE), 64 + BATCH);
+  });
+
+  test('beside other accounts it holds no more than its part of the process', () => {
+    assert.equal(claimRoom(state({ latencyMs: 200 }), LIMITS, NOW, BATCH, 100), 100);
+    // Never less than its share.
+    assert.equal(claimRoom(state({ latencyMs: 200 }), LIMITS, NOW, BATCH, 10), 32);
+  });
+
+  test('near its hold it takes nothing rather than a few at a time', () => {
+    const hold = 32 + BATCH;
+    const near = state({ latencyMs: 200, inFlight: 32 });
+    assert.equal(claimRoom({ ...near, queued: hold - 32 - 72 }, LIMITS, NOW, BATCH, ALONE), 72);
+    assert.equal(claimRoom({ ...near, queued: hold - 32 - 71 }, LIMITS, NOW, BATCH, ALONE), 0);
+  });
+
+  test('while its latency is unknown it holds one round of its share', () => {
+    assert.equal(claimRoom(state(), LIMITS, NOW, BATCH, ALONE), 32);
+    assert.equal(claimRoom(state({ inFlight: 32 }), LIMITS, NOW, BATCH, ALONE), 0);
+  });
+
+  test('stuck, it still takes a quarter of its share, for the endpoints of it that answer', () => {
+    const stuck = state({ inFlight: 32, latencyMs: 200, lastProgressAt: NOW - 5_000 });
+    assert.equal(claimRoom(stuck, LIMITS, NOW, BATCH, ALONE), 8);
+  });
 });

@@ -100,6 +100,32 @@ export function aheadAllowed(state: PacingState, limits: PacingLimits, nowMs: nu
   return isStuck(state, nowMs) ? 0 : limits.cap;
 }
 
+/**
+ * How many deliveries of an account the next claim may take: up to what it may have in flight plus
+ * one claim batch waiting, within its hold limit and its fair part of what the process holds
+ * (`fairPart`: the process's room for claims divided among the accounts holding some). So an account
+ * with a backlog holds a bounded part of the process and its backlog stays in the database, where the
+ * claims of the others pass it by. 0 while that would be less than a quarter of its hold: an account
+ * near its part is not claimed for a few at a time, it waits until some of its attempts have ended.
+ * A stuck account keeps a quarter of its share (see below).
+ */
+export function claimRoom(
+  state: PacingState,
+  limits: PacingLimits,
+  nowMs: number,
+  batch: number,
+  fairPart: number,
+): number {
+  const inFlight = limits.cap + aheadAllowed(state, limits, nowMs);
+  const hold = Math.min(holdLimit(state, limits, nowMs), inFlight + batch, Math.max(limits.cap, fairPart));
+  const room = hold - state.inFlight - state.queued;
+  const worthwhile = Math.max(1, Math.floor(hold / 4));
+  // Stuck (its receivers hang): it still takes a few each claim, so those of its endpoints that answer
+  // get their work; what the hanging ones cannot take goes back for as long as they have hung.
+  if (isStuck(state, nowMs)) return Math.max(room, Math.max(1, Math.floor(limits.cap / 4)));
+  return room >= worthwhile ? room : 0;
+}
+
 /** The moving average of a unit's latency after an attempt that took `durationMs`. */
 export function nextLatencyMs(latencyMs: number, durationMs: number): number {
   return latencyMs === 0 ? durationMs : latencyMs + LATENCY_WEIGHT * (durationMs - latencyMs);

@@ -338,6 +338,49 @@ export function storeContract(
       assert.deepEqual(await store.queueDepth(), { pending: 1, sending: 2 });
     });
 
+    test("claims are fair between accounts: one account's backlog does not stand before another's new deliveries", async () => {
+      await store.createAccount(
+        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-other',
+      );
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
+      // The first account's backlog is due long before the other's deliveries.
+      const backlog = Array.from({ length: 60 }, (_, i) => newEvent(['ep_a'], { dueAt: T0 - 60_000 + i }));
+      await store.insertEvents(ACCOUNT, backlog);
+      await store.insertEvents(OTHER, [
+        newEvent(['ep_o'], { accountId: OTHER }),
+        newEvent(['ep_o'], { accountId: OTHER }),
+      ]);
+      const accountsOf = (claims: readonly ClaimedDelivery[]) => claims.map((c) => c.accountId);
+
+      // An even split, and what the other account leaves unused goes to the first.
+      const first = await claim(T0, 10);
+      assert.equal(first.length, 10);
+      assert.equal(accountsOf(first).filter((id) => id === OTHER).length, 2);
+      // The first account's part is its oldest due.
+      const firstOwn = first.filter((c) => c.accountId === ACCOUNT).map((c) => c.eventId);
+      assert.deepEqual(new Set(firstOwn), new Set(backlog.slice(0, 8).map((e) => e.event.id)));
+
+      // An account the engine gives no room stays in the database; one with a little takes that much.
+      await store.insertEvents(OTHER, [newEvent(['ep_o'], { accountId: OTHER })]);
+      const ownOnly = await store.claimDue({
+        nowMs: T0,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        accountRoom: new Map([[ACCOUNT, 0]]),
+      });
+      assert.deepEqual(accountsOf(ownOnly), [OTHER]);
+      const some = await store.claimDue({
+        nowMs: T0,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        accountRoom: new Map([[ACCOUNT, 3]]),
+      });
+      assert.deepEqual(accountsOf(some), [ACCOUNT, ACCOUNT, ACCOUNT]);
+      assert.equal((await claim(T0, 100)).length, 60 - 8 - 3);
+    });
+
     test('inserting an event id again writes nothing and returns the first deliveries', async () => {
       const id = 'evt_order_1001_paid';
       const [first] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a', 'ep_b'], { id })]);

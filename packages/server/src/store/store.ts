@@ -353,6 +353,13 @@ export interface ClaimRequest {
   readonly leaseMs: number;
   /** Only deliveries of this share of the endpoints; all of them when absent. */
   readonly partition?: Partition | undefined;
+  /**
+   * At most this many deliveries of each listed account (0: none of them); an account not listed may
+   * take the whole batch. The engine lists the accounts that already hold their part of the process,
+   * so their backlog stays in the database, where it delays nobody, instead of being claimed only to
+   * be handed back.
+   */
+  readonly accountRoom?: ReadonlyMap<string, number> | undefined;
 }
 
 /** The storage interface. All methods that take an account id only ever see that account's rows. */
@@ -457,7 +464,14 @@ export interface Store {
     nowMs: number,
   ): Promise<number>;
 
-  /** Claims up to `limit` due deliveries under a lease, oldest due first. */
+  /**
+   * Claims up to `limit` due deliveries under a lease, fairly between accounts: the batch is split
+   * evenly among the accounts with due work (what one leaves unused goes to the others), and each
+   * account's part is its deliveries due first. So a backlog of one account never delays another's
+   * newly due deliveries by more than one claim. SQLite is fair between accounts; PostgreSQL between
+   * an account's share of each endpoint bucket, which is the same as long as accounts have a handful
+   * of endpoints.
+   */
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /** Commits a group of attempt results in one transaction; results whose lease was lost only log their attempt. */
   recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void>;

@@ -220,6 +220,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- SQLite's step 7: an account's own share of each process's attempts in flight.
   ALTER TABLE accounts ADD COLUMN max_concurrency integer;
   `,
+  `
+  -- SQLite's step 8: the queue by account within each bucket, so a claim takes each account's due
+  -- deliveries in turn (postgres-store.ts, claim) and one account's backlog no longer stands before
+  -- another's new deliveries in a bucket they share.
+  CREATE INDEX deliveries_due_bucket_account ON deliveries (bucket, account_id, next_attempt_at)
+    WHERE status IN ('pending', 'sending');
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

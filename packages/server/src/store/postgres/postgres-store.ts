@@ -105,6 +105,8 @@ const DUE_CHANNEL = 'hookline_due';
 const ENDPOINT_CHANNEL = 'hookline_endpoint';
 
 const LIVE = `('pending', 'sending')`;
+// Accounts (counted once per bucket they have due deliveries in) whose heads one claim reads, at most.
+const CLAIM_PAIRS = 1_024;
 
 // A group commit holds at most this many publishes. Each runs in a savepoint, that is a
 // subtransaction with its own xid, and a backend caches only 64 of those (PGPROC_MAX_CACHED_SUBXIDS);
@@ -345,14 +347,18 @@ const SQL = {
   // now instead of queueing behind it; a row another claim committed meanwhile is re-checked against
   // the WHERE clause (its next_attempt_at is now in the future) and left out, so two claims never
   // return the same delivery under one lease.
-  // The due index is ordered by bucket, then due time: the claim reads the head of each of this
-  // worker's buckets ($4; all 64 for a lone worker), at most $5 entries each, and takes the $3 due
-  // first. Its cost so depends on the batch and on how many buckets have due work (at most buckets ×
-  // batch entries), never on the backlog, and another worker's backlog is never read (a single index
-  // ordered by due time alone made a worker with few due rows scan everyone else's: 66 ms a claim with
-  // 2 workers and 20,000 waiting). The heads are handed over as an array, so the rows are then found
-  // by primary key: as a plain `IN (subquery)`, the planner at times joined them against every due row
-  // instead (4,400 rows read to claim 231).
+  // The queue is found by bucket and account (deliveries_due_bucket_account): the claim walks this
+  // worker's buckets ($4; all 64 for a lone worker) for the accounts with live deliveries in each, one
+  // index seek per account and bucket (breadth first, at most CLAIM_PAIRS with due work), and reads
+  // the due head of each, at most $5 entries, and no more than the account's room ($6, $7: the
+  // accounts the engine gave a room, which may be 0). It then takes the accounts' deliveries in turn,
+  // each account's due first ($3 in all): one account's backlog stands before another's new deliveries
+  // neither across buckets nor within one. Its cost so depends on the batch and on how many accounts
+  // have live deliveries in the worker's buckets, never on the backlog, and another worker's backlog is
+  // never read (a single index ordered by due time alone made a worker with few due rows scan everyone
+  // else's: 66 ms a claim with 2 workers and 20,000 waiting). The heads are handed over as an array,
+  // so the rows are then found by primary key: as a plain `IN (subquery)`, the planner at times joined
+  // them against every due row instead (4,400 rows read to claim 231).
   // The claimed rows come back with their events, in one round trip: each event's payload only on the
   // first of its deliveries (a fan-out of 10 carries it once, not ten times).
   claim: `WITH claimed AS (
@@ -360,12 +366,32 @@ const SQL = {
       WHERE seq IN (
         SELECT seq FROM deliveries
         WHERE seq = ANY (ARRAY(
-          SELECT head.seq FROM unnest($4::smallint[]) AS b (bucket)
-          CROSS JOIN LATERAL (
-            SELECT seq, next_attempt_at FROM deliveries
-            WHERE bucket = b.bucket AND status IN ${LIVE} AND next_attempt_at <= $1
-            ORDER BY next_attempt_at LIMIT $5) AS head
-          ORDER BY head.next_attempt_at LIMIT $3))
+          WITH RECURSIVE pairs (bucket, account_id, due_at) AS (
+              SELECT b.bucket, f.account_id, f.next_attempt_at FROM unnest($4::smallint[]) AS b (bucket)
+              CROSS JOIN LATERAL (
+                SELECT account_id, next_attempt_at FROM deliveries
+                WHERE bucket = b.bucket AND status IN ${LIVE}
+                ORDER BY account_id, next_attempt_at LIMIT 1) AS f
+            UNION ALL
+              SELECT p.bucket, n.account_id, n.next_attempt_at FROM pairs p
+              CROSS JOIN LATERAL (
+                SELECT account_id, next_attempt_at FROM deliveries
+                WHERE bucket = p.bucket AND status IN ${LIVE} AND account_id > p.account_id
+                ORDER BY account_id, next_attempt_at LIMIT 1) AS n
+          ), due AS (
+            SELECT p.bucket, p.account_id, coalesce(r.room, $3::integer) AS room FROM pairs p
+            LEFT JOIN unnest($6::text[], $7::integer[]) AS r (account_id, room) ON r.account_id = p.account_id
+            WHERE p.due_at <= $1 AND coalesce(r.room, $3::integer) > 0
+            LIMIT ${CLAIM_PAIRS}
+          ), heads AS (
+            SELECT h.seq, h.next_attempt_at, d.room,
+              row_number() OVER (PARTITION BY d.account_id ORDER BY h.next_attempt_at) AS turn
+            FROM due d CROSS JOIN LATERAL (
+              SELECT seq, next_attempt_at FROM deliveries
+              WHERE bucket = d.bucket AND account_id = d.account_id AND status IN ${LIVE} AND next_attempt_at <= $1
+              ORDER BY next_attempt_at LIMIT least(d.room, $5::integer)) AS h
+          )
+          SELECT seq FROM heads WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT $3::integer))
         AND status IN ${LIVE} AND next_attempt_at <= $1
         FOR UPDATE SKIP LOCKED)
       RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease)
@@ -1030,9 +1056,11 @@ export class PostgresStore implements Store {
       request.nowMs + request.leaseMs,
       request.limit,
       bucketsOf(request.partition),
-      // A whole batch from each bucket: one hot endpoint (one bucket) still fills a batch, and the
-      // batch is exactly the due-first of this worker's share.
+      // A whole batch from each account and bucket: one hot endpoint (one bucket) still fills a batch,
+      // and an account's part is exactly its due-first in this worker's share.
       request.limit,
+      [...(request.accountRoom?.keys() ?? [])],
+      [...(request.accountRoom?.values() ?? [])],
     ]);
     // In seq order, as SQLite returns them: a batch is deterministic.
     return toClaimedDeliveriesWithEvents(rows);

@@ -205,4 +205,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- An account's own share of each process's attempts in flight; NULL: HOOKLINE_ACCOUNT_CONCURRENCY.
   ALTER TABLE accounts ADD COLUMN max_concurrency INTEGER;
   `,
+  `
+  -- The queue by account, so a claim takes each account's due deliveries in turn (sqlite-store.ts,
+  -- claimDue): one account's backlog no longer stands before another's new deliveries. A claim finds
+  -- the accounts with work by one seek each and reads only what it takes.
+  CREATE INDEX deliveries_account_due ON deliveries (account_id, next_attempt_at) WHERE status IN ('pending', 'sending');
+  `,
 ];
