@@ -13,7 +13,7 @@ import {
   startHookline,
 } from './hookline-process.ts';
 import type { ExpectedSeqs, LedgerCheck } from './ledger.ts';
-import type { ReceiverMode, ReceiverProcess, ReceiverStats } from './receiver-control.ts';
+import type { ReceiverMode, ReceiverPath, ReceiverProcess, ReceiverStats } from './receiver-control.ts';
 
 /** One endpoint to create: its receiver path, how that path answers, the event types it wants. */
 export interface EndpointSpec {
@@ -50,6 +50,12 @@ export interface FixtureOptions {
 // Endpoint creation in parallel, a few at a time: 1,000 endpoints in about a second.
 const SETUP_CONCURRENCY = 16;
 
+/** One account of {@link setUpAccounts}: its name's suffix and its endpoints. */
+export interface AccountSpec {
+  readonly label: string;
+  readonly endpoints: readonly EndpointSpec[];
+}
+
 /**
  * Creates the account and its endpoints through the API of a running Hookline, tells the receiver
  * each path's mode and secret and resets its ledger.
@@ -59,30 +65,58 @@ export async function setUpAccount(
   client: HooklineClient,
   options: Pick<FixtureOptions, 'label' | 'receiver' | 'endpoints' | 'latencyFromSeq'>,
 ): Promise<string> {
-  const accountId = await client.createAccount(`bench ${options.label}`);
-  // The operator raises the account's limit of URLs receiving at once (10 by default) when a scenario
-  // needs more endpoints, each on its own receiver path.
-  if (options.endpoints.length > 10) await client.setMaxActiveUrls(accountId, options.endpoints.length);
-  const secrets: string[] = new Array(options.endpoints.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(SETUP_CONCURRENCY, options.endpoints.length) }, async () => {
-      for (let i = next++; i < options.endpoints.length; i = next++) {
-        const spec = options.endpoints[i]!;
-        const created = await client.createEndpoint(
-          accountId,
-          `${options.receiver.origin}${spec.path}`,
-          spec.eventTypes,
-        );
-        secrets[i] = created.secret;
-      }
-    }),
-  );
-  await options.receiver.configure(
-    options.endpoints.map((spec, i) => ({ path: spec.path, mode: spec.mode, secret: secrets[i]! })),
-  );
+  const [accountId] = await setUpAccounts(client, {
+    receiver: options.receiver,
+    accounts: [{ label: options.label, endpoints: options.endpoints }],
+    ...(options.latencyFromSeq === undefined ? {} : { latencyFromSeq: options.latencyFromSeq }),
+  });
+  return accountId!;
+}
+
+/**
+ * Creates several accounts and their endpoints (each on its own receiver path), then tells the
+ * receiver every path's mode and secret at once and resets its ledger.
+ * @returns the account ids, in the order given
+ */
+export async function setUpAccounts(
+  client: HooklineClient,
+  options: {
+    readonly receiver: ReceiverProcess;
+    readonly accounts: readonly AccountSpec[];
+    readonly latencyFromSeq?: number;
+  },
+): Promise<string[]> {
+  const accountIds: string[] = [];
+  const paths: ReceiverPath[] = [];
+  for (const account of options.accounts) {
+    const accountId = await client.createAccount(`bench ${account.label}`);
+    accountIds.push(accountId);
+    // The operator raises the account's limit of URLs receiving at once (10 by default) when a
+    // scenario needs more endpoints, each on its own receiver path.
+    const { endpoints } = account;
+    if (endpoints.length > 10) await client.setMaxActiveUrls(accountId, endpoints.length);
+    const secrets: string[] = new Array(endpoints.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SETUP_CONCURRENCY, endpoints.length) }, async () => {
+        for (let i = next++; i < endpoints.length; i = next++) {
+          const spec = endpoints[i]!;
+          const created = await client.createEndpoint(
+            accountId,
+            `${options.receiver.origin}${spec.path}`,
+            spec.eventTypes,
+          );
+          secrets[i] = created.secret;
+        }
+      }),
+    );
+    endpoints.forEach((spec, i) => {
+      paths.push({ path: spec.path, mode: spec.mode, secret: secrets[i]! });
+    });
+  }
+  await options.receiver.configure(paths);
   await options.receiver.reset(options.latencyFromSeq ?? 0);
-  return accountId;
+  return accountIds;
 }
 
 /** Starts Hookline on a fresh data dir and creates the account and endpoints. */

@@ -1,6 +1,6 @@
 /**
  * The harness's side of the receiver process: forks `receiver-process.ts` and speaks to it over IPC.
- * The message types here are the whole protocol; the child imports them as types only.
+ * The message types here are the whole protocol; the child imports them, and {@link SLOW_ANSWER_MS}.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +11,15 @@ import type { HistogramSnapshot } from './stats.ts';
 /**
  * How a receiver path answers.
  * - `ok`: 200 at once, after checking the signature (401 when it does not verify).
+ * - `slow`: as `ok`, after {@link SLOW_ANSWER_MS}.
  * - `hang`: never answers; switching the path to another mode answers the held requests in that mode.
  * - `fail`: 500.
  * - `down`: destroys the connection as soon as the request arrives.
  */
-export type ReceiverMode = 'ok' | 'hang' | 'fail' | 'down';
+export type ReceiverMode = 'ok' | 'slow' | 'hang' | 'fail' | 'down';
+
+/** How long a `slow` path takes to answer. */
+export const SLOW_ANSWER_MS = 50;
 
 /** One path of the receiver, `/e/<n>` by convention. */
 export interface ReceiverPath {

@@ -11,13 +11,14 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { verify } from '@hookline/receiver';
 import { Ledger } from './ledger.ts';
-import type {
-  ReceiverEnvelope,
-  ReceiverMode,
-  ReceiverPath,
-  ReceiverReply,
-  ReceiverRequest,
-  ReceiverStats,
+import {
+  type ReceiverEnvelope,
+  type ReceiverMode,
+  type ReceiverPath,
+  type ReceiverReply,
+  type ReceiverRequest,
+  type ReceiverStats,
+  SLOW_ANSWER_MS,
 } from './receiver-control.ts';
 import { LatencyHistogram } from './stats.ts';
 
@@ -58,6 +59,11 @@ function answer(state: PathState, held: HeldRequest): void {
   switch (state.mode) {
     case 'ok':
       accept(state, held);
+      return;
+    case 'slow':
+      setTimeout(() => {
+        if (!res.destroyed) accept(state, held);
+      }, SLOW_ANSWER_MS);
       return;
     case 'fail':
       failed++;

@@ -22,6 +22,8 @@ import { b3Latency } from './scenarios/b3-latency.ts';
 import { b4NoisyNeighbours } from './scenarios/b4-noisy-neighbours.ts';
 import { b5Backlog } from './scenarios/b5-backlog.ts';
 import { b6Postgres } from './scenarios/b6-postgres.ts';
+import { b7HangingMerchants } from './scenarios/b7-hanging-merchants.ts';
+import { b8BacklogMerchant } from './scenarios/b8-backlog-merchant.ts';
 import { b10Dashboard } from './scenarios/b10-dashboard.ts';
 import { scaling } from './scenarios/scaling.ts';
 import { summarize } from './stats.ts';
@@ -33,6 +35,8 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   B4: b4NoisyNeighbours,
   B5: b5Backlog,
   B6: b6Postgres,
+  B7: b7HangingMerchants,
+  B8: b8BacklogMerchant,
   B10: b10Dashboard,
   scaling,
 };
@@ -42,10 +46,13 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
  * (B10, whose run has a fixed length, goes before it); the report still lists the scenarios in the
  * issue's order.
  */
-const RUN_ORDER: readonly ScenarioId[] = ['B1', 'B2', 'B3', 'B4', 'scaling', 'B6', 'B10', 'B5'];
+const RUN_ORDER: readonly ScenarioId[] = ['B1', 'B2', 'B3', 'B4', 'scaling', 'B6', 'B7', 'B8', 'B10', 'B5'];
 
-/** Whole invocation budgets from the issue (15 min and 2 min), less a margin for start and report. */
-const BUDGET_MS = { full: 14 * 60_000 + 30_000, quick: 110_000 };
+/**
+ * Whole invocation budgets, less a margin for start and report: 15 min full and 2 min quick, and 5 and
+ * 1 more since B7 and B8 (merchants that hang or have a backlog of a million) joined.
+ */
+const BUDGET_MS = { full: 19 * 60_000 + 30_000, quick: 170_000 };
 
 /** Other processes' CPU above which a run is flagged: a tenth of a core taken from the benchmark. */
 const NOISY_MACHINE_CORES = 0.1;

@@ -27,7 +27,7 @@ export const b5Backlog: Scenario = {
     'refused connections) model "down" so that the deliveries stay queued instead of being retried on ' +
     'the schedule; `HOOKLINE_RETRY_SCHEDULE` is 30 × 1 s so the few attempts that time out come back ' +
     'within the run. The million-delivery run is made once; its drain wait is bounded by the time left ' +
-    'in the 15-minute budget.',
+    'in the time budget of the whole run.',
   runs: (options) => (options.quick ? options.runs : 1),
   estimateMs: (options) => (options.quick ? 15_000 : 110_000),
   async run(ctx) {

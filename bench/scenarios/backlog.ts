@@ -65,7 +65,15 @@ export interface BacklogResult {
   readonly restartSeconds: number;
 }
 
-async function publishBacklog(ctx: ScenarioContext, fixture: Fixture, spec: BacklogSpec): Promise<SeqRanges> {
+/**
+ * Publishes `spec.events` events of type `bench.backlog` in batches of 500 from two publishers, until
+ * `spec.publishCapMs`; what was accepted by then is the backlog.
+ */
+export async function publishBacklog(
+  ctx: ScenarioContext,
+  fixture: Pick<Fixture, 'client' | 'accountId' | 'runId'>,
+  spec: Pick<BacklogSpec, 'label' | 'events' | 'publishCapMs'>,
+): Promise<SeqRanges> {
   const accepted = new SeqRanges();
   const deadline = performance.now() + spec.publishCapMs;
   const batches = Math.ceil(spec.events / PUBLISH_BATCH);
