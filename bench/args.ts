@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario id, in the order the report lists them (`run.ts` has the run order). */
-export const SCENARIO_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B10', 'scaling'] as const;
+export const SCENARIO_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10', 'scaling'] as const;
 
 /** One of {@link SCENARIO_IDS}. */
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
@@ -27,7 +27,7 @@ export interface BenchOptions {
 }
 
 /** The usage text printed by `--help` and on a bad argument. */
-export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B7,B8,B10,scaling] [--out <dir>]
+export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B7,B8,B9,B10,scaling] [--out <dir>]
 
   --quick        smoke run (under 3 minutes): short durations, 1 run, B5 and B10 with 20,000 deliveries
   --runs <n>     runs per scenario (default 3, or 1 with --quick); B5's and B10's 1M runs are made once

@@ -53,6 +53,8 @@ export interface BenchEvent {
   readonly id: string;
   readonly type: string;
   readonly data: BenchEventData;
+  /** For endpoints with `ordered` (B9). */
+  readonly orderingKey?: string;
 }
 
 /**

@@ -20,6 +20,10 @@ export interface EndpointSpec {
   readonly path: string;
   readonly mode: ReceiverMode;
   readonly eventTypes: readonly string[];
+  /** Other endpoint options (e.g. `{ ordered: true }`). */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** The receiver checks the order of each key's events on this path (see `ReceiverPath.orderKeys`). */
+  readonly orderKeys?: number;
 }
 
 /** A running scenario world. */
@@ -105,13 +109,19 @@ export async function setUpAccounts(
             accountId,
             `${options.receiver.origin}${spec.path}`,
             spec.eventTypes,
+            spec.options,
           );
           secrets[i] = created.secret;
         }
       }),
     );
     endpoints.forEach((spec, i) => {
-      paths.push({ path: spec.path, mode: spec.mode, secret: secrets[i]! });
+      paths.push({
+        path: spec.path,
+        mode: spec.mode,
+        secret: secrets[i]!,
+        ...(spec.orderKeys === undefined ? {} : { orderKeys: spec.orderKeys }),
+      });
     });
   }
   await options.receiver.configure(paths);

@@ -66,13 +66,15 @@ export class HooklineClient {
     await this.expect(200, 'PATCH', `/v1/accounts/${accountId}`, { maxActiveUrls });
   }
 
-  /** `POST /v1/accounts/{id}/endpoints`. */
+  /** `POST /v1/accounts/{id}/endpoints`, with other endpoint options if given. */
   async createEndpoint(
     accountId: string,
     url: string,
     eventTypes: readonly string[],
+    options: Readonly<Record<string, unknown>> = {},
   ): Promise<CreatedEndpoint> {
     const out = (await this.expect(201, 'POST', `/v1/accounts/${accountId}/endpoints`, {
+      ...options,
       url,
       eventTypes,
     })) as CreatedEndpoint;

@@ -12,14 +12,17 @@ import type { HistogramSnapshot } from './stats.ts';
  * How a receiver path answers.
  * - `ok`: 200 at once, after checking the signature (401 when it does not verify).
  * - `slow`: as `ok`, after {@link SLOW_ANSWER_MS}.
+ * - `flaky`: 500 to {@link FLAKY_FAIL_PERCENT} % of requests at random, as `ok` to the others.
  * - `hang`: never answers; switching the path to another mode answers the held requests in that mode.
  * - `fail`: 500.
  * - `down`: destroys the connection as soon as the request arrives.
  */
-export type ReceiverMode = 'ok' | 'slow' | 'hang' | 'fail' | 'down';
+export type ReceiverMode = 'ok' | 'slow' | 'flaky' | 'hang' | 'fail' | 'down';
 
 /** How long a `slow` path takes to answer. */
 export const SLOW_ANSWER_MS = 50;
+/** The share of requests a `flaky` path answers 500. */
+export const FLAKY_FAIL_PERCENT = 10;
 
 /** One path of the receiver, `/e/<n>` by convention. */
 export interface ReceiverPath {
@@ -27,6 +30,12 @@ export interface ReceiverPath {
   readonly mode: ReceiverMode;
   /** The endpoint's `whsec_` secret, to verify signatures with. */
   readonly secret: string;
+  /**
+   * Checks that the events of each key arrive in order: event `seq` is number `⌊seq ÷ orderKeys⌋` of
+   * key `seq mod orderKeys`, and a request for a key's number n is out of order unless number n − 1
+   * got a 200 before (or n is 0).
+   */
+  readonly orderKeys?: number;
 }
 
 /** What the receiver counted since its last reset. */
@@ -45,6 +54,8 @@ export interface ReceiverStats {
   readonly dropped: number;
   /** Requests being held by `hang` paths right now. */
   readonly hanging: number;
+  /** Requests on paths with `orderKeys` that came before their key's previous event got a 200, or went back. */
+  readonly outOfOrder: number;
   /** Receipt time of the first and last recorded delivery (epoch ms, sub-millisecond). */
   readonly firstReceiptAt: number | null;
   readonly lastReceiptAt: number | null;

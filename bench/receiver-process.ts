@@ -12,6 +12,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import { verify } from '@hookline/receiver';
 import { Ledger } from './ledger.ts';
 import {
+  FLAKY_FAIL_PERCENT,
   type ReceiverEnvelope,
   type ReceiverMode,
   type ReceiverPath,
@@ -33,6 +34,9 @@ interface PathState {
   mode: ReceiverMode;
   secret: string;
   readonly held: Set<HeldRequest>;
+  readonly orderKeys: number | undefined;
+  /** With `orderKeys`: each key's last number answered 200. */
+  readonly lastInOrder: Map<number, number>;
 }
 
 const paths = new Map<string, PathState>();
@@ -43,6 +47,7 @@ let invalidSignatures = 0;
 let requests = 0;
 let failed = 0;
 let dropped = 0;
+let outOfOrder = 0;
 let firstReceiptAt: number | null = null;
 let lastReceiptAt: number | null = null;
 let resetAt = nowMs();
@@ -65,6 +70,16 @@ function answer(state: PathState, held: HeldRequest): void {
         if (!res.destroyed) accept(state, held);
       }, SLOW_ANSWER_MS);
       return;
+    case 'flaky': {
+      if (Math.random() * 100 < FLAKY_FAIL_PERCENT) {
+        checkOrder(state, held.body);
+        failed++;
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('failing at random on purpose');
+        return;
+      }
+      accept(state, held);
+      return;
+    }
     case 'fail':
       failed++;
       res.writeHead(500, { 'content-type': 'text/plain' }).end('failing on purpose');
@@ -80,7 +95,29 @@ function answer(state: PathState, held: HeldRequest): void {
   }
 }
 
+/**
+ * With `orderKeys`, checks a request against its key's last number answered 200 (see
+ * `ReceiverPath.orderKeys`).
+ * @returns the key and number, to note once answered 200
+ */
+function checkOrder(state: PathState, body: Buffer): { key: number; n: number } | undefined {
+  if (state.orderKeys === undefined) return undefined;
+  let seq: unknown;
+  try {
+    seq = (JSON.parse(body.toString('utf8')) as { data?: { seq?: unknown } }).data?.seq;
+  } catch {
+    return undefined;
+  }
+  if (typeof seq !== 'number') return undefined;
+  const key = seq % state.orderKeys;
+  const n = Math.floor(seq / state.orderKeys);
+  const last = state.lastInOrder.get(key) ?? -1;
+  if (n > last + 1 || n < last) outOfOrder++;
+  return { key, n };
+}
+
 function accept(state: PathState, { headers, body, res }: HeldRequest): void {
+  const ordered = checkOrder(state, body);
   const receivedAt = nowMs();
   let payload: unknown;
   try {
@@ -98,6 +135,8 @@ function accept(state: PathState, { headers, body, res }: HeldRequest): void {
     return;
   }
   ledger.record(state.path, seq);
+  if (ordered)
+    state.lastInOrder.set(ordered.key, Math.max(ordered.n, state.lastInOrder.get(ordered.key) ?? -1));
   if (seq >= latencyFromSeq) latency.record(receivedAt - sentAt);
   firstReceiptAt ??= receivedAt;
   lastReceiptAt = receivedAt;
@@ -134,7 +173,9 @@ function configure(list: readonly ReceiverPath[]): void {
     for (const held of state.held) held.res.destroy();
   }
   paths.clear();
-  for (const { path, mode, secret } of list) paths.set(path, { path, mode, secret, held: new Set() });
+  for (const { path, mode, secret, orderKeys } of list) {
+    paths.set(path, { path, mode, secret, held: new Set(), orderKeys, lastInOrder: new Map() });
+  }
 }
 
 function setMode(list: readonly string[], mode: ReceiverMode): void {
@@ -158,6 +199,8 @@ function reset(fromSeq: number): void {
   requests = 0;
   failed = 0;
   dropped = 0;
+  outOfOrder = 0;
+  for (const state of paths.values()) state.lastInOrder.clear();
   firstReceiptAt = null;
   lastReceiptAt = null;
   resetAt = nowMs();
@@ -175,6 +218,7 @@ function stats(request: Extract<ReceiverRequest, { kind: 'stats' }>): ReceiverSt
     failed,
     dropped,
     hanging,
+    outOfOrder,
     firstReceiptAt,
     lastReceiptAt,
     resetAt,

@@ -24,6 +24,7 @@ import { b5Backlog } from './scenarios/b5-backlog.ts';
 import { b6Postgres } from './scenarios/b6-postgres.ts';
 import { b7HangingMerchants } from './scenarios/b7-hanging-merchants.ts';
 import { b8BacklogMerchant } from './scenarios/b8-backlog-merchant.ts';
+import { b9Ordered } from './scenarios/b9-ordered.ts';
 import { b10Dashboard } from './scenarios/b10-dashboard.ts';
 import { scaling } from './scenarios/scaling.ts';
 import { summarize } from './stats.ts';
@@ -37,6 +38,7 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   B6: b6Postgres,
   B7: b7HangingMerchants,
   B8: b8BacklogMerchant,
+  B9: b9Ordered,
   B10: b10Dashboard,
   scaling,
 };
@@ -46,7 +48,19 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
  * (B10, whose run has a fixed length, goes before it); the report still lists the scenarios in the
  * issue's order.
  */
-const RUN_ORDER: readonly ScenarioId[] = ['B1', 'B2', 'B3', 'B4', 'scaling', 'B6', 'B7', 'B8', 'B10', 'B5'];
+const RUN_ORDER: readonly ScenarioId[] = [
+  'B1',
+  'B2',
+  'B3',
+  'B4',
+  'scaling',
+  'B6',
+  'B7',
+  'B8',
+  'B9',
+  'B10',
+  'B5',
+];
 
 /**
  * Whole invocation budgets, less a margin for start and report: 15 min full and 2 min quick, and 5 and

@@ -72,6 +72,7 @@ export function endpointOut(endpoint: EndpointRecord) {
     ...endpoint.scope,
     perOrderLine: endpoint.perOrderLine,
     includeRecurring: endpoint.includeRecurring,
+    ordered: endpoint.ordered,
     fields: endpoint.fields,
     format: endpoint.format,
     userAgent: endpoint.userAgent,
@@ -88,6 +89,7 @@ export function eventOut(event: EventRecord) {
     type: event.type,
     occurredAt: iso(event.occurredAt),
     createdAt: iso(event.createdAt),
+    orderingKey: event.orderingKey,
     data: JSON.parse(event.dataJson) as unknown,
   };
 }

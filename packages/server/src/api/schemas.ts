@@ -154,6 +154,15 @@ export const EventIn = Type.Object(
       }),
     ),
     occurredAt: Type.Optional(Instant),
+    orderingKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        pattern: VISIBLE,
+        description:
+          'What to keep in order, e.g. a subscription or customer id: an endpoint with `ordered` gets the events of one key one after another, in publish order',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -185,6 +194,7 @@ export const EventOut = Type.Object({
   type: Type.String(),
   occurredAt: Instant,
   createdAt: Instant,
+  orderingKey: Nullable(Type.String()),
   data: Type.Unknown(),
 });
 
@@ -294,6 +304,10 @@ const endpointFields = {
   includeRecurring: Type.Boolean({
     description: 'Also order events of direct debits and instalments collected automatically',
   }),
+  ordered: Type.Boolean({
+    description:
+      'Deliver the events of one `orderingKey` one after another, in publish order: each only once the one before it succeeded, finally failed or was cancelled',
+  }),
   fields: Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: VISIBLE }), {
     maxItems: 200,
     description: 'Dot paths of `data` to deliver (through arrays: every element); empty: all of it',
@@ -319,6 +333,7 @@ const endpointOptionsOut = {
   plugIds: Type.Array(Type.String()),
   perOrderLine: Type.Boolean(),
   includeRecurring: Type.Boolean(),
+  ordered: Type.Boolean(),
   fields: Type.Array(Type.String()),
   format: Type.Union([Type.Literal('json'), Type.Literal('form')]),
   userAgent: Nullable(Type.String()),
@@ -345,6 +360,7 @@ export const EndpointIn = Type.Object(
     plugIds: Type.Optional(endpointFields.plugIds),
     perOrderLine: Type.Optional(endpointFields.perOrderLine),
     includeRecurring: Type.Optional(endpointFields.includeRecurring),
+    ordered: Type.Optional(endpointFields.ordered),
     fields: Type.Optional(endpointFields.fields),
     format: Type.Optional(endpointFields.format),
     userAgent: Type.Optional(endpointFields.userAgent),

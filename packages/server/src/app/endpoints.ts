@@ -36,6 +36,7 @@ export interface EndpointInput {
   readonly plugIds?: readonly string[] | undefined;
   readonly perOrderLine?: boolean | undefined;
   readonly includeRecurring?: boolean | undefined;
+  readonly ordered?: boolean | undefined;
   readonly fields?: readonly string[] | undefined;
   readonly format?: EndpointFormat | undefined;
   readonly userAgent?: string | null | undefined;
@@ -267,6 +268,7 @@ export async function createEndpoint(
     scope,
     perOrderLine: input.perOrderLine ?? false,
     includeRecurring: input.includeRecurring ?? false,
+    ordered: input.ordered ?? false,
     fields: checkFields(input.fields ?? []),
     format: input.format ?? 'json',
     userAgent: checkUserAgent(input.userAgent) ?? null,
@@ -355,6 +357,7 @@ export async function updateEndpoint(
   if (urls !== undefined) changes.urls = urls;
   if (patch.perOrderLine !== undefined) changes.perOrderLine = patch.perOrderLine;
   if (patch.includeRecurring !== undefined) changes.includeRecurring = patch.includeRecurring;
+  if (patch.ordered !== undefined) changes.ordered = patch.ordered;
   if (patch.fields !== undefined) changes.fields = checkFields(patch.fields);
   if (patch.format !== undefined) changes.format = patch.format;
   if (patch.userAgent !== undefined) changes.userAgent = checkUserAgent(patch.userAgent) ?? null;
@@ -445,6 +448,7 @@ export async function sendTestEvent(
     url,
     lineId: null,
     nextAttemptAt: nowMs,
+    orderingKey: null,
   }));
   await storeEvents(ctx, accountId, [
     {
@@ -455,6 +459,7 @@ export async function sendTestEvent(
         dataJson: JSON.stringify(data),
         occurredAt: nowMs,
         createdAt: nowMs,
+        orderingKey: null,
       },
       deliveries,
     },

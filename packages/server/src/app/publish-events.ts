@@ -25,6 +25,8 @@ export interface PublishInput {
   readonly data: unknown;
   /** ISO 8601; defaults to the publish time. */
   readonly occurredAt?: string | undefined;
+  /** What `ordered` endpoints keep this event in order with (see `EndpointRecord.ordered`). */
+  readonly orderingKey?: string | undefined;
 }
 
 /** The answer for one published event. */
@@ -82,8 +84,9 @@ export async function publishEvents(
         dataJson,
         occurredAt,
         createdAt: nowMs,
+        orderingKey: input.orderingKey ?? null,
       },
-      deliveries: plannedDeliveries(ctx, endpoints, input.type, input.data, nowMs),
+      deliveries: plannedDeliveries(ctx, endpoints, input, nowMs),
     };
   });
   let results: InsertEventResult[];
@@ -151,13 +154,13 @@ export async function storeEvents(
 /**
  * The deliveries an event owes, due now: for every enabled endpoint that wants its type, is scoped to
  * it, and takes recurring payments if this is one, one delivery per URL, or with `perOrderLine` one per
- * URL and order line (only the lines of the endpoint's products when it is scoped to products).
+ * URL and order line (only the lines of the endpoint's products when it is scoped to products). Those
+ * of an `ordered` endpoint carry the event's ordering key, in line order.
  */
 function plannedDeliveries(
   ctx: AppContext,
   endpoints: readonly EndpointRecord[],
-  type: string,
-  data: unknown,
+  { type, data, orderingKey }: PublishInput,
   nowMs: number,
 ): NewDelivery[] {
   const deliveries: NewDelivery[] = [];
@@ -178,6 +181,7 @@ function plannedDeliveries(
           url,
           lineId,
           nextAttemptAt: nowMs,
+          orderingKey: endpoint.ordered ? (orderingKey ?? null) : null,
         });
       }
     }

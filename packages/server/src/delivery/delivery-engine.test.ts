@@ -37,6 +37,7 @@ function claimOf(n: number, endpoint: EndpointRecord): ClaimedDelivery {
     attemptCount: 0,
     scheduleStart: 0,
     lease: 1,
+    orderingKey: null,
   };
 }
 

@@ -1030,6 +1030,9 @@ export class DeliveryEngine {
     this.flushing = this.flushing.then(async () => {
       try {
         await this.options.store.recordAttempts(batch, this.options.now());
+        // The end of a lane's head made its next delivery due (domain/ordering.ts): claim it now rather
+        // than at the next due time the loop knew of.
+        if (batch.some((r) => r.claim.orderingKey !== null && r.status !== 'pending')) this.wake();
       } catch (error) {
         // The leases of these deliveries expire and they are sent again: at-least-once holds.
         this.options.logger.error({ err: error, results: batch.length }, 'could not record attempt results');

@@ -46,6 +46,7 @@ export const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
   scope: 'scope',
   perOrderLine: 'per_order_line',
   includeRecurring: 'include_recurring',
+  ordered: 'ordered',
   fields: 'fields',
   format: 'format',
   userAgent: 'user_agent',
@@ -132,6 +133,7 @@ export function toEndpoint(row: Row): EndpointRecord {
     scope: json(row['scope']),
     perOrderLine: flag(row['per_order_line']),
     includeRecurring: flag(row['include_recurring']),
+    ordered: flag(row['ordered']),
     fields: json(row['fields']),
     format: row['format'] as EndpointFormat,
     userAgent: row['user_agent'] as string | null,
@@ -159,6 +161,7 @@ export function toClaimedDeliveries(claimed: readonly Row[], eventRows: readonly
       attemptCount: row['attempt_count'] as number,
       scheduleStart: row['schedule_start'] as number,
       lease: row['lease'] as number,
+      orderingKey: (row['ordering_key'] as string | null | undefined) ?? null,
     };
   });
 }
@@ -191,6 +194,7 @@ export function toEvent(row: Row): EventRecord {
     dataJson: row['data'] as string,
     occurredAt: row['occurred_at'] as number,
     createdAt: row['created_at'] as number,
+    orderingKey: (row['ordering_key'] as string | null | undefined) ?? null,
   };
 }
 

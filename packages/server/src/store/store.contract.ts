@@ -58,6 +58,7 @@ export function endpointRecord(id: string, changes: Partial<EndpointRecord> = {}
     scope: { productIds: [], checkoutIds: [], upsellIds: [], plugIds: [] },
     perOrderLine: false,
     includeRecurring: false,
+    ordered: false,
     fields: [],
     format: 'json',
     userAgent: null,
@@ -87,7 +88,14 @@ export function apiKeyRecord(id: string, changes: Partial<ApiKeyRecord> = {}): A
 /** An event owed to the given endpoints, due at `dueAt`. */
 function newEvent(
   endpointIds: readonly string[],
-  options: { id?: string; dueAt?: number; accountId?: string; createdAt?: number; type?: string } = {},
+  options: {
+    id?: string;
+    dueAt?: number;
+    accountId?: string;
+    createdAt?: number;
+    type?: string;
+    orderingKey?: string;
+  } = {},
 ): NewEvent {
   return {
     event: {
@@ -97,6 +105,7 @@ function newEvent(
       dataJson: '{"order":{"id":"ord_1","total":"9.95"}}',
       occurredAt: T0 - 1_000,
       createdAt: options.createdAt ?? T0,
+      orderingKey: options.orderingKey ?? null,
     },
     deliveries: endpointIds.map((endpointId) => ({
       id: newId('delivery'),
@@ -104,6 +113,7 @@ function newEvent(
       url: `https://example.com/${endpointId}`,
       lineId: null,
       nextAttemptAt: options.dueAt ?? options.createdAt ?? T0,
+      orderingKey: options.orderingKey ?? null,
     })),
   };
 }
@@ -379,6 +389,98 @@ export function storeContract(
       });
       assert.deepEqual(accountsOf(some), [ACCOUNT, ACCOUNT, ACCOUNT]);
       assert.equal((await claim(T0, 100)).length, 60 - 8 - 3);
+    });
+
+    describe('ordered delivery', () => {
+      const ordered = async () => store.createEndpoint(endpoint('ep_o', { ordered: true }), NO_LIMIT);
+      const keyed = (orderingKey: string) => newEvent(['ep_o'], { orderingKey });
+      const eventsOf = (claims: readonly ClaimedDelivery[]) => claims.map((c) => c.eventId).sort();
+      const failedFinally = (c: ClaimedDelivery, at: number): AttemptResult => ({
+        ...result(c, 500, at),
+        status: 'failed',
+        nextAttemptAt: null,
+      });
+
+      test('a lane sends one delivery at a time, in publish order, through retries and final failures', async () => {
+        await ordered();
+        const [first, second, third, otherKey] = [
+          keyed('sub_1'),
+          keyed('sub_1'),
+          keyed('sub_1'),
+          keyed('sub_2'),
+        ];
+        const unkeyed = newEvent(['ep_o']);
+        await store.insertEvents(ACCOUNT, [first!, second!]);
+        await store.insertEvents(ACCOUNT, [third!, otherKey!, unkeyed]);
+        const claimed = await claim(T0);
+        assert.deepEqual(eventsOf(claimed), [first!, otherKey!, unkeyed].map((e) => e.event.id).sort());
+        const head = claimed.find((c) => c.eventId === first!.event.id)!;
+        assert.equal(head.orderingKey, 'sub_1');
+
+        // A failed attempt keeps the lane: the retry comes first, the next delivery only after it.
+        await store.recordAttempts([result(head, 500, T0)], T0);
+        assert.deepEqual(await claim(T0 + 4_999), []);
+        const retried = await claim(T0 + 5_000);
+        assert.deepEqual(eventsOf(retried), [first!.event.id]);
+        await store.recordAttempts([result(retried[0]!, 200, T0 + 5_000)], T0 + 5_000);
+        const next = await claim(T0 + 5_000);
+        assert.deepEqual(eventsOf(next), [second!.event.id]);
+        // A final failure ends the head too: the lane goes on.
+        await store.recordAttempts([failedFinally(next[0]!, T0 + 5_000)], T0 + 5_000);
+        assert.deepEqual(eventsOf(await claim(T0 + 5_000)), [third!.event.id]);
+        assert.deepEqual(await store.queueDepth(), { pending: 0, sending: 3 });
+      });
+
+      test('deliveries of one event to one URL (order lines) wait for each other in order', async () => {
+        await ordered();
+        const lines = newEvent(['ep_o', 'ep_o', 'ep_o'], { orderingKey: 'ord_9' });
+        await store.insertEvents(ACCOUNT, [lines]);
+        for (const expected of lines.deliveries) {
+          const [only, ...none] = await claim(T0);
+          assert.equal(only!.id, expected.id);
+          assert.equal(none.length, 0);
+          await store.recordAttempts([result(only!, 200, T0)], T0);
+        }
+        assert.deepEqual(await claim(T0), []);
+      });
+
+      test('sent again by hand or recovered, a delivery waits behind a live one of its lane', async () => {
+        await ordered();
+        const [old, newer] = [keyed('sub_3'), keyed('sub_3')];
+        await store.insertEvents(ACCOUNT, [old!]);
+        const [oldClaim] = await claim(T0);
+        await store.recordAttempts([failedFinally(oldClaim!, T0)], T0);
+        await store.insertEvents(ACCOUNT, [newer!]);
+        const [newerClaim] = await claim(T0);
+        assert.equal(newerClaim!.eventId, newer!.event.id);
+        // The newer one is under way: the resent one waits for it.
+        await store.retryDelivery(ACCOUNT, oldClaim!.id, T0);
+        assert.deepEqual(await claim(T0 + 1), []);
+        await store.recordAttempts([failedFinally(newerClaim!, T0 + 1)], T0 + 1);
+        const [resent, ...none] = await claim(T0 + 1);
+        assert.equal(resent!.id, oldClaim!.id);
+        assert.equal(none.length, 0);
+        await store.recordAttempts([failedFinally(resent!, T0 + 1)], T0 + 1);
+
+        // Both failed: recovered together, they go one at a time, in publish order.
+        assert.equal(
+          await store.recoverDeliveries(ACCOUNT, 'ep_o', { sinceMs: 0, untilMs: T0 + 1 }, T0 + 2),
+          2,
+        );
+        const [firstBack, ...rest] = await claim(T0 + 2);
+        assert.equal(firstBack!.eventId, old!.event.id);
+        assert.equal(rest.length, 0);
+        await store.recordAttempts([result(firstBack!, 200, T0 + 2)], T0 + 2);
+        assert.deepEqual(eventsOf(await claim(T0 + 2)), [newer!.event.id]);
+      });
+
+      test('an endpoint no longer ordered sends what waited at once', async () => {
+        await ordered();
+        await store.insertEvents(ACCOUNT, [keyed('sub_4'), keyed('sub_4'), keyed('sub_4')]);
+        assert.equal((await claim(T0)).length, 1);
+        await store.updateEndpoint(ACCOUNT, 'ep_o', { ordered: false }, T0 + 1, NO_LIMIT);
+        assert.equal((await claim(T0 + 1)).length, 2);
+      });
     });
 
     test('inserting an event id again writes nothing and returns the first deliveries', async () => {

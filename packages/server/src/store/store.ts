@@ -87,6 +87,11 @@ export interface EndpointRecord {
   readonly perOrderLine: boolean;
   /** Also receive order events of direct debits and instalments collected automatically. */
   readonly includeRecurring: boolean;
+  /**
+   * The deliveries of one ordering key go out one after another, in publish order (per URL): each
+   * only once the one before it succeeded, finally failed or was cancelled.
+   */
+  readonly ordered: boolean;
   /** Dot paths of `data` to deliver; empty = all of it. */
   readonly fields: readonly string[];
   readonly format: EndpointFormat;
@@ -116,6 +121,7 @@ export type EndpointChanges = Partial<
     | 'scope'
     | 'perOrderLine'
     | 'includeRecurring'
+    | 'ordered'
     | 'fields'
     | 'format'
     | 'userAgent'
@@ -142,6 +148,8 @@ export interface EventRecord {
   readonly dataJson: string;
   readonly occurredAt: number;
   readonly createdAt: number;
+  /** What the deliveries to an `ordered` endpoint are kept in order by (a subscription, a customer). */
+  readonly orderingKey: string | null;
 }
 
 /** A delivery as the logs show it. */
@@ -233,6 +241,12 @@ export interface NewDelivery {
   readonly lineId: string | null;
   /** First attempt time: the publish time, since the first attempt is immediate. */
   readonly nextAttemptAt: number;
+  /**
+   * The event's ordering key when the endpoint is `ordered`, else `null`. The store keeps such a
+   * delivery waiting (due at no time) while another live delivery of the same endpoint, URL and key
+   * is ahead of it, and makes the next one due when that one ends (see domain/delivery-state.ts).
+   */
+  readonly orderingKey: string | null;
 }
 
 /** What inserting one event did. */
@@ -268,6 +282,8 @@ export interface ClaimedDelivery {
   readonly scheduleStart: number;
   /** Fencing token: results are written only while the delivery still carries this lease. */
   readonly lease: number;
+  /** See {@link NewDelivery.orderingKey}. */
+  readonly orderingKey: string | null;
 }
 
 /** The result of one attempt, to be committed with others in one transaction. */

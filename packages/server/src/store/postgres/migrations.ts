@@ -227,6 +227,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due_bucket_account ON deliveries (bucket, account_id, next_attempt_at)
     WHERE status IN ('pending', 'sending');
   `,
+  `
+  -- SQLite's step 9: ordered delivery (domain/ordering.ts).
+  ALTER TABLE endpoints ADD COLUMN ordered boolean NOT NULL DEFAULT false;
+  ALTER TABLE events ADD COLUMN ordering_key text;
+  ALTER TABLE deliveries ADD COLUMN ordering_key text;
+  CREATE INDEX deliveries_lane ON deliveries (endpoint_id, ordering_key, url, seq)
+    WHERE ordering_key IS NOT NULL AND status IN ('pending', 'sending');
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

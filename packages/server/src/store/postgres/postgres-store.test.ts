@@ -51,6 +51,7 @@ function newEvent(
       dataJson: options.dataJson ?? DATA,
       occurredAt: T0 - 1_000,
       createdAt: T0,
+      orderingKey: null,
     },
     deliveries: endpointIds.map((endpointId) => ({
       id: newId('delivery'),
@@ -58,6 +59,7 @@ function newEvent(
       url: `https://example.com/${endpointId}`,
       lineId: null,
       nextAttemptAt: options.dueAt ?? T0,
+      orderingKey: null,
     })),
   };
 }
@@ -363,6 +365,33 @@ describe('publishing', { skip }, () => {
 });
 
 describe('several processes on one database', { skip }, () => {
+  test('two processes publishing to one lane of ordered deliveries at once make one head', async () => {
+    const { url, store: a } = await freshStore([]);
+    await a.createEndpoint(endpoint('ep_o', { ordered: true }), NO_LIMIT);
+    const b = await connect({ url });
+    const keyed = (key: string): NewEvent => {
+      const event = newEvent(['ep_o']);
+      return {
+        event: { ...event.event, orderingKey: key },
+        deliveries: event.deliveries.map((d) => ({ ...d, orderingKey: key })),
+      };
+    };
+    // Each lane gets its first two deliveries from the two processes at the same moment.
+    const lanes = Array.from({ length: 60 }, (_, i) => `sub_${i}`);
+    await Promise.all(
+      lanes.flatMap((key) => [a.insertEvents(ACCOUNT, [keyed(key)]), b.insertEvents(ACCOUNT, [keyed(key)])]),
+    );
+    const heads = await withClient(url, async (client) =>
+      (
+        await client.query(
+          `SELECT ordering_key, count(*) FILTER (WHERE next_attempt_at IS NOT NULL)::int AS heads
+           FROM deliveries GROUP BY ordering_key`,
+        )
+      ).rows.filter((row) => row.heads !== 1),
+    );
+    assert.deepEqual(heads, [], 'every lane has exactly one delivery due, the other waits');
+  });
+
   test('concurrent claims from two stores never hand out one delivery twice', async () => {
     const endpoints = ['ep_a', 'ep_b', 'ep_c', 'ep_d', 'ep_e'];
     const { url, store: a } = await freshStore(endpoints);

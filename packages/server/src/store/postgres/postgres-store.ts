@@ -28,6 +28,7 @@
  */
 import pg from 'pg';
 import { bucketsOf, ENDPOINT_BUCKETS, endpointBucket } from '../../domain/endpoint-partition.ts';
+import { behindInBatch, type LaneMember, lanesOf } from '../../domain/ordering.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { CREATED_AT_SLACK_MS, endpointsAllowed, isEmptyRange, MAX_MERGED_ENDPOINTS } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
@@ -238,8 +239,9 @@ const SQL = {
 
   insertEndpoint: `INSERT INTO endpoints (id, account_id, urls, description, event_types, enabled, disabled_reason,
       secret, previous_secret, previous_secret_expires_at, headers, timeout_ms, max_concurrency, rate_limit_per_second,
-      scope, per_order_line, include_recurring, fields, format, user_agent, source, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+      scope, per_order_line, include_recurring, fields, format, user_agent, source, created_at, updated_at, ordered)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+      $24)`,
   getEndpoint: 'SELECT * FROM endpoints WHERE id = $1 AND account_id = $2',
   // The endpoint's state before a change, locked so that concurrent changes apply one after another.
   getEndpointForUpdate: 'SELECT * FROM endpoints WHERE id = $1 AND account_id = $2 FOR UPDATE',
@@ -267,26 +269,64 @@ const SQL = {
   // inserted. An id that exists already is skipped by ON CONFLICT (after waiting for a concurrent
   // publish of the same id to commit or roll back) and compared by the caller. A batch of 1,000
   // events with 10 deliveries each is so one round trip instead of 11,000.
+  // A delivery to an ordered endpoint ($17: its key) waits (due at no time) behind an earlier one of
+  // its lane in this call ($18, see domain/ordering.ts) or a live one stored before (the lanes are
+  // locked by the caller).
   insertEvents: `WITH input AS (
-      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $15::boolean[])
-        WITH ORDINALITY AS i (id, type, data, occurred_at, created_at, has_deliveries, ord)
+      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $15::boolean[],
+          $16::text[])
+        WITH ORDINALITY AS i (id, type, data, occurred_at, created_at, has_deliveries, ordering_key, ord)
     ), inserted AS (
-      INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries)
-      SELECT $1::text, id, type, data, occurred_at, created_at, has_deliveries FROM input ORDER BY ord
+      INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key)
+      SELECT $1::text, id, type, data, occurred_at, created_at, has_deliveries, ordering_key FROM input ORDER BY ord
       ON CONFLICT (account_id, id) DO NOTHING
       RETURNING seq, id
     ), new_deliveries AS (
       INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
-        created_at, updated_at, bucket)
-      SELECT d.id, $1::text, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending', d.next_attempt_at, d.created_at,
-        d.created_at, d.bucket
+        created_at, updated_at, bucket, ordering_key)
+      SELECT d.id, $1::text, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending',
+        CASE WHEN d.ordering_key IS NOT NULL AND (d.behind OR EXISTS (
+          SELECT 1 FROM deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key
+            AND o.url = d.url AND o.status IN ${LIVE})) THEN NULL ELSE d.next_attempt_at END,
+        d.created_at, d.created_at, d.bucket, d.ordering_key
       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
-          $14::smallint[])
-        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket, ord)
+          $14::smallint[], $17::text[], $18::boolean[])
+        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket,
+          ordering_key, behind, ord)
       JOIN inserted ON inserted.id = d.event_id
       ORDER BY d.ord
     )
     SELECT id FROM inserted`,
+  // Ordered delivery (domain/ordering.ts). Each lane locked for the transaction, in the order given.
+  lockLanes: 'SELECT pg_advisory_xact_lock(hashtextextended(l.lane, 0)) FROM unnest($1::text[]) AS l (lane)',
+  // The first waiting delivery of each lane without a head becomes its head, due now.
+  promoteLanes: `UPDATE deliveries d SET next_attempt_at = $1, updated_at = $1
+    FROM (
+      SELECT (
+        SELECT min(x.seq) FROM deliveries x
+        WHERE x.endpoint_id = l.endpoint_id AND x.ordering_key = l.ordering_key AND x.url = l.url
+          AND x.status IN ${LIVE} AND x.next_attempt_at IS NULL) AS seq
+      FROM unnest($2::text[], $3::text[], $4::text[]) AS l (endpoint_id, url, ordering_key)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM deliveries y
+        WHERE y.endpoint_id = l.endpoint_id AND y.ordering_key = l.ordering_key AND y.url = l.url
+          AND y.status IN ${LIVE} AND y.next_attempt_at IS NOT NULL)
+    ) AS head
+    WHERE d.seq = head.seq
+    RETURNING d.endpoint_id`,
+  laneOfDelivery: 'SELECT endpoint_id, url, ordering_key FROM deliveries WHERE id = $1 AND account_id = $2',
+  // A delivery sent again by hand waits behind a live delivery of its lane.
+  waitBehindLane: `UPDATE deliveries d SET next_attempt_at = NULL
+    WHERE d.id = $1 AND d.ordering_key IS NOT NULL AND EXISTS (
+      SELECT 1 FROM deliveries o
+      WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key AND o.url = d.url
+        AND o.status IN ${LIVE} AND o.id <> d.id)`,
+  recoverableLanes: `SELECT DISTINCT ordering_key, url FROM deliveries
+    WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
+      AND created_at >= $3 AND created_at < $4 AND ordering_key IS NOT NULL`,
+  releaseLanes: `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
+    WHERE endpoint_id = $1 AND account_id = $2 AND ordering_key IS NOT NULL AND status IN ${LIVE}
+      AND next_attempt_at IS NULL`,
   // Events published before, with their deliveries in creation order.
   storedEvents: `SELECT e.*, ARRAY(SELECT d.id FROM deliveries d WHERE d.event_seq = e.seq ORDER BY d.seq) AS delivery_ids
     FROM events e WHERE e.account_id = $1 AND e.id = ANY($2::text[])`,
@@ -336,8 +376,8 @@ const SQL = {
     FROM events e
     WHERE e.seq = d.event_seq AND d.id = $1 AND d.account_id = $2 AND d.status NOT IN ${LIVE}
     RETURNING ${DELIVERY_COLUMNS}`,
-  recoverDeliveries: `UPDATE deliveries SET status = 'pending', next_attempt_at = $3, schedule_start = attempt_count,
-      updated_at = $3
+  recoverDeliveries: `UPDATE deliveries SET status = 'pending', schedule_start = attempt_count, updated_at = $3,
+      next_attempt_at = CASE WHEN ordering_key IS NULL THEN $3::bigint END
     WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
       AND created_at >= $4 AND created_at < $5`,
 
@@ -394,7 +434,8 @@ const SQL = {
           SELECT seq FROM heads WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT $3::integer))
         AND status IN ${LIVE} AND next_attempt_at <= $1
         FOR UPDATE SKIP LOCKED)
-      RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease)
+      RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease,
+        ordering_key)
     SELECT c.*, e.id AS event_id, e.type AS event_type, e.occurred_at AS event_occurred_at,
       CASE WHEN c.seq = min(c.seq) OVER (PARTITION BY c.event_seq) THEN e.data END AS event_data
     FROM claimed c JOIN events e ON e.seq = c.event_seq
@@ -821,6 +862,7 @@ export class PostgresStore implements Store {
       if (!updated) return undefined;
       const target = [endpointId, accountId, nowMs];
       if (changes.enabled === false) await client.query(SQL.cancelLiveForEndpoint, target);
+      if (changes.ordered === false && before.ordered) await client.query(SQL.releaseLanes, target);
       if (changes.urls !== undefined) {
         // One URL replaced by one other takes its deliveries along; otherwise the live deliveries of
         // removed URLs are cancelled.
@@ -899,6 +941,10 @@ export class PostgresStore implements Store {
     try {
       await this.transaction(async (tx) => {
         const { client } = tx;
+        // The lanes of ordered deliveries, all locked first and in one order: no two groups wait on
+        // each other.
+        const lanes = lanesOf(group.flatMap((item) => item.events.flatMap((e) => e.deliveries)));
+        if (lanes.length > 0) await client.query(SQL.lockLanes, [lanes]);
         // Alone in its transaction, a publish needs no savepoint: its failure rolls back only itself.
         const alone = group.length === 1;
         for (const item of group) {
@@ -916,6 +962,13 @@ export class PostgresStore implements Store {
           if (!alone) await client.query(SQL.releaseSavepoint);
           tx.dueOnCommit(newDeliveryEndpoints(item.events, results));
           outcomes.push({ results });
+        }
+        // A delivery that waited behind one of an event published before (a replay, which wrote no
+        // delivery) would have no head: each lane without one gets its first.
+        if (lanes.length > 0) {
+          const deliveries = group.flatMap((item) => item.events.flatMap((e) => e.deliveries));
+          const dueAt = Math.max(...deliveries.map((d) => d.nextAttemptAt));
+          await client.query(SQL.promoteLanes, [dueAt, ...laneColumns(deliveries)]);
         }
       });
     } catch (error) {
@@ -1010,8 +1063,23 @@ export class PostgresStore implements Store {
     nowMs: number,
   ): Promise<DeliveryRecord | undefined> {
     return this.transaction(async (tx) => {
-      const [row] = (await tx.client.query<Row>(SQL.requeueDelivery, [deliveryId, accountId, nowMs])).rows;
+      const { client } = tx;
+      const [lane] = (await client.query<Row>(SQL.laneOfDelivery, [deliveryId, accountId])).rows;
+      const key = (lane?.['ordering_key'] as string | null | undefined) ?? null;
+      if (lane && key !== null) {
+        const member = {
+          endpointId: lane['endpoint_id'] as string,
+          url: lane['url'] as string,
+          orderingKey: key,
+        };
+        await client.query(SQL.lockLanes, [lanesOf([member])]);
+      }
+      const [row] = (await client.query<Row>(SQL.requeueDelivery, [deliveryId, accountId, nowMs])).rows;
       if (!row) return undefined;
+      if (key !== null && (await client.query(SQL.waitBehindLane, [deliveryId])).rowCount === 1) {
+        const [waiting] = (await client.query<Row>(SQL.getDelivery, [deliveryId, accountId])).rows;
+        return toDelivery(waiting as Row);
+      }
       tx.dueOnCommit([row['endpoint_id'] as string]);
       return toDelivery(row);
     });
@@ -1024,13 +1092,24 @@ export class PostgresStore implements Store {
     nowMs: number,
   ): Promise<number> {
     return this.transaction(async (tx) => {
-      const result = await tx.client.query(SQL.recoverDeliveries, [
+      const { client } = tx;
+      const members = (
+        await client.query<Row>(SQL.recoverableLanes, [accountId, endpointId, range.sinceMs, range.untilMs])
+      ).rows.map((row) => ({
+        endpointId,
+        url: row['url'] as string,
+        orderingKey: row['ordering_key'] as string,
+      }));
+      if (members.length > 0) await client.query(SQL.lockLanes, [lanesOf(members)]);
+      const result = await client.query(SQL.recoverDeliveries, [
         accountId,
         endpointId,
         nowMs,
         range.sinceMs,
         range.untilMs,
       ]);
+      // Ordered ones wait; the first of each lane without a live delivery becomes its head.
+      if (members.length > 0) await client.query(SQL.promoteLanes, [nowMs, ...laneColumns(members)]);
       const count = result.rowCount ?? 0;
       if (count > 0) tx.dueOnCommit([endpointId]);
       return count;
@@ -1075,11 +1154,26 @@ export class PostgresStore implements Store {
    */
   async recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void> {
     if (results.length === 0) return;
-    if (!results.some((r) => r.disableEndpoint)) {
+    // Results that end the head of a lane of ordered deliveries: its next is due (domain/ordering.ts).
+    const ending = results
+      .filter((r) => r.claim.orderingKey !== null && r.status !== 'pending')
+      .map((r) => r.claim);
+    if (!results.some((r) => r.disableEndpoint) && ending.length === 0) {
       await this.query(SQL.recordAttempts, [nowMs, ...finishColumns(results), ...attemptColumns(results)]);
       return;
     }
     await this.transaction(async ({ client }) => {
+      const lanes = lanesOf(ending);
+      if (lanes.length > 0) await client.query(SQL.lockLanes, [lanes]);
+      if (!results.some((r) => r.disableEndpoint)) {
+        await client.query(SQL.recordAttempts, [
+          nowMs,
+          ...finishColumns(results),
+          ...attemptColumns(results),
+        ]);
+        await client.query(SQL.promoteLanes, [nowMs, ...laneColumns(ending)]);
+        return;
+      }
       const gone = [...new Set(results.filter((r) => r.disableEndpoint).map((r) => r.claim.endpointId))];
       if (gone.length > 0) await client.query(SQL.lockEndpoints, [gone]);
       await client.query(SQL.insertAttempts, attemptColumns(results));
@@ -1095,6 +1189,7 @@ export class PostgresStore implements Store {
         }
       }
       if (segment.length > 0) await finishAttempts(client, segment, nowMs);
+      if (lanes.length > 0) await client.query(SQL.promoteLanes, [nowMs, ...laneColumns(ending)]);
     });
   }
 
@@ -1357,6 +1452,9 @@ async function insertEventsNow(
     deliveries.map((d) => d.createdAt),
     deliveries.map((d) => endpointBucket(d.endpointId)),
     fresh.map((e) => e.deliveries.length > 0),
+    fresh.map((e) => e.event.orderingKey),
+    deliveries.map((d) => d.orderingKey),
+    behindInBatch(deliveries),
   ]);
   const inserted = new Set(rows.map((row) => row['id'] as string));
   const stored = new Map<string, { event: EventRecord; deliveryIds: string[] }>();
@@ -1497,6 +1595,12 @@ function withoutNul(text: string | null): string | null {
 }
 
 /** The ids and leases of claims, as two parameters. */
+/** The lanes of these ordered deliveries as three parallel arrays (endpoint, URL, key), for `promoteLanes`. */
+function laneColumns(members: readonly LaneMember[]): [string[], string[], string[]] {
+  const keyed = members.filter((m) => m.orderingKey !== null);
+  return [keyed.map((m) => m.endpointId), keyed.map((m) => m.url), keyed.map((m) => m.orderingKey as string)];
+}
+
 function claimColumns(claims: readonly ClaimedDelivery[]): [string[], number[]] {
   return [claims.map((c) => c.id), claims.map((c) => c.lease)];
 }
@@ -1539,5 +1643,6 @@ function endpointParams(e: EndpointRecord): unknown[] {
     e.source,
     e.createdAt,
     e.updatedAt,
+    e.ordered,
   ].map(toSqlValue);
 }

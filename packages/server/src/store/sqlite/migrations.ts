@@ -211,4 +211,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- the accounts with work by one seek each and reads only what it takes.
   CREATE INDEX deliveries_account_due ON deliveries (account_id, next_attempt_at) WHERE status IN ('pending', 'sending');
   `,
+  `
+  -- Ordered delivery (domain/ordering.ts): an endpoint may keep the events of one ordering key in
+  -- publish order. The event keeps its key; a delivery to an ordered endpoint carries it, and the live
+  -- ones of a lane (endpoint, URL, key) are found by this index: is the lane busy, which waits first.
+  ALTER TABLE endpoints ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN ordering_key TEXT;
+  ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+  CREATE INDEX deliveries_lane ON deliveries (endpoint_id, ordering_key, url, seq)
+    WHERE ordering_key IS NOT NULL AND status IN ('pending', 'sending');
+  `,
 ];

@@ -369,6 +369,7 @@ export class SqliteStore implements Store {
       if (result.changes === 0) return undefined;
       const target = { nowMs, endpointId, accountId };
       if (changes.enabled === false) this.statements.cancelLiveForEndpoint.run(target);
+      if (changes.ordered === false && before.ordered) this.statements.releaseLanes.run(target);
       if (changes.urls !== undefined) this.followUrlChange(target, before as EndpointRecord, changes.urls);
       return toEndpoint(this.statements.getEndpoint.get(endpointId, accountId) as Row);
     })();
@@ -453,6 +454,7 @@ export class SqliteStore implements Store {
         event.occurredAt,
         event.createdAt,
         deliveries.length > 0 ? 1 : 0,
+        event.orderingKey,
       ) as { seq: number } | undefined;
       if (!inserted) {
         const existing = s.getEventWithSeq.get(accountId, event.id) as Row;
@@ -463,6 +465,10 @@ export class SqliteStore implements Store {
         return { inserted: false, event: toEvent(existing), deliveryIds: rows.map((r) => r.id) };
       }
       for (const delivery of deliveries) {
+        const key = delivery.orderingKey;
+        // Ordered: it waits (due at no time) behind a live delivery of its lane, earlier ones of this
+        // batch included.
+        const waits = key !== null && s.laneBusy.get(delivery.endpointId, key, delivery.url) !== undefined;
         s.insertDelivery.run(
           delivery.id,
           accountId,
@@ -470,9 +476,10 @@ export class SqliteStore implements Store {
           delivery.endpointId,
           delivery.url,
           delivery.lineId,
-          delivery.nextAttemptAt,
+          waits ? null : delivery.nextAttemptAt,
           event.createdAt,
           event.createdAt,
+          key,
         );
       }
       return { inserted: true, event, deliveryIds: deliveries.map((d) => d.id) };
@@ -668,9 +675,13 @@ export class SqliteStore implements Store {
     deliveryId: string,
     nowMs: number,
   ): Promise<DeliveryRecord | undefined> {
-    const result = this.statements.requeueDelivery.run({ nowMs, id: deliveryId, accountId });
-    if (result.changes === 0) return undefined;
-    return this.getDelivery(accountId, deliveryId);
+    const s = this.statements;
+    const requeued = this.db.transaction(() => {
+      if (s.requeueDelivery.run({ nowMs, id: deliveryId, accountId }).changes === 0) return false;
+      s.waitBehindLane.run({ id: deliveryId });
+      return true;
+    })();
+    return requeued ? this.getDelivery(accountId, deliveryId) : undefined;
   }
 
   async recoverDeliveries(
@@ -679,7 +690,17 @@ export class SqliteStore implements Store {
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
   ): Promise<number> {
-    return this.statements.recoverDeliveries.run({ nowMs, accountId, endpointId, ...range }).changes;
+    const s = this.statements;
+    return this.db.transaction(() => {
+      const params = { nowMs, accountId, endpointId, ...range };
+      // Ordered ones wait, then the first of each lane without a live delivery becomes its head.
+      const lanes = s.recoverableLanes.all(params) as Row[];
+      const count = s.recoverDeliveries.run(params).changes;
+      for (const lane of lanes) {
+        s.promoteLane.run({ nowMs, endpointId, key: lane['ordering_key'], url: lane['url'] });
+      }
+      return count;
+    })();
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
@@ -782,6 +803,11 @@ export class SqliteStore implements Store {
           result.claim.id,
           result.claim.lease,
         );
+        // The end of a lane's head: its next delivery is due (nothing happens while the head is live).
+        const key = result.claim.orderingKey;
+        if (key !== null && result.status !== 'pending') {
+          s.promoteLane.run({ nowMs, endpointId: result.claim.endpointId, key, url: result.claim.url });
+        }
         // A 410 disables the endpoint only when it comes from the current lease holder.
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
@@ -934,10 +960,10 @@ function prepareStatements(db: Database.Database) {
     insertEndpoint: db.prepare(
       `INSERT INTO endpoints (id, account_id, urls, description, event_types, enabled, disabled_reason, secret,
          previous_secret, previous_secret_expires_at, headers, timeout_ms, max_concurrency, rate_limit_per_second,
-         scope, per_order_line, include_recurring, fields, format, user_agent, source, created_at, updated_at)
+         scope, per_order_line, include_recurring, ordered, fields, format, user_agent, source, created_at, updated_at)
        VALUES (@id, @accountId, @urls, @description, @eventTypes, @enabled, @disabledReason, @secret,
          @previousSecret, @previousSecretExpiresAt, @headers, @timeoutMs, @maxConcurrency, @rateLimitPerSecond,
-         @scope, @perOrderLine, @includeRecurring, @fields, @format, @userAgent, @source, @createdAt, @updatedAt)`,
+         @scope, @perOrderLine, @includeRecurring, @ordered, @fields, @format, @userAgent, @source, @createdAt, @updatedAt)`,
     ),
     getEndpoint: db.prepare('SELECT rowid AS seq, * FROM endpoints WHERE id = ? AND account_id = ?'),
     enabledUrlsOfAccount: db.prepare('SELECT id, urls FROM endpoints WHERE account_id = ? AND enabled = 1'),
@@ -977,8 +1003,8 @@ function prepareStatements(db: Database.Database) {
        WHERE endpoint_id = @endpointId AND account_id = @accountId AND url = @url AND status IN ${LIVE}`,
     ),
     insertEvent: db.prepare(
-      `INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, id) DO NOTHING RETURNING seq`,
     ),
     getEventWithSeq: db.prepare('SELECT * FROM events WHERE account_id = ? AND id = ?'),
@@ -990,8 +1016,45 @@ function prepareStatements(db: Database.Database) {
     ),
     insertDelivery: db.prepare(
       `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at, created_at,
-         updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+         updated_at, ordering_key)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    ),
+    // Ordered delivery (domain/ordering.ts). Whether a lane has a live delivery.
+    laneBusy: db.prepare(
+      `SELECT 1 FROM deliveries INDEXED BY deliveries_lane
+       WHERE endpoint_id = ? AND ordering_key = ? AND url = ? AND ordering_key IS NOT NULL AND status IN ${LIVE}
+       LIMIT 1`,
+    ),
+    // The lane's first waiting delivery becomes its head, due now, when it has none (its head ended).
+    promoteLane: db.prepare(
+      `UPDATE deliveries SET next_attempt_at = @nowMs, updated_at = @nowMs
+       WHERE seq = (
+         SELECT min(seq) FROM deliveries INDEXED BY deliveries_lane
+         WHERE endpoint_id = @endpointId AND ordering_key = @key AND url = @url AND ordering_key IS NOT NULL
+           AND status IN ${LIVE} AND next_attempt_at IS NULL)
+       AND NOT EXISTS (
+         SELECT 1 FROM deliveries INDEXED BY deliveries_lane
+         WHERE endpoint_id = @endpointId AND ordering_key = @key AND url = @url AND ordering_key IS NOT NULL
+           AND status IN ${LIVE} AND next_attempt_at IS NOT NULL)`,
+    ),
+    // A delivery sent again by hand waits behind a live delivery of its lane.
+    waitBehindLane: db.prepare(
+      `UPDATE deliveries SET next_attempt_at = NULL
+       WHERE id = @id AND ordering_key IS NOT NULL AND EXISTS (
+         SELECT 1 FROM deliveries o INDEXED BY deliveries_lane
+         WHERE o.endpoint_id = deliveries.endpoint_id AND o.ordering_key = deliveries.ordering_key
+           AND o.url = deliveries.url AND o.ordering_key IS NOT NULL AND o.status IN ${LIVE} AND o.id <> deliveries.id)`,
+    ),
+    // The lanes of an endpoint's failed and cancelled deliveries in a range (what recover re-queues).
+    recoverableLanes: db.prepare(
+      `SELECT DISTINCT ordering_key, url FROM deliveries
+       WHERE account_id = @accountId AND endpoint_id = @endpointId AND status IN ('failed', 'cancelled')
+         AND created_at >= @sinceMs AND created_at < @untilMs AND ordering_key IS NOT NULL`,
+    ),
+    // An endpoint no longer ordered: what waited in its lanes is due now.
+    releaseLanes: db.prepare(
+      `UPDATE deliveries SET next_attempt_at = @nowMs, updated_at = @nowMs
+       WHERE endpoint_id = @endpointId AND ordering_key IS NOT NULL AND status IN ${LIVE} AND next_attempt_at IS NULL`,
     ),
     getDelivery: db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -1006,8 +1069,8 @@ function prepareStatements(db: Database.Database) {
        WHERE id = @id AND account_id = @accountId AND status NOT IN ${LIVE}`,
     ),
     recoverDeliveries: db.prepare(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = @nowMs, schedule_start = attempt_count,
-         updated_at = @nowMs
+      `UPDATE deliveries SET status = 'pending', schedule_start = attempt_count, updated_at = @nowMs,
+         next_attempt_at = CASE WHEN ordering_key IS NULL THEN @nowMs END
        WHERE account_id = @accountId AND endpoint_id = @endpointId AND status IN ('failed', 'cancelled')
          AND created_at >= @sinceMs AND created_at < @untilMs`,
     ),
@@ -1020,7 +1083,8 @@ function prepareStatements(db: Database.Database) {
     claim: db.prepare(
       `UPDATE deliveries SET status = 'sending', next_attempt_at = @leaseUntil, lease = lease + 1, updated_at = @nowMs
        WHERE seq IN (SELECT value FROM json_each(@seqs))
-       RETURNING id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease`,
+       RETURNING id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease,
+         ordering_key`,
     ),
     // The first entry of the next account's part of the queue: its id and earliest due time.
     nextAccountHead: db.prepare(
