@@ -57,7 +57,7 @@ describe('parseBenchArgs', () => {
     for (const argv of [
       ['--runs', '0'],
       ['--runs', 'two'],
-      ['--only', 'B9'],
+      ['--only', 'B11'],
       ['--only', ''],
       ['--fast'],
       ['B1'],

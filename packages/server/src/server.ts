@@ -18,10 +18,9 @@ import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { SsrfGuard } from './delivery/ssrf-guard.ts';
 import { ThreadedSender } from './delivery/threaded-sender.ts';
-import { endpointBucket } from './domain/endpoint-partition.ts';
 import { createLogger } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
-import { type DueListenerFn, PostgresStore } from './store/postgres/postgres-store.ts';
+import { migratePostgres, PostgresStore } from './store/postgres/postgres-store.ts';
 import { lockDataDir } from './store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -82,10 +81,6 @@ interface OpenedStore {
   /** Where the data lives, for the banner: the SQLite file, or the PostgreSQL URL without its password. */
   readonly label: string;
   readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
-  /** Subscribes to deliveries made due by other processes (PostgreSQL's LISTEN/NOTIFY). */
-  readonly onDue: ((listener: DueListenerFn) => () => void) | undefined;
-  /** Subscribes to endpoints changed, disabled or deleted by other processes (the same channel). */
-  readonly onEndpointChanged: ((listener: (endpointId: string) => void) => () => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -111,8 +106,6 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
       store,
       label: shown.toString(),
       admin: { token: config.adminToken, source: 'environment' },
-      onDue: (listener) => store.onDue(listener),
-      onEndpointChanged: (listener) => store.onEndpointChanged(listener),
       close: () => store.close(),
     };
   }
@@ -140,8 +133,6 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
       store,
       label: path,
       admin,
-      onDue: undefined,
-      onEndpointChanged: undefined,
       async close() {
         await store.close();
         lock.release();
@@ -157,6 +148,16 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
  * Starts Hookline in this process: the API, the delivery workers, or both (`config.role`), on the
  * embedded SQLite store or on PostgreSQL (`config.databaseUrl`).
  */
+/**
+ * Migrates the PostgreSQL database at `databaseUrl` and disconnects: `hookline migrate`, run before a
+ * rolling deployment so no serving process has to. The command line reaches the store through here,
+ * as everything else does.
+ * @returns the schema versions before and after.
+ */
+export function migrateDatabase(databaseUrl: string): Promise<{ from: number; to: number }> {
+  return migratePostgres(databaseUrl);
+}
+
 /**
  * The built web dashboard, built first when its sources changed. A server that cannot build it (a
  * read-only install without a build) still serves the API: the dashboard is a client of it.
@@ -219,31 +220,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         workerId: `${hostname()}:${process.pid}:${newId('attempt').slice(-8)}`,
       })
     : undefined;
-  // Work published by other processes (API processes, or another machine) wakes this one's workers.
-  const stopWaking = engine && opened.onDue?.((buckets) => engine.wake(buckets));
-  // An endpoint changed through an API process elsewhere applies to the claims queued here too.
-  const stopFollowing =
-    engine &&
-    opened.onEndpointChanged?.((endpointId) => {
-      store.getEndpointsByIds([endpointId]).then(
-        ([endpoint]) => engine.endpointChanged(endpointId, endpoint),
-        (error: unknown) => logger.warn({ err: error, endpointId }, 'could not read a changed endpoint'),
-      );
-    });
-  const stopListening = () => {
-    stopWaking?.();
-    stopFollowing?.();
-  };
   const ctx: AppContext = {
     store,
     now,
     newId,
     urlChecker: guard,
-    // Without workers here, the commit's NOTIFY wakes the worker processes.
-    // Buckets matter only where workers share the endpoints (PostgreSQL); SQLite has one worker.
-    wakeWorkers: (endpointIds) =>
-      engine?.wake(opened.onDue && endpointIds ? endpointIds.map(endpointBucket) : undefined),
-    onEndpointChanged: (endpointId, endpoint) => engine?.endpointChanged(endpointId, endpoint),
     onPublished: (events, deliveries) => {
       metrics.eventsPublished.inc(events);
       metrics.deliveriesCreated.inc(deliveries);
@@ -280,7 +261,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     // A port in use or a bad host: release the database and sockets so the caller can report and exit.
     await app.close();
-    stopListening();
     await sender?.close();
     await opened.close();
     throw error;
@@ -296,7 +276,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopping ??= (async () => {
       accepting = false;
       await app.close();
-      stopListening();
       await engine?.stop(config.shutdownTimeoutMs);
       // Attempts still running after the drain are abandoned: stopping the sending thread ends them
       // now, and the next start resends them (their results are no longer recorded).

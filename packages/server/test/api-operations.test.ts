@@ -253,7 +253,13 @@ describe('OpenAPI document', () => {
     const schema = bodySchema('POST', '/v1/accounts/{accountId}/events');
     assert.deepEqual([...schema['required']].sort(), ['data', 'type']);
     assert.equal(schema['additionalProperties'], false);
-    assert.deepEqual(Object.keys(schema['properties']).sort(), ['data', 'id', 'occurredAt', 'orderingKey', 'type']);
+    assert.deepEqual(Object.keys(schema['properties']).sort(), [
+      'data',
+      'id',
+      'occurredAt',
+      'orderingKey',
+      'type',
+    ]);
     assert.equal(schema['properties'].orderingKey.maxLength, 200);
     assert.equal(typeof schema['properties'].type.pattern, 'string');
     assert.ok(operation('POST', '/v1/accounts/{accountId}/events').responses['202']);

@@ -18,7 +18,7 @@ storeContract(
   'PostgreSQL',
   async () => {
     const store = await PostgresStore.connect({ url: await (pgsrv as TestPostgres).createDatabase() });
-    return { store, close: () => store.close() };
+    return { store, close: () => store.close(), listening: () => store.whenListening() };
   },
   { skip },
 );

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatId, type IdKind } from '../domain/ids.ts';
-import type { AccountRecord, EndpointRecord, Store } from '../store/store.ts';
+import type { AccountRecord, Store } from '../store/store.ts';
 import type { EventCatalog } from './event-types.ts';
 
 /** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
@@ -25,13 +25,6 @@ export interface AppContext {
   readonly now: () => number;
   readonly newId: (kind: IdKind) => string;
   readonly urlChecker: UrlChecker;
-  /**
-   * Tells the delivery workers that new deliveries are due now (no polling delay on the hot path): of
-   * these endpoints, or of any endpoint without ids.
-   */
-  readonly wakeWorkers: (endpointIds?: readonly string[]) => void;
-  /** Tells the delivery workers an endpoint changed (`undefined`: deleted), so queued work follows it. */
-  readonly onEndpointChanged: (endpointId: string, endpoint: EndpointRecord | undefined) => void;
   /** Counts what publishing accepted (for metrics). */
   readonly onPublished: (events: number, deliveries: number) => void;
   readonly maxEventBytes: number;

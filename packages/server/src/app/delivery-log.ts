@@ -124,6 +124,5 @@ export async function retryDelivery(
   const retried = await ctx.store.retryDelivery(accountId, deliveryId, ctx.now());
   if (!retried)
     throw new AppError('delivery_in_progress', 'the delivery is already queued or being sent', 'deliveryId');
-  ctx.wakeWorkers([retried.endpointId]);
   return retried;
 }

@@ -377,7 +377,6 @@ export async function updateEndpoint(
     ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now(), limits),
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
-  ctx.onEndpointChanged(endpointId, updated);
   return updated;
 }
 
@@ -392,7 +391,6 @@ export async function deleteEndpoint(
   if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now()))) {
     throw notFound('endpoint', 'endpointId');
   }
-  ctx.onEndpointChanged(endpointId, undefined);
 }
 
 /**
@@ -422,7 +420,6 @@ export async function rotateSecret(
     { maxActiveUrls: Number.POSITIVE_INFINITY },
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
-  ctx.onEndpointChanged(endpointId, updated);
   return updated;
 }
 
@@ -495,6 +492,5 @@ export async function recoverEndpoint(
     throw new AppError('invalid_field', 'until must be after since', 'until');
   }
   const recovered = await ctx.store.recoverDeliveries(accountId, endpointId, { sinceMs, untilMs }, nowMs);
-  if (recovered > 0) ctx.wakeWorkers([endpointId]);
   return { recovered };
 }

@@ -135,8 +135,8 @@ function nestedDeeperThan(value: unknown, limit: number, depth = 0): boolean {
 }
 
 /**
- * Writes events with their deliveries, counts what was new and wakes the workers: the one way events
- * enter the store (publishing and send-test alike).
+ * Writes events with their deliveries and counts what was new: the one way events enter the store
+ * (publishing and send-test alike). The store's commit wakes the workers (`Store.onDue`).
  */
 export async function storeEvents(
   ctx: AppContext,
@@ -147,7 +147,6 @@ export async function storeEvents(
   const accepted = results.filter((r) => r.inserted).length;
   const endpointIds = newDeliveryEndpoints(newEvents, results);
   ctx.onPublished(accepted, endpointIds.length);
-  if (endpointIds.length > 0) ctx.wakeWorkers(endpointIds);
   return results;
 }
 

@@ -6,8 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, ROLES, type Role, unknownSettings } from '../config/config.ts';
-import { type RunningServer, startServer } from '../server.ts';
-import { migratePostgres } from '../store/postgres/postgres-store.ts';
+import { migrateDatabase, type RunningServer, startServer } from '../server.ts';
 import { VERSION } from '../version.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 
@@ -111,7 +110,7 @@ async function migrate(): Promise<number> {
     return 2;
   }
   try {
-    const { from, to } = await migratePostgres(config.databaseUrl);
+    const { from, to } = await migrateDatabase(config.databaseUrl);
     process.stdout.write(
       from === to
         ? `schema is up to date (version ${to})\n`

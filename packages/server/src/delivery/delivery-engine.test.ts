@@ -75,6 +75,12 @@ class FakeStore {
   async nextDueAt(): Promise<number | undefined> {
     return undefined;
   }
+  onDue(): () => void {
+    return () => {};
+  }
+  onEndpointChanged(): () => void {
+    return () => {};
+  }
 }
 
 /** A sender whose requests end when the test says. */

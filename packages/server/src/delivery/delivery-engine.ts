@@ -2,7 +2,8 @@
  * The delivery engine: claims due deliveries from the database in batches, sends them with a
  * per-endpoint concurrency cap and rate limit, and commits attempt results in groups.
  *
- * Flow: `claimLoop` → `accept` (per-endpoint queues) → `dispatch` → `attempt` → `results` → `flush`.
+ * Flow: `claimLoop` → `accept` (per-endpoint queues) → `dispatch` → `attempt` → `finish` → `results`
+ * (`result-batcher.ts`).
  *
  * Why it holds up:
  * - The queue is the database. Claims set a lease (`next_attempt_at` moves to the lease expiry and a
@@ -17,7 +18,6 @@
  *   A crash between a 2xx and its commit resends that delivery: duplicates happen only for attempts
  *   that were in flight, which at-least-once delivery allows.
  */
-import { createSigner, type Signer, signatureHeader } from '@hookline/receiver';
 import type { Logger } from 'pino';
 import { assertNever } from '../domain/assert-never.ts';
 import { recordedBody } from '../domain/attempt-record.ts';
@@ -27,15 +27,7 @@ import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type {
-  AccountRecord,
-  AttemptResult,
-  ClaimedDelivery,
-  EndpointRecord,
-  Partition,
-  Store,
-} from '../store/store.ts';
-import type { SendRequest } from './http-sender.ts';
+import type { AccountRecord, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
 import {
   aheadAllowed,
   canStartBeforeLeaseEnds,
@@ -45,19 +37,14 @@ import {
   isStuck,
   nextLatencyMs,
   type PacingLimits,
-  type PacingState,
 } from './pacing.ts';
+import { RequestBuilder } from './request-builder.ts';
+import { ResultBatcher } from './result-batcher.ts';
+import type { Sender } from './sender.ts';
+import { AccountShare, type Claim, EndpointSlot } from './units.ts';
+import { WorkerMembership } from './worker-membership.ts';
 
-/** What the engine sends through (in the server, `ThreadedSender`, which runs `HttpSender` in a thread). */
-export interface Sender {
-  /**
-   * Sends one attempt. A request with a lane waits there while its lane has `concurrency` requests
-   * out; `undefined` means it was withdrawn while waiting and never went out.
-   */
-  send(request: SendRequest): Promise<SendOutcome | undefined>;
-  /** Takes back the requests still waiting in a lane; a sender without lanes has none to take. */
-  withdraw?(laneKey: string): void;
-}
+export type { Sender } from './sender.ts';
 
 /** Settings and collaborators of the engine. */
 export interface DeliveryEngineOptions {
@@ -84,99 +71,12 @@ export interface DeliveryEngineOptions {
   readonly workerId: string;
 }
 
-interface Claim {
-  readonly delivery: ClaimedDelivery;
-  readonly leaseUntil: number;
-  readonly payload: WebhookPayload;
-}
-
-/**
- * What an account holds in this process. Its share is paced like an endpoint (see `pacing.ts`): one
- * round of `accountConcurrency` while its receivers hang, more while they answer.
- */
-class AccountShare implements PacingState {
-  inFlight = 0;
-  queued = 0;
-  latencyMs = 0;
-  lastProgressAt: number;
-  /** Its endpoints with a slot here. */
-  readonly slots = new Set<EndpointSlot>();
-  /** When a claim last brought it deliveries that had to go back (its endpoints here had no room). */
-  deferredAt = Number.NEGATIVE_INFINITY;
-  /** How many of them have work here (attempts in flight or claims queued). */
-  busy = 0;
-
-  constructor(
-    /** Its share (its own `maxConcurrency`, or the default) and the deadlines it is paced by. */
-    public limits: PacingLimits,
-    nowMs: number,
-  ) {
-    this.lastProgressAt = nowMs;
-  }
-}
-
-/** The per-endpoint state: its latest configuration, what is in flight and what waits. */
-class EndpointSlot implements PacingState {
-  inFlight = 0;
-  readonly queue: Claim[] = [];
-  /** Earliest start of the next attempt under `rateLimitPerSecond`. */
-  nextStartAt = 0;
-  rateTimer: NodeJS.Timeout | undefined;
-  /** Set when a 410 disabled the endpoint and the database may not know yet. */
-  goneAt: number | undefined;
-  /** Moving average of attempt durations (0 until the first attempt ends). */
-  latencyMs = 0;
-  /** When an attempt of this endpoint last ended (or the slot was made): how long it has been stuck. */
-  lastProgressAt: number;
-  /** Attempts handed to the sender beyond the endpoint's cap: they wait in its lane there. */
-  ahead = 0;
-  /** Counted in its account's `busy`. */
-  busy = false;
-
-  constructor(
-    public endpoint: EndpointRecord,
-    /** The endpoint's limits, kept with its configuration. */
-    public limits: PacingLimits,
-    readonly account: AccountShare,
-    nowMs: number,
-  ) {
-    this.lastProgressAt = nowMs;
-  }
-
-  get queued(): number {
-    return this.queue.length;
-  }
-
-  /** Keeps the account's count of endpoints with work up to date; call after any change of either. */
-  recount(): void {
-    const busy = this.inFlight > 0 || this.queue.length > 0;
-    if (busy === this.busy) return;
-    this.busy = busy;
-    this.account.busy += busy ? 1 : -1;
-  }
-}
-
-// Results are committed when this many wait, or after FLUSH_DELAY_MS, whichever comes first: one fsync
-// per 100 attempts at high load, at most 20 a second at low load. The delay does not slow delivery
-// (the receiver already has the event); it only bounds how many attempts a crash makes repeat. It is
-// long enough for a worker with a share of the load to fill its batches: at 20 ms, each of two
-// processes sharing 7,000 deliveries/s committed about 70 results at a time, and the two together
-// delivered 10 % less than with 50 ms (B6, fan-out 10).
-const FLUSH_BATCH = 100;
-const FLUSH_DELAY_MS = 50;
-// Attempts handed to the sender ahead of their turn (see `aheadAllowed` in pacing.ts), over all
-// endpoints, stay within a quarter of `workerConcurrency`.
-// Workers sharing a database say they are alive every second; one silent for 5 s (killed, or cut off)
-// is left out, and its share of the endpoints moves to the others. Its leased deliveries come back when
-// their leases end.
-const HEARTBEAT_MS = 1_000;
 // How often the accounts' shares are read again, for a change made through another process.
 const SHARES_REREAD_MS = 5_000;
 // While an account is held back (it holds its part and its backlog waits in the database), the loop
 // looks again this often at the latest, for retries of the others falling due; one of the account's
 // attempts ending wakes it sooner, and so does new work.
 const HELD_BACK_RECHECK_MS = 50;
-const WORKER_TTL_MS = 5_000;
 
 /** Runs delivery in this process. */
 export class DeliveryEngine {
@@ -211,16 +111,13 @@ export class DeliveryEngine {
   private sharesReadAt = 0;
   /** Slots with queued claims, in round-robin order. */
   private readonly ready = new Set<EndpointSlot>();
-  private results: AttemptResult[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly signers = new Map<string, Signer>();
+  private readonly results: ResultBatcher;
+  private readonly requests: RequestBuilder;
   private idleWaiters: (() => void)[] = [];
-  /** This process's share of the endpoints; `undefined` while it is the only worker. */
-  private partition: Partition | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  /** The heartbeat running now, which `stop` waits for before it unregisters. */
-  private heartbeating: Promise<void> = Promise.resolve();
+  /** Stops following the store's notifications (see `listen`). */
+  private stopListening: () => void = () => {};
+  /** This process among the delivery workers: its heartbeat and its share of the endpoints. */
+  private readonly membership: WorkerMembership;
 
   constructor(options: DeliveryEngineOptions) {
     this.options = options;
@@ -229,7 +126,22 @@ export class DeliveryEngine {
     this.maxLocal = options.workerConcurrency + options.claimBatchSize;
     this.minClaim = Math.max(1, Math.min(options.claimBatchSize, Math.floor(this.maxLocal / 4)));
     this.fairPart = this.maxLocal - this.minClaim;
+    // Attempts handed to the sender ahead of their turn (see `aheadAllowed` in pacing.ts), over all
+    // endpoints, stay within a quarter of `workerConcurrency`.
     this.maxAhead = Math.floor(options.workerConcurrency / 4);
+    this.requests = new RequestBuilder(options.userAgent);
+    this.membership = new WorkerMembership(options.store, options.workerId, options.now, options.logger, {
+      shareChanged: async () => {
+        await this.handBackQueued();
+        this.wake();
+      },
+      beat: () => this.rereadShares(this.options.now()),
+    });
+    // The end of a lane's head made its next delivery due (domain/ordering.ts): claim it now rather than
+    // at the next due time the loop knew of.
+    this.results = new ResultBatcher(options.store, options.logger, options.now, (group) => {
+      if (group.some((r) => r.claim.orderingKey !== null && r.status !== 'pending')) this.wake();
+    });
     const attempts = options.metrics.attempts;
     this.attemptsBy = {
       succeeded: attempts.labels({ outcome: 'succeeded' }),
@@ -243,49 +155,29 @@ export class DeliveryEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.listen();
     // The first claim waits for the first heartbeat, so a new worker never claims another's share.
-    this.heartbeating = this.heartbeat();
-    this.loopDone = this.heartbeating.then(() => this.claimLoop());
+    this.loopDone = this.membership.join().then(() => this.claimLoop());
   }
 
   /**
-   * Says this worker is alive and takes its share of the endpoints: its position among the live
-   * workers. When the share changes (a worker came or went), claims queued here are handed back, due
-   * now, for their new owner; attempts in flight finish. Until every worker has seen the change (one
-   * heartbeat), an endpoint may briefly be served by two processes.
+   * Follows the store: new work wakes the claim loop, and a changed endpoint is read again and applied
+   * to what is held for it, whichever process made the change (`Store.onDue`, `onEndpointChanged`).
    */
-  private async heartbeat(): Promise<void> {
-    clearTimeout(this.heartbeatTimer);
-    try {
-      const workers = await this.options.store.registerWorker(
-        this.options.workerId,
-        this.options.now(),
-        WORKER_TTL_MS,
+  private listen(): void {
+    const store = this.options.store;
+    const stopWaking = store.onDue((buckets) => this.wake(buckets));
+    const stopFollowing = store.onEndpointChanged((endpointId) => {
+      store.getEndpointsByIds([endpointId]).then(
+        ([endpoint]) => this.endpointChanged(endpointId, endpoint),
+        (error: unknown) =>
+          this.options.logger.warn({ err: error, endpointId }, 'could not read a changed endpoint'),
       );
-      const index = workers.indexOf(this.options.workerId);
-      const partition = workers.length > 1 && index >= 0 ? { index, count: workers.length } : undefined;
-      if (partition?.index !== this.partition?.index || partition?.count !== this.partition?.count) {
-        const hadShare = this.partition !== undefined || partition !== undefined;
-        this.partition = partition;
-        if (hadShare) {
-          this.options.logger.info(
-            { workers: workers.length, index },
-            'delivery workers changed; share updated',
-          );
-          await this.handBackQueued();
-          this.wake();
-        }
-      }
-      await this.rereadShares(this.options.now());
-    } catch (error) {
-      // The database is unreachable: keep the last share; claims fail the same way and are retried.
-      this.options.logger.warn({ err: error }, 'worker heartbeat failed');
-    }
-    if (this.running) {
-      this.heartbeatTimer = setTimeout(() => {
-        this.heartbeating = this.heartbeat();
-      }, HEARTBEAT_MS);
-    }
+    });
+    this.stopListening = () => {
+      stopWaking();
+      stopFollowing();
+    };
   }
 
   /** Hands every queued (not started) claim back to the database, due now. */
@@ -309,7 +201,7 @@ export class DeliveryEngine {
    * each publish would otherwise make every one of them run a claim that finds nothing.
    */
   wake(buckets?: readonly number[]): void {
-    if (buckets !== undefined && !partitionServesAny(this.partition, buckets)) return;
+    if (buckets !== undefined && !partitionServesAny(this.membership.partition, buckets)) return;
     this.wakePending = true;
     this.wakeSleeper?.();
   }
@@ -321,15 +213,12 @@ export class DeliveryEngine {
    */
   async stop(drainMs: number): Promise<void> {
     this.running = false;
-    clearTimeout(this.heartbeatTimer);
+    this.stopListening();
     this.wakeSleeper?.();
     await this.loopDone;
-    // A heartbeat under way would register this worker again after it unregisters below.
-    await this.heartbeating;
     for (const slot of this.slots.values()) clearTimeout(slot.rateTimer);
     await this.handBackQueued();
-    // The others take this worker's share now rather than after its heartbeat expires.
-    await this.options.store.unregisterWorker(this.options.workerId).catch(() => {});
+    await this.membership.leave();
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
@@ -341,10 +230,11 @@ export class DeliveryEngine {
     }
     if (this.inFlight > 0)
       this.options.logger.warn({ inFlight: this.inFlight }, 'stopped with attempts still in flight');
-    await this.flush();
+    await this.results.flush();
     // From here the store may be closed: results of abandoned attempts are not recorded, and their
     // deliveries are sent again after the next start.
     this.closed = true;
+    this.results.close();
   }
 
   /**
@@ -366,56 +256,92 @@ export class DeliveryEngine {
     if (slot.ahead > 0) this.options.sender.withdraw?.(endpointId);
   }
 
+  /**
+   * Claims while the process runs. After each step the loop is in one of these modes:
+   * - **full**: less room than a worthwhile batch; it sleeps, and a finishing attempt wakes it when
+   *   there is room (a wake meanwhile is kept for then);
+   * - **more due**: the last claim was a whole batch that fitted; it claims again at once;
+   * - **held back**: the claim came back short while accounts holding their part were left out; their
+   *   attempts ending wake it, or new work, or a recheck ({@link HELD_BACK_RECHECK_MS});
+   * - **idle**: nothing more is due; it sleeps until the next due time (at most the poll interval),
+   *   or until new work wakes it.
+   */
   private async claimLoop(): Promise<void> {
     while (this.running) {
       const room = this.maxLocal - this.inFlight - this.queued;
       if (room < this.minClaim) {
-        // Full: a wake now is kept for later, and a finishing attempt passes it on when there is room
-        // for a worthwhile batch.
-        if (this.wakePending) {
-          this.wakeWhenRoom = true;
-          this.wakePending = false;
-        }
-        await this.sleep(this.options.pollIntervalMs);
+        await this.sleepWhileFull();
         continue;
       }
       this.wakePending = false;
-      const limit = Math.min(this.options.claimBatchSize, room + (await this.shedExcess()));
-      let claimed: ClaimedDelivery[];
-      let deferred = 0;
-      const nowMs = this.options.now();
-      const accountRoom = this.accountRooms(nowMs, limit);
-      try {
-        claimed = await this.options.store.claimDue({
-          nowMs,
-          limit,
-          leaseMs: this.leaseMs,
-          partition: this.partition,
-          accountRoom,
-        });
-        this.options.metrics.claims.inc();
-        deferred = claimed.length > 0 ? await this.accept(claimed, nowMs) : 0;
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'claiming deliveries failed; trying again');
+      const claimed = await this.claimStep(room);
+      if (claimed === undefined) {
+        // The store failed; it was logged. Try again after a poll interval.
         await this.sleep(this.options.pollIntervalMs);
         continue;
-      }
-      // A full batch that fitted means more is probably due: finished attempts make room for it. A batch
-      // that had to be deferred in part means the endpoints are full: wait for the deferred time instead.
-      this.moreDue = claimed.length === limit && deferred === 0;
-      // Short, with accounts left out: what is still due may well be theirs. Their attempts ending
-      // wake the loop (see `finished`) rather than the due time, which has passed.
-      this.heldBack.clear();
-      if (claimed.length < limit) {
-        for (const [accountId, room] of accountRoom) {
-          const account = this.accounts.get(accountId);
-          if (room === 0 && account) this.heldBack.add(account);
-        }
       }
       if (this.moreDue || this.wakePending) continue;
       const idleMs = await this.idleDelayMs();
       await this.sleep(this.heldBack.size > 0 ? Math.max(idleMs, HELD_BACK_RECHECK_MS) : idleMs);
     }
+  }
+
+  /** Full: a wake now is kept for later; a finishing attempt passes it on once there is room. */
+  private async sleepWhileFull(): Promise<void> {
+    if (this.wakePending) {
+      this.wakeWhenRoom = true;
+      this.wakePending = false;
+    }
+    await this.sleep(this.options.pollIntervalMs);
+  }
+
+  /**
+   * One claim and the filing of what it brought; sets the mode for the loop (`moreDue`, `heldBack`).
+   * @returns how many were claimed; `undefined` when the store failed (logged).
+   */
+  private async claimStep(room: number): Promise<number | undefined> {
+    const limit = Math.min(this.options.claimBatchSize, room + (await this.shedExcess()));
+    const nowMs = this.options.now();
+    const accountRoom = this.accountRooms(nowMs, limit);
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = await this.options.store.claimDue({
+        nowMs,
+        limit,
+        leaseMs: this.leaseMs,
+        partition: this.membership.partition,
+        accountRoom,
+      });
+      this.options.metrics.claims.inc();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'claiming deliveries failed; trying again');
+      return undefined;
+    }
+    let deferred = 0;
+    try {
+      deferred = claimed.length > 0 ? await this.accept(claimed, nowMs) : 0;
+    } catch (error) {
+      // Reading their endpoints, or handing back what had no room, failed: what was not queued here
+      // stays leased and comes back when the lease ends.
+      this.options.logger.error(
+        { err: error, claimed: claimed.length },
+        'could not take in claimed deliveries; those not queued return when their lease ends',
+      );
+      return undefined;
+    }
+    // A full batch that fitted means more is probably due: finished attempts make room for it. A batch
+    // that had to be deferred in part means the endpoints are full: wait for the deferred time instead.
+    this.moreDue = claimed.length === limit && deferred === 0;
+    // Short, with accounts left out: what is still due may well be theirs. Their attempts ending wake
+    // the loop (see `finish`) rather than the due time, which has passed.
+    this.heldBack.clear();
+    if (claimed.length < limit) {
+      for (const [accountId, accountRoomLeft] of accountRoom) {
+        const account = this.accounts.get(accountId);
+        if (accountRoomLeft === 0 && account) this.heldBack.add(account);
+      }
+    }
+    return claimed.length;
   }
 
   /**
@@ -509,7 +435,7 @@ export class DeliveryEngine {
   /** How long to sleep when the last claim found less than a batch. */
   private async idleDelayMs(): Promise<number> {
     try {
-      const nextDue = await this.options.store.nextDueAt(this.partition);
+      const nextDue = await this.options.store.nextDueAt(this.membership.partition);
       const untilDue = nextDue === undefined ? this.options.pollIntervalMs : nextDue - this.options.now();
       return Math.max(0, Math.min(untilDue, this.options.pollIntervalMs));
     } catch {
@@ -822,48 +748,16 @@ export class DeliveryEngine {
     }
   }
 
-  private signersFor(endpoint: EndpointRecord, nowMs: number): Signer[] {
-    const secrets = [endpoint.secret];
-    if (endpoint.previousSecret !== null && (endpoint.previousSecretExpiresAt ?? 0) > nowMs) {
-      secrets.push(endpoint.previousSecret);
-    }
-    return secrets.map((secret) => {
-      let signer = this.signers.get(secret);
-      if (!signer) {
-        if (this.signers.size > 10_000) this.signers.clear();
-        signer = createSigner(secret);
-        this.signers.set(secret, signer);
-      }
-      return signer;
-    });
-  }
-
   private async attempt(slot: EndpointSlot, claim: Claim, timeoutMs: number, cap: number): Promise<void> {
     const { delivery } = claim;
     const endpoint = slot.endpoint;
     const handedAt = this.options.now();
     let outcome: SendOutcome | undefined;
     try {
-      const timestamp = Math.floor(handedAt / 1000);
       const { payload } = claim;
-      const headers: Record<string, string> = { 'user-agent': endpoint.userAgent ?? this.options.userAgent };
-      // Lower-cased so a custom `User-Agent` replaces ours rather than travelling beside it (undici
-      // sends both spellings of a name); the content type and signature headers below always win.
-      for (const [name, value] of Object.entries(endpoint.headers)) headers[name.toLowerCase()] = value;
-      Object.assign(headers, {
-        'content-type': payload.contentType,
-        'webhook-id': payload.messageId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(
-          this.signersFor(endpoint, handedAt),
-          payload.messageId,
-          timestamp,
-          payload.body,
-        ),
-      });
       outcome = await this.options.sender.send({
         url: delivery.url,
-        headers,
+        headers: this.requests.headers(endpoint, payload, handedAt),
         body: payload.body,
         timeoutMs,
         lane: { key: delivery.endpointId, concurrency: cap },
@@ -927,7 +821,7 @@ export class DeliveryEngine {
     });
     const response = outcome.kind === 'response' ? outcome : undefined;
     const sentBody = recordedBody(claim.payload.body, this.options.loggedRequestBodyBytes);
-    this.results.push({
+    this.results.add({
       claim: delivery,
       status: decision.status,
       nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
@@ -951,7 +845,6 @@ export class DeliveryEngine {
         succeeded: decision.status === 'succeeded',
       },
     });
-    this.scheduleFlush();
 
     const metrics = this.options.metrics;
     metrics.attemptDuration.observe(outcome.durationMs / 1000);
@@ -1010,34 +903,5 @@ export class DeliveryEngine {
       this.heldBack.delete(account);
       this.wake();
     }
-  }
-
-  private scheduleFlush(): void {
-    if (this.results.length >= FLUSH_BATCH) {
-      void this.flush();
-    } else {
-      this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
-    }
-  }
-
-  /** Commits waiting results; flushes run one after another, never two at once. */
-  private flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.results;
-    if (batch.length === 0 || this.closed) return this.flushing;
-    this.results = [];
-    this.flushing = this.flushing.then(async () => {
-      try {
-        await this.options.store.recordAttempts(batch, this.options.now());
-        // The end of a lane's head made its next delivery due (domain/ordering.ts): claim it now rather
-        // than at the next due time the loop knew of.
-        if (batch.some((r) => r.claim.orderingKey !== null && r.status !== 'pending')) this.wake();
-      } catch (error) {
-        // The leases of these deliveries expire and they are sent again: at-least-once holds.
-        this.options.logger.error({ err: error, results: batch.length }, 'could not record attempt results');
-      }
-    });
-    return this.flushing;
   }
 }

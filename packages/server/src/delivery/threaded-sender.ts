@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Cidr } from '../domain/ip-range.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
-import type { Sender } from './delivery-engine.ts';
 import type { SendRequest } from './http-sender.ts';
+import type { Sender } from './sender.ts';
 
 /** What the sending thread is built from: plain data, as it crosses to the thread by copy. */
 export interface SenderThreadSettings {

@@ -27,6 +27,8 @@ import {
 export interface ContractSubject {
   readonly store: Store;
   close(): Promise<void>;
+  /** Resolves once the listeners of `onDue` and `onEndpointChanged` hear commits (PostgreSQL: LISTEN is up). */
+  listening?(): Promise<void>;
 }
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
@@ -389,6 +391,42 @@ export function storeContract(
       });
       assert.deepEqual(accountsOf(some), [ACCOUNT, ACCOUNT, ACCOUNT]);
       assert.equal((await claim(T0, 100)).length, 60 - 8 - 3);
+    });
+
+    test('commits that make deliveries due, and endpoint changes, are announced to listeners', async () => {
+      let due = 0;
+      const changed: string[] = [];
+      const stopDue = store.onDue(() => {
+        due++;
+      });
+      const stopChanged = store.onEndpointChanged((id) => changed.push(id));
+      await subject.listening?.();
+      const heard = async (what: string, check: () => boolean) => {
+        const deadline = Date.now() + 5_000;
+        while (!check()) {
+          if (Date.now() > deadline) assert.fail(`not heard: ${what}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      try {
+        await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+        await heard('a publish', () => due >= 1);
+        await store.updateEndpoint(ACCOUNT, 'ep_b', { description: 'changed' }, T0 + 1, NO_LIMIT);
+        await heard('an endpoint change', () => changed.includes('ep_b'));
+        await store.deleteEndpoint(ACCOUNT, 'ep_b', T0 + 2);
+        await heard('an endpoint deleted', () => changed.filter((id) => id === 'ep_b').length >= 2);
+        const [claimed] = await claim(T0);
+        await store.recordAttempts(
+          [{ ...result(claimed!, 500, T0), status: 'failed', nextAttemptAt: null }],
+          T0,
+        );
+        const before = due;
+        await store.retryDelivery(ACCOUNT, claimed!.id, T0 + 3);
+        await heard('sending again', () => due > before);
+      } finally {
+        stopDue();
+        stopChanged();
+      }
     });
 
     describe('ordered delivery', () => {

@@ -515,6 +515,22 @@ export interface Store {
   unregisterWorker(workerId: string): Promise<void>;
   /** Deliveries by live state, for the queue-depth metric. */
   queueDepth(): Promise<{ pending: number; sending: number }>;
+
+  /**
+   * The one way the delivery workers hear of new work: calls `listener` after each commit that made
+   * deliveries due now (a publish, sending again, a recovery), with the buckets of their endpoints
+   * (see domain/endpoint-partition.ts), or `undefined` for any endpoint. The SQLite store calls it in
+   * its own process; the PostgreSQL store in every process sharing the database (NOTIFY).
+   * @returns a function that removes the listener.
+   */
+  onDue(listener: (buckets: readonly number[] | undefined) => void): () => void;
+  /**
+   * Calls `listener` with the id of every endpoint changed, disabled or deleted, after the commit, so
+   * the engine can apply the change to what it holds for it (in process for SQLite, NOTIFY for
+   * PostgreSQL).
+   * @returns a function that removes the listener.
+   */
+  onEndpointChanged(listener: (endpointId: string) => void): () => void;
   /**
    * Per endpoint of the account (deleted ones not included), the attempts started at or after
    * `sinceMs`, in the endpoints' list order; endpoints without such attempts are left out.

@@ -30,6 +30,7 @@ import pg from 'pg';
 import { bucketsOf, ENDPOINT_BUCKETS, endpointBucket } from '../../domain/endpoint-partition.ts';
 import { behindInBatch, type LaneMember, lanesOf } from '../../domain/ordering.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
+import { type InsertOutcome, type PendingInsert, PublishQueue, settle } from '../group-commit.ts';
 import { CREATED_AT_SLACK_MS, endpointsAllowed, isEmptyRange, MAX_MERGED_ENDPOINTS } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
@@ -72,6 +73,7 @@ import type {
   Store,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
+import { urlChangePlan } from '../url-change.ts';
 import { applyPostgresMigrations } from './migrations.ts';
 
 export { migratePostgres } from './migrations.ts';
@@ -514,13 +516,6 @@ interface Transaction {
  */
 type Durability = 'durable' | 'lease';
 
-interface PendingInsert {
-  readonly accountId: string;
-  readonly events: readonly NewEvent[];
-  readonly resolve: (results: InsertEventResult[]) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /** The PostgreSQL implementation of {@link Store}, shared by any number of processes. */
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
@@ -529,7 +524,8 @@ export class PostgresStore implements Store {
   private readonly url: string;
   private readonly onError: (error: Error, source: PostgresErrorSource) => void;
   /** Publishes waiting for the next group commit. */
-  private pendingInserts: PendingInsert[] = [];
+  /** Publishes of this turn of the event loop, committed together (see store/group-commit.ts). */
+  private readonly publishes = new PublishQueue((publishes) => this.startInsertGroups(publishes));
   /** Group commits under way, awaited by `close`. */
   private readonly groupsInFlight = new Set<Promise<void>>();
   private readonly dueListeners = new Set<DueListenerFn>();
@@ -864,14 +860,11 @@ export class PostgresStore implements Store {
       if (changes.enabled === false) await client.query(SQL.cancelLiveForEndpoint, target);
       if (changes.ordered === false && before.ordered) await client.query(SQL.releaseLanes, target);
       if (changes.urls !== undefined) {
-        // One URL replaced by one other takes its deliveries along; otherwise the live deliveries of
-        // removed URLs are cancelled.
-        const removed = before.urls.filter((url) => !urlsAfter.includes(url));
-        const added = urlsAfter.filter((url) => !before.urls.includes(url));
-        if (removed.length === 1 && added.length === 1) {
-          await client.query(SQL.retargetDeliveries, [...target, removed[0], added[0]]);
-        } else if (removed.length > 0) {
-          await client.query(SQL.cancelLiveForUrls, [...target, removed]);
+        const plan = urlChangePlan(before.urls, urlsAfter);
+        if (plan.kind === 'retarget') {
+          await client.query(SQL.retargetDeliveries, [...target, plan.from, plan.to]);
+        } else if (plan.kind === 'cancel') {
+          await client.query(SQL.cancelLiveForUrls, [...target, plan.urls]);
         }
       }
       await client.query(SQL.notifyEndpoint, [endpointId]);
@@ -919,15 +912,10 @@ export class PostgresStore implements Store {
    */
   insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
     if (this.closing) return Promise.reject(new Error('the store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pendingInserts.push({ accountId, events, resolve, reject });
-      if (this.pendingInserts.length === 1) setImmediate(() => this.startInsertGroups());
-    });
+    return this.publishes.add(accountId, events);
   }
 
-  private startInsertGroups(): void {
-    const pending = this.pendingInserts;
-    this.pendingInserts = [];
+  private startInsertGroups(pending: readonly PendingInsert[]): void {
     for (let start = 0; start < pending.length; start += MAX_GROUP) {
       const group = this.commitInserts(pending.slice(start, start + MAX_GROUP));
       this.groupsInFlight.add(group);
@@ -937,7 +925,7 @@ export class PostgresStore implements Store {
 
   /** Commits one group; never rejects (each publish is answered instead). */
   private async commitInserts(group: readonly PendingInsert[]): Promise<void> {
-    const outcomes: ({ results: InsertEventResult[] } | { error: unknown })[] = [];
+    const outcomes: InsertOutcome[] = [];
     try {
       await this.transaction(async (tx) => {
         const { client } = tx;
@@ -972,14 +960,10 @@ export class PostgresStore implements Store {
         }
       });
     } catch (error) {
-      for (const item of group) item.reject(error);
+      settle(group, { error });
       return;
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i] as { results: InsertEventResult[] } | { error: unknown };
-      if ('error' in outcome) item.reject(outcome.error);
-      else item.resolve(outcome.results);
-    });
+    settle(group, outcomes);
   }
 
   async getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined> {
@@ -1272,7 +1256,7 @@ export class PostgresStore implements Store {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.pendingInserts.length > 0) this.startInsertGroups();
+      this.publishes.flush();
       await Promise.all(this.groupsInFlight);
       this.dueListeners.clear();
       this.endpointListeners.clear();

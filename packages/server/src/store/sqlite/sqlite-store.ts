@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { type ClaimAccount, takeFairly } from '../fair-claim.ts';
+import { type InsertOutcome, type PendingInsert, PublishQueue, settle } from '../group-commit.ts';
 import {
   endpointsAllowed,
   isEmptyRange,
@@ -59,16 +60,10 @@ import type {
   RollApiKeyResult,
   Store,
 } from '../store.ts';
-import { ActiveUrlLimitError, IdempotencyConflictError } from '../store.ts';
+import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
+import { urlChangePlan } from '../url-change.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
-
-interface PendingInsert {
-  readonly accountId: string;
-  readonly events: readonly NewEvent[];
-  readonly resolve: (results: InsertEventResult[]) => void;
-  readonly reject: (error: unknown) => void;
-}
 
 const LIVE = `('pending', 'sending')`;
 // Accounts with live deliveries a claim looks at, at most: two index seeks each (about 5 µs).
@@ -95,8 +90,12 @@ export class SqliteStore implements Store {
   /** Endpoints the delivery engine read, by id: every claim batch asks for its endpoints. */
   private readonly endpointsById = new Map<string, EndpointRecord>();
   /** Publishes waiting for the next group commit. */
-  private pendingInserts: PendingInsert[] = [];
+  /** Publishes of this turn of the event loop, committed together (see store/group-commit.ts). */
+  private readonly publishes = new PublishQueue((group) => this.commitInserts(group));
   private checkpointer: WalCheckpointer | undefined;
+  /** The engine in this process, told of new work and endpoint changes after each commit. */
+  private readonly dueListeners = new Set<(buckets: readonly number[] | undefined) => void>();
+  private readonly endpointListeners = new Set<(endpointId: string) => void>();
   /** The last account a claim looked at; the next one starts after it. */
   private claimCursor = '';
 
@@ -342,6 +341,26 @@ export class SqliteStore implements Store {
     this.endpointsById.delete(endpointId);
   }
 
+  /** In this process: one process owns the file, so its own engine is the only one to tell. */
+  onDue(listener: (buckets: readonly number[] | undefined) => void): () => void {
+    this.dueListeners.add(listener);
+    return () => this.dueListeners.delete(listener);
+  }
+
+  onEndpointChanged(listener: (endpointId: string) => void): () => void {
+    this.endpointListeners.add(listener);
+    return () => this.endpointListeners.delete(listener);
+  }
+
+  /** After a commit that made deliveries due (one worker serves every endpoint: no buckets). */
+  private madeDue(): void {
+    for (const listener of this.dueListeners) listener(undefined);
+  }
+
+  private endpointCommitted(endpointId: string): void {
+    for (const listener of this.endpointListeners) listener(endpointId);
+  }
+
   async updateEndpoint(
     accountId: string,
     endpointId: string,
@@ -350,7 +369,7 @@ export class SqliteStore implements Store {
     limits: { readonly maxActiveUrls: number },
   ): Promise<EndpointRecord | undefined> {
     this.endpointsChanged(accountId, endpointId);
-    return this.db.transaction(() => {
+    const updated = this.db.transaction(() => {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
       const before = toEndpoint(beforeRow);
@@ -373,58 +392,53 @@ export class SqliteStore implements Store {
       if (changes.urls !== undefined) this.followUrlChange(target, before as EndpointRecord, changes.urls);
       return toEndpoint(this.statements.getEndpoint.get(endpointId, accountId) as Row);
     })();
+    if (updated) this.endpointCommitted(endpointId);
+    return updated;
   }
 
-  /**
-   * Deliveries follow a change of URLs: one URL replaced by one other takes its deliveries along;
-   * otherwise the live deliveries of removed URLs are cancelled.
-   */
+  /** Deliveries follow a change of URLs (see store/url-change.ts). */
   private followUrlChange(
     target: { nowMs: number; endpointId: string; accountId: string },
     before: EndpointRecord,
     urls: readonly string[],
   ): void {
-    const removed = before.urls.filter((url) => !urls.includes(url));
-    const added = urls.filter((url) => !before.urls.includes(url));
-    if (removed.length === 1 && added.length === 1) {
-      this.statements.retargetDeliveries.run({ ...target, from: removed[0], to: added[0] });
-      return;
+    const plan = urlChangePlan(before.urls, urls);
+    if (plan.kind === 'retarget') {
+      this.statements.retargetDeliveries.run({ ...target, from: plan.from, to: plan.to });
+    } else if (plan.kind === 'cancel') {
+      for (const url of plan.urls) this.statements.cancelLiveForUrl.run({ ...target, url });
     }
-    for (const url of removed) this.statements.cancelLiveForUrl.run({ ...target, url });
   }
 
   async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
     this.endpointsChanged(accountId, endpointId);
-    return this.db.transaction(() => {
+    const deleted = this.db.transaction(() => {
       const result = this.statements.deleteEndpoint.run(endpointId, accountId);
       if (result.changes === 0) return false;
       this.statements.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
       return true;
     })();
+    if (deleted) this.endpointCommitted(endpointId);
+    return deleted;
   }
 
   /**
-   * Group commit: publishes that arrive in the same turn of the event loop share one transaction, so
-   * 64 concurrent publishes cost one fsync instead of 64. Each call runs in its own savepoint, so one
-   * failing call (an idempotency conflict) rolls back alone; each resolves only after the commit.
+   * Group commit (store/group-commit.ts): one transaction for the publishes of a turn of the event
+   * loop, so 64 concurrent publishes cost one fsync instead of 64; each in its own savepoint (a nested
+   * transaction). Groups commit one after another (the connection is synchronous).
    */
   insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
-    return new Promise((resolve, reject) => {
-      this.pendingInserts.push({ accountId, events, resolve, reject });
-      if (this.pendingInserts.length === 1) setImmediate(() => this.commitInserts());
-    });
+    return this.publishes.add(accountId, events);
   }
 
-  private commitInserts(): void {
-    const batch = this.pendingInserts;
-    this.pendingInserts = [];
-    const outcomes: ({ results: InsertEventResult[] } | { error: unknown })[] = [];
+  private commitInserts(group: readonly PendingInsert[]): void {
+    const outcomes: InsertOutcome[] = [];
     const one = this.db.transaction((item: PendingInsert) =>
       this.insertEventsNow(item.accountId, item.events),
     );
     try {
       this.db.transaction(() => {
-        for (const item of batch) {
+        for (const item of group) {
           try {
             outcomes.push({ results: one(item) });
           } catch (error) {
@@ -433,14 +447,18 @@ export class SqliteStore implements Store {
         }
       })();
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      settle(group, { error });
       return;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i] as { results: InsertEventResult[] } | { error: unknown };
-      if ('error' in outcome) item.reject(outcome.error);
-      else item.resolve(outcome.results);
-    });
+    if (
+      outcomes.some(
+        (o, i) =>
+          'results' in o && newDeliveryEndpoints((group[i] as PendingInsert).events, o.results).length > 0,
+      )
+    ) {
+      this.madeDue();
+    }
+    settle(group, outcomes);
   }
 
   private insertEventsNow(accountId: string, events: readonly NewEvent[]): InsertEventResult[] {
@@ -681,7 +699,9 @@ export class SqliteStore implements Store {
       s.waitBehindLane.run({ id: deliveryId });
       return true;
     })();
-    return requeued ? this.getDelivery(accountId, deliveryId) : undefined;
+    if (!requeued) return undefined;
+    this.madeDue();
+    return this.getDelivery(accountId, deliveryId);
   }
 
   async recoverDeliveries(
@@ -691,7 +711,7 @@ export class SqliteStore implements Store {
     nowMs: number,
   ): Promise<number> {
     const s = this.statements;
-    return this.db.transaction(() => {
+    const recovered = this.db.transaction(() => {
       const params = { nowMs, accountId, endpointId, ...range };
       // Ordered ones wait, then the first of each lane without a live delivery becomes its head.
       const lanes = s.recoverableLanes.all(params) as Row[];
@@ -701,6 +721,8 @@ export class SqliteStore implements Store {
       }
       return count;
     })();
+    if (recovered > 0) this.madeDue();
+    return recovered;
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
@@ -897,7 +919,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     // Publishes waiting for their group commit were not answered yet: commit them before closing.
-    if (this.pendingInserts.length > 0) this.commitInserts();
+    this.publishes.flush();
     await this.checkpointer?.stop();
     this.db.close();
   }
