@@ -86,22 +86,31 @@ class FakeStore {
 /** A sender whose requests end when the test says. */
 class HeldSender implements Sender {
   readonly sent: { request: SendRequest; answer: (outcome: SendOutcome) => void }[] = [];
+  private readonly answered = new Set<(typeof this.sent)[number]>();
 
   send(request: SendRequest): Promise<SendOutcome | undefined> {
     return new Promise((resolve) => this.sent.push({ request, answer: resolve }));
   }
 
   answerAll(): void {
-    for (const { answer } of this.sent) {
-      answer({
+    this.answerWhere(() => true);
+  }
+
+  /** Answers 200, after `durationMs`, to the requests held whose URL passes `which` (the first only with `once`). */
+  answerWhere(which: (url: string) => boolean, durationMs = 5, once = false): void {
+    for (const held of this.sent) {
+      if (this.answered.has(held) || !which(held.request.url)) continue;
+      this.answered.add(held);
+      held.answer({
         kind: 'response',
         statusCode: 200,
-        durationMs: 5,
+        durationMs,
         body: '',
         bodyTruncated: false,
         headersJson: '{}',
         retryAfter: undefined,
       });
+      if (once) return;
     }
   }
 }
@@ -219,18 +228,68 @@ describe('DeliveryEngine', () => {
   test('an account whose claims had to go back gets no room until a recheck has passed', async () => {
     const endpoint = endpointRecord('ep_c');
     const store = new FakeStore([endpoint]);
-    store.waiting = Array.from({ length: 3 }, (_, n) => claimOf(n, endpoint));
+    store.waiting = [claimOf(0, endpoint)];
     const sender = new HeldSender();
     const clock = { now: T0 };
     // One attempt at a time to the endpoint, four for the account: the account has room the endpoint
     // has not, and its next claims would bring deliveries only to hand them back.
     engineFor(store, sender, clock, 1, 4).start();
-    await until(() => sender.sent.length === 1 && store.released.length === 2, 'two claims handed back');
+    await until(() => sender.sent.length === 1, 'the first attempt');
+    store.waiting = [claimOf(1, endpoint), claimOf(2, endpoint)];
+    await until(() => store.released.length === 2, 'two claims handed back');
     const claimsBefore = store.rooms.length;
     await until(() => store.rooms.length > claimsBefore + 1, 'two more claims');
     assert.equal(store.rooms.at(-1)?.get(endpoint.accountId), 0, 'no room during the recheck');
     clock.now = T0 + 50;
     await until(() => (store.rooms.at(-1)?.get(endpoint.accountId) ?? 0) > 0, 'room after the recheck');
+    sender.answerAll();
+  });
+
+  test('an account whose claim brought work for one endpoint keeps its room, though another was full', async () => {
+    const full = endpointRecord('ep_full');
+    const free = endpointRecord('ep_free');
+    const store = new FakeStore([full, free]);
+    store.waiting = [claimOf(0, full)];
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    engineFor(store, sender, clock, 1, 4).start();
+    await until(() => sender.sent.length === 1, 'the first attempt');
+    store.waiting = [claimOf(1, full), claimOf(2, free)];
+    await until(() => sender.sent.length === 2 && store.released.length === 1, 'one handed back, one sent');
+    const claimsBefore = store.rooms.length;
+    await until(() => store.rooms.length > claimsBefore + 1, 'two more claims');
+    assert.ok((store.rooms.at(-1)?.get(full.accountId) ?? 1) > 0, 'the account still has room');
+    sender.answerAll();
+  });
+
+  test('a stuck endpoint holds nothing queued beyond what it may have in flight', async () => {
+    const hanging = endpointRecord('ep_hang');
+    const other = endpointRecord('ep_other');
+    const store = new FakeStore([hanging, other]);
+    const sender = new HeldSender();
+    const clock = { now: T0 };
+    // An endpoint cap of 4 and an account share of 2: with both endpoints busy, one attempt each.
+    engineFor(store, sender, clock, 4, 2).start();
+    // The account's latency is known (200 ms: no attempts handed ahead) and it is making progress.
+    store.waiting = [claimOf(9, other)];
+    await until(() => sender.sent.length === 1, "the other endpoint's first attempt");
+    sender.answerWhere((url) => url.endsWith('/ep_other'), 200);
+    store.waiting = [
+      ...Array.from({ length: 4 }, (_, n) => claimOf(n, hanging)),
+      claimOf(10, other),
+      claimOf(11, other),
+    ];
+    await until(() => sender.sent.length === 3, 'one attempt each');
+    await settle();
+    assert.deepEqual(store.released, [], 'while it is not stuck, the hanging endpoint keeps its queue');
+    // Two seconds on, the hanging endpoint has made no progress: stuck. The other answers one and
+    // starts its next, so the account as a whole is not stuck and both endpoints stay busy.
+    clock.now = T0 + 2_000;
+    sender.answerWhere((url) => url.endsWith('/ep_other'), 200, true);
+    await until(
+      () => store.released.filter((r) => r.id.startsWith('dlv_ep_hang_')).length === 3,
+      "the stuck endpoint's queued claims handed back",
+    );
     sender.answerAll();
   });
 

@@ -363,9 +363,10 @@ export class DeliveryEngine {
 
   /**
    * What the next claim may bring an account: its room (see `claimRoom`), but none for a recheck after
-   * a claim brought it deliveries its endpoints here had no room for. A claim takes an account's due
-   * first, whichever of its endpoints they are for: without the pause, an account whose endpoints are
-   * full (or hang) would have its backlog claimed and handed back as fast as the loop can claim.
+   * a claim brought it only deliveries its endpoints here had no room for. A claim takes an account's
+   * due first, whichever of its endpoints they are for: without the pause, an account whose endpoints
+   * are full (or hang) would have its backlog claimed and handed back as fast as the loop can claim.
+   * One that got some work through keeps its room: its other endpoints are flowing.
    */
   private roomOf(account: AccountShare, nowMs: number): number {
     const room = claimRoom(account, account.limits, nowMs, this.options.claimBatchSize, this.fairPart);
@@ -384,17 +385,15 @@ export class DeliveryEngine {
     const nowMs = this.options.now();
     const shedding: { claims: Claim[]; dueAt: number }[] = [];
     for (const slot of this.ready) {
-      const excess = slot.inFlight + slot.queue.length - holdLimit(slot, slot.limits, nowMs);
+      const excess = slot.inFlight + slot.queue.length - this.slotHold(slot, nowMs);
       if (excess <= 0) continue;
       const dueAt = nowMs + deferMs(slot, slot.limits, 1, nowMs);
-      slot.account.deferredAt = nowMs;
       shedding.push({ claims: this.takeQueued(slot, excess), dueAt });
     }
     for (const account of this.accounts.values()) {
       const accountHold = holdLimit(account, account.limits, nowMs);
       let excess = account.inFlight + account.queued - accountHold;
       if (excess <= 0) continue;
-      account.deferredAt = nowMs;
       // Taken from the endpoints that hold more than their fair part of the account's hold, the stuck
       // ones first. A stuck endpoint's claims come back when the account should have room again; a
       // flowing one's when its own turn comes, so its receiver is not kept waiting for the others.
@@ -490,6 +489,8 @@ export class DeliveryEngine {
     const orphaned: ClaimedDelivery[] = [];
     const deferred = new Map<number, ClaimedDelivery[]>();
     const excessOf = new Map<EndpointSlot, number>();
+    const handedBack = new Set<AccountShare>();
+    const taken = new Set<AccountShare>();
     for (const delivery of claimed) {
       const slot = this.slotFor(delivery.endpointId, endpoints.get(delivery.endpointId));
       // Deleted, disabled, or no longer one of the endpoint's URLs.
@@ -497,8 +498,8 @@ export class DeliveryEngine {
         orphaned.push(delivery);
         continue;
       }
-      if (slot.inFlight + slot.queue.length >= holdLimit(slot, slot.limits, nowMs)) {
-        slot.account.deferredAt = nowMs;
+      if (slot.inFlight + slot.queue.length >= this.slotHold(slot, nowMs)) {
+        handedBack.add(slot.account);
         const nth = (excessOf.get(slot) ?? 0) + 1;
         excessOf.set(slot, nth);
         const dueAt = nowMs + deferMs(slot, slot.limits, nth, nowMs);
@@ -522,7 +523,10 @@ export class DeliveryEngine {
         payloads.set(key, payload);
       }
       this.enqueue(slot, { delivery, leaseUntil, payload });
+      taken.add(slot.account);
     }
+    // An account this claim brought nothing it could keep gets no room for a recheck (see `roomOf`).
+    for (const account of handedBack) if (!taken.has(account)) account.deferredAt = nowMs;
     this.dispatch();
     // The endpoint was deleted or disabled after the claim: sending is wrong, and leaving the row
     // leased would hand it out again at every lease end.
@@ -626,6 +630,16 @@ export class DeliveryEngine {
     if (slot.endpoint === endpoint) return;
     slot.endpoint = endpoint;
     slot.limits = this.limitsOf(endpoint);
+  }
+
+  /**
+   * How many claims an endpoint may hold here: its hold limit (see `holdLimit`), and while it is stuck
+   * no more than it may have in flight, so a hanging endpoint holds nothing queued even when its part
+   * of its account's share is below its own cap (the rest goes back, deferred, for as long as it hangs).
+   */
+  private slotHold(slot: EndpointSlot, nowMs: number): number {
+    const hold = holdLimit(slot, slot.limits, nowMs);
+    return isStuck(slot, nowMs) ? Math.min(hold, Math.max(1, this.inFlightLimit(slot, nowMs))) : hold;
   }
 
   /** Drops the slot of an endpoint that is gone, and its account's share once nothing is left of it. */
