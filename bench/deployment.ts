@@ -13,8 +13,8 @@ import {
 } from './hookline-process.ts';
 import type { PostgresServer } from './postgres-server.ts';
 
-/** A process's role: `all` serves the API and delivers; `worker` only delivers. */
-export type Role = 'all' | 'worker';
+/** A process's role: `all` serves the API and delivers; `api` only serves; `worker` only delivers. */
+export type Role = 'all' | 'api' | 'worker';
 
 /**
  * Workers tell the database they are alive every second and take their share of the endpoints from

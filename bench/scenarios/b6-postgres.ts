@@ -4,15 +4,8 @@
  * processes delivering from the same database, and how much of the first the second keeps.
  */
 import { benchRunId } from '../bench-event.ts';
+import { type Role, SHARES_SETTLE_MS, startDeployment } from '../deployment.ts';
 import { setUpAccount } from '../fixture.ts';
-import { HooklineClient } from '../hookline-client.ts';
-import {
-  freshDataDir,
-  type HooklineProcess,
-  removeDataDir,
-  runHooklineCommand,
-  startHookline,
-} from '../hookline-process.ts';
 import {
   POSTGRES_SETTINGS,
   type PostgresServer,
@@ -32,7 +25,7 @@ export interface Variant {
   /** Key part: `oneWorker`, `twoWorkers`. */
   readonly key: string;
   readonly label: string;
-  readonly roles: readonly ('all' | 'api' | 'worker')[];
+  readonly roles: readonly Role[];
 }
 
 /** "1 worker" and "2 workers", in that order (the ratio is the second's rate ÷ the first's). */
@@ -73,13 +66,6 @@ const DURATIONS = {
   quick: { durationMs: 1_500, drainCapMs: 5_000, warmUpMs: 500 },
 } as const;
 
-/**
- * Workers tell the database they are alive every second and take their share of the endpoints from
- * the list of live ones: with several processes, publishing starts this long after the last one is
- * ready, so that every process has seen the others before the first event.
- */
-const SHARES_SETTLE_MS = 1_200;
-
 /** The variant order of a run: alternated, so a drift over the run favours neither. */
 export function variantOrder(runIndex: number): readonly Variant[] {
   return runIndex % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
@@ -93,10 +79,6 @@ export function scaleOutPercent(one: number, two: number): number {
 /** One measurement's result, with the checkpoints PostgreSQL started meanwhile. */
 export interface VariantResult extends ThroughputResult {
   readonly checkpoints: number;
-}
-
-async function sleep(ms: number): Promise<void> {
-  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -119,30 +101,20 @@ async function measureVariant(
     batchSize: BATCH_SIZE,
     ...(quick ? DURATIONS.quick : DURATIONS.full),
   };
-  const database = `b6_run${ctx.runIndex + 1}_fanout${fanOut}_${variant.key.toLowerCase()}`;
-  const databaseUrl = await server.createDatabase(database);
-  // Hookline keeps nothing in it with DATABASE_URL; the harness starts every Hookline with one.
-  const dataDir = freshDataDir(label);
-  const env = { DATABASE_URL: databaseUrl };
-  const processes: HooklineProcess[] = [];
-  let client: HooklineClient | undefined;
-  let diedEarly: HooklineProcess[] = [];
+  // Hookline keeps nothing in its data dir with DATABASE_URL; the database is fresh for each measurement.
+  const deployment = await startDeployment({
+    label: `b6_run${ctx.runIndex + 1}_fanout${fanOut}_${variant.key}`,
+    postgres: server,
+    roles: variant.roles,
+  });
   let result: VariantResult;
   try {
-    await runHooklineCommand(['migrate'], { dataDir, env });
-    for (const role of variant.roles) {
-      processes.push(
-        await startHookline({ dataDir, env, args: ['--role', role], name: `hookline --role ${role}` }),
-      );
-    }
-    const lastReadyAt = performance.now();
-    client = new HooklineClient(processes[0]!.baseUrl);
+    const { client, processes } = deployment;
     const accountId = await setUpAccount(client, {
       label,
       receiver: ctx.receiver,
       endpoints: throughputEndpoints(spec),
     });
-    if (processes.length > 1) await sleep(SHARES_SETTLE_MS - (performance.now() - lastReadyAt));
     const checkpointsBefore = server.checkpoints();
     const measured = await runThroughput(ctx, spec, {
       client,
@@ -158,17 +130,8 @@ async function measureVariant(
     });
     result = { ...measured, checkpoints: server.checkpoints() - checkpointsBefore };
   } finally {
-    await client?.close();
-    diedEarly = processes.filter((p) => !p.isRunning());
-    await Promise.all(processes.map((p) => p.stop(3_000)));
-    removeDataDir(dataDir);
-    if (server.isRunning()) await server.dropDatabase(database);
+    await deployment.stop();
   }
-  if (!server.isRunning()) {
-    throw new Error(`postgres exited during the scenario:\n${server.output().slice(-4_000)}`);
-  }
-  const died = diedEarly[0];
-  if (died) throw new Error(`${died.name} exited during the scenario:\n${died.output().slice(-4_000)}`);
   return result;
 }
 
