@@ -18,7 +18,7 @@ export function requireAdmin(request: FastifyRequest): void {
 /** The account in the path, checked against the caller: the admin reaches all, a key only its own. */
 export async function accountInPath(ctx: AppContext, request: FastifyRequest): Promise<string> {
   const { accountId } = request.params as { accountId: string };
-  return (await requireAccount(ctx, principalOf(request), accountId)).id;
+  return requireAccount(ctx, principalOf(request), accountId);
 }
 
 /**

@@ -120,9 +120,8 @@ export async function requireAccount(
   ctx: AppContext,
   principal: Principal,
   accountId: string,
-): Promise<AccountRecord> {
+): Promise<string> {
   if (principal.kind !== 'admin' && principal.accountId !== accountId) throw notFound('account', 'accountId');
-  const account = await ctx.store.getAccount(accountId);
-  if (!account) throw notFound('account', 'accountId');
-  return account;
+  if (!(await ctx.store.accountExists(accountId))) throw notFound('account', 'accountId');
+  return accountId;
 }

@@ -597,7 +597,20 @@ export function storeContract(
         ),
       );
       assert.equal(await store.getAccount(OTHER), undefined);
+      assert.equal(await store.accountExists(OTHER), false);
       assert.equal(await store.getApiKey(OTHER, 'key_other'), undefined);
+    });
+
+    test('an account exists once created, and a missing one does not', async () => {
+      assert.equal(await store.accountExists(ACCOUNT), true);
+      assert.equal(await store.accountExists(ACCOUNT), true);
+      assert.equal(await store.accountExists('acc_missing'), false);
+      await store.createAccount(
+        { id: 'acc_later', name: 'Later', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        apiKeyRecord('key_later', { accountId: 'acc_later' }),
+        'hash-of-later-key',
+      );
+      assert.equal(await store.accountExists('acc_later'), true);
     });
 
     test('API keys: found by hash, listed oldest first while they work, deleted at once', async () => {

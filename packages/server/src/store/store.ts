@@ -383,6 +383,8 @@ export interface Store {
   /** Creates an account and its first API key (with the key's hash), in one transaction. */
   createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  /** Whether the account exists. Accounts are never deleted, so a store may remember a yes. */
+  accountExists(accountId: string): Promise<boolean>;
   listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
   /** Changes an account's settings; `undefined` when it does not exist. */
   updateAccount(

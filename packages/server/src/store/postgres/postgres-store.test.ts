@@ -356,11 +356,45 @@ describe('publishing', { skip }, () => {
     const { url, store } = await freshStore();
     const transactions = await notificationsOf(url, async () => {
       const calls = Array.from({ length: 70 }, (_, i) =>
-        store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { id: `evt_many_${i}` })]),
+        store.insertEvents(ACCOUNT, [
+          newEvent(['ep_a'], { id: `evt_many_${i}` }),
+          newEvent(['ep_a'], { id: `evt_many_${i}_b` }),
+        ]),
       );
       assert.equal((await Promise.all(calls)).length, 70);
     });
     assert.equal(transactions, 2, 'one NOTIFY per transaction');
+  });
+
+  test('publishes of one event each are written 256 to a statement; one that fails fails alone', async () => {
+    const { url, store } = await freshStore(['ep_a', 'ep_b']);
+    const other = 'acc_other';
+    const statements = await notificationsOf(url, async () => {
+      const calls = Array.from({ length: 300 }, (_, i) =>
+        store.insertEvents(i % 2 ? ACCOUNT : other, [
+          newEvent(['ep_a', 'ep_b'], { id: `evt_single_${Math.floor(i / 2)}` }),
+        ]),
+      );
+      const results = await Promise.all(calls);
+      assert.ok(results.every(([r]) => r?.inserted && r.deliveryIds.length === 2));
+    });
+    assert.equal(statements, 2, 'one NOTIFY per statement');
+    // The same id in two accounts is two events, each with its own deliveries.
+    const mine = await store.listDeliveries(ACCOUNT, { limit: 500 }, {});
+    assert.equal(mine.items.length, 300);
+    assert.equal(new Set(mine.items.map((d) => d.eventId)).size, 150);
+
+    // PostgreSQL's text takes no NUL character: that publish fails, the others of its statement do not.
+    const settled = await Promise.allSettled(
+      ['evt_ok_1', 'evt_bad\u0000', 'evt_ok_2'].map((id) =>
+        store.insertEvents(ACCOUNT, [newEvent(['ep_a'], { id })]),
+      ),
+    );
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.ok(await store.getEvent(ACCOUNT, 'evt_ok_2'));
   });
 });
 
@@ -732,6 +766,21 @@ describe('a database restart', { skip }, () => {
     assert.equal((await watched.claimDue({ nowMs: T0, limit: 10, leaseMs: LEASE_MS })).length, 1);
     assert.ok(errors.includes('listener'), `errors: ${errors.join(', ')}`);
     assert.ok(errors.includes('pool'), `errors: ${errors.join(', ')}`);
+  });
+});
+
+describe('prepared statements', { skip }, () => {
+  test('a column added by another process while statements are prepared costs no call', async () => {
+    const { url, store } = await freshStore(['ep_a', 'ep_b']);
+    const readAll = () =>
+      Promise.all(Array.from({ length: 12 }, () => store.listEnabledEndpoints(ACCOUNT)));
+    // Prepared on every pooled connection, then the table's row type changes under them.
+    await readAll();
+    await withClient(url, (client) => client.query('ALTER TABLE endpoints ADD COLUMN later_column integer'));
+    const after = await readAll();
+    assert.ok(after.every((endpoints) => endpoints.length === 2));
+    await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    assert.equal((await store.claimDue({ nowMs: T0, limit: 10, leaseMs: LEASE_MS })).length, 1);
   });
 });
 

@@ -6,8 +6,9 @@
  * What sharing the database changes:
  * - The queue is claimed with `FOR UPDATE SKIP LOCKED`: concurrent claims from any number of processes
  *   take disjoint rows without waiting on each other. The lease (fencing token) works as in SQLite.
- * - Nothing is cached: another process may change an account or disable an endpoint at any time, and
- *   SQLite's caches are only exact because one process owns the file.
+ * - Nothing is cached, but that an account exists (accounts are never deleted): another process may
+ *   change an account or disable an endpoint at any time, and SQLite's caches are only exact because
+ *   one process owns the file.
  * - Checks that span rows (the active-URL limit) lock the account row first, so they hold across
  *   processes, not only within one.
  * - Publishing sends `NOTIFY hookline_due` on commit; {@link PostgresStore.onDue} hears it from every
@@ -116,6 +117,9 @@ const CLAIM_PAIRS = 1_024;
 // past that, every snapshot taken anywhere in the cluster while the transaction is open has to look
 // subtransactions up in pg_subtrans, which slows the whole database down.
 const MAX_GROUP = 64;
+// Publishes of one event each written by one statement, at most (no subtransactions: a bound on the
+// statement's size only).
+const MAX_SINGLES = 256;
 
 // 10 connections serve a worker's result flushes plus the API's publishes (claims have their own two,
 // below); PostgreSQL's default max_connections of 100 then takes about seven processes.
@@ -124,6 +128,10 @@ const DEFAULT_POOL_SIZE = 10;
 // off for the session (see `claimDue`), so that a claim is one statement and one round trip rather than
 // BEGIN, SET LOCAL, the claim and COMMIT. The engine claims one batch at a time.
 const LEASE_POOL_SIZE = 2;
+
+// Account ids remembered to exist, at most; past that the memory starts again (a bound on memory for
+// deployments with very many accounts, not a cache policy).
+const MAX_KNOWN_ACCOUNTS = 100_000;
 
 // A database that does not answer a connection attempt within this time is treated as down; the
 // call fails and the engine tries again (without it, a dropped network waits for the TCP timeout).
@@ -202,6 +210,7 @@ const SQL = {
 
   insertAccount: 'INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)',
   getAccount: 'SELECT * FROM accounts WHERE id = $1',
+  accountExists: 'SELECT 1 FROM accounts WHERE id = $1',
   listAccounts: 'SELECT * FROM accounts WHERE seq > $1 ORDER BY seq LIMIT $2',
   insertApiKey: `INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at, last_used_at, expires_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -299,6 +308,37 @@ const SQL = {
       ORDER BY d.ord
     )
     SELECT id FROM inserted`,
+  // Publishes of one event each, of any accounts, without ordered deliveries: all of a group in one
+  // statement, committed on its own (no BEGIN, savepoints or COMMIT: one round trip for the group).
+  // An event whose id exists already writes nothing and is answered by the transaction path, which
+  // compares it. The statement sends the due notification itself, with the buckets of the deliveries
+  // it wrote, so a group of replays sends none.
+  insertSingles: `WITH input AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+          $7::boolean[], $8::text[])
+        WITH ORDINALITY AS i (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key, ord)
+    ), inserted AS (
+      INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key)
+      SELECT account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key FROM input ORDER BY ord
+      ON CONFLICT (account_id, id) DO NOTHING
+      RETURNING seq, account_id, id
+    ), new_deliveries AS (
+      INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
+        created_at, updated_at, bucket)
+      SELECT d.id, inserted.account_id, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending',
+        d.next_attempt_at, d.created_at, d.created_at, d.bucket
+      FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[],
+          $16::bigint[], $17::smallint[])
+        WITH ORDINALITY AS d (account_id, event_id, id, endpoint_id, url, line_id, next_attempt_at, created_at,
+          bucket, ord)
+      JOIN inserted ON inserted.account_id = d.account_id AND inserted.id = d.event_id
+      ORDER BY d.ord
+      RETURNING bucket
+    ), notified AS (
+      SELECT pg_notify('${DUE_CHANNEL}', string_agg(DISTINCT bucket::text, ',')) FROM new_deliveries
+      HAVING count(*) > 0
+    )
+    SELECT account_id, id FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
   // Ordered delivery (domain/ordering.ts). Each lane locked for the transaction, in the order given.
   lockLanes: 'SELECT pg_advisory_xact_lock(hashtextextended(l.lane, 0)) FROM unnest($1::text[]) AS l (lane)',
   // The first waiting delivery of each lane without a head becomes its head, due now.
@@ -500,9 +540,44 @@ const SQL = {
     (SELECT count(*) FROM endpoints WHERE NOT enabled) AS disabled_endpoints`,
 } as const;
 
+/**
+ * The fixed statements that take parameters, by text, with their names in {@link SQL}. Each is
+ * prepared once per connection (Parse once, then Bind and Execute only), so PostgreSQL parses it once
+ * and, after five runs, may keep a generic plan: the claim and publish statements spent more time being
+ * planned than being run. Statements whose text is built per call are sent unnamed.
+ */
+const PREPARED_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries(SQL).flatMap(([key, text]) =>
+    typeof text === 'string' && text.includes('$1') ? [[text, key]] : [],
+  ),
+);
+
+/** A statement to send: named (prepared per connection) when it is one of the fixed ones. */
+function statement(text: string, values?: readonly unknown[]): pg.QueryConfig {
+  const name = PREPARED_NAMES.get(text);
+  return { text, ...(values ? { values: values as unknown[] } : {}), ...(name ? { name } : {}) };
+}
+
+/**
+ * PostgreSQL refuses to run a prepared statement whose result columns changed since it was prepared
+ * (`SELECT *` after a migration added a column, which another process may run at any time):
+ * "cached plan must not change result type". The connection that holds it is then closed.
+ */
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '0A000';
+}
+
+/** What work inside a transaction sends statements through (fixed ones prepared). */
+interface Queryable {
+  query<R extends pg.QueryResultRow = Row>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
 /** A transaction in progress, for the work run inside it. */
 interface Transaction {
-  readonly client: pg.PoolClient;
+  readonly client: Queryable;
   /**
    * Sends one `NOTIFY hookline_due` with the commit: the transaction made deliveries of these endpoints
    * due (of any endpoint, without ids).
@@ -528,6 +603,8 @@ export class PostgresStore implements Store {
   private readonly publishes = new PublishQueue((publishes) => this.startInsertGroups(publishes));
   /** Group commits under way, awaited by `close`. */
   private readonly groupsInFlight = new Set<Promise<void>>();
+  /** Accounts seen to exist (see {@link accountExists}). */
+  private readonly knownAccounts = new Set<string>();
   private readonly dueListeners = new Set<DueListenerFn>();
   private readonly endpointListeners = new Set<(endpointId: string) => void>();
   private listener: DueListener | undefined;
@@ -656,7 +733,10 @@ export class PostgresStore implements Store {
     try {
       await client.query(SQL.begin);
       const result = await work({
-        client,
+        client: {
+          query: <R extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) =>
+            client.query<R>(statement(text, values)),
+        },
         dueOnCommit: (endpointIds) => {
           if (endpointIds === undefined) {
             due = true;
@@ -672,6 +752,7 @@ export class PostgresStore implements Store {
       await client.query(due ? SQL.notifyDueAndCommit(encodeDueBuckets(dueBuckets)) : SQL.commit);
       return result;
     } catch (error) {
+      if (isStalePlan(error)) broken = error as Error;
       await client.query(SQL.rollback).catch((rollbackError: Error) => {
         broken = rollbackError;
       });
@@ -683,7 +764,31 @@ export class PostgresStore implements Store {
   }
 
   private async query(text: string, values?: readonly unknown[]): Promise<Row[]> {
-    return (await this.pool.query<Row>(text, values as unknown[] | undefined)).rows;
+    return (await this.run(this.pool, text, values)).rows;
+  }
+
+  /**
+   * One statement on its own (committed by itself), prepared when fixed. A statement refused for a
+   * stale plan ({@link isStalePlan}) did nothing: it runs again on a fresh connection, and the one that
+   * held the stale plan is closed.
+   */
+  private async run(pool: pg.Pool, text: string, values?: readonly unknown[]): Promise<pg.QueryResult<Row>> {
+    for (let tries = 1; ; tries++) {
+      const client = await pool.connect();
+      const ignore = () => undefined;
+      client.on('error', ignore);
+      let broken: Error | undefined;
+      try {
+        return await client.query<Row>(statement(text, values));
+      } catch (error) {
+        if (!isStalePlan(error)) throw error;
+        broken = error as Error;
+        if (tries >= 2) throw error;
+      } finally {
+        client.off('error', ignore);
+        client.release(broken);
+      }
+    }
   }
 
   async createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void> {
@@ -697,6 +802,20 @@ export class PostgresStore implements Store {
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
     const [row] = await this.query(SQL.getAccount, [accountId]);
     return row && toAccount(row);
+  }
+
+  /**
+   * Answered from memory once the account was seen: accounts are never deleted, so the one thing
+   * remembered (that it exists) cannot go stale in another process. Saves a round trip on every
+   * request that names an account.
+   */
+  async accountExists(accountId: string): Promise<boolean> {
+    if (this.knownAccounts.has(accountId)) return true;
+    const [row] = await this.query(SQL.accountExists, [accountId]);
+    if (!row) return false;
+    if (this.knownAccounts.size >= MAX_KNOWN_ACCOUNTS) this.knownAccounts.clear();
+    this.knownAccounts.add(accountId);
+    return true;
   }
 
   async listAccounts(page: PageRequest): Promise<Page<AccountRecord>> {
@@ -745,7 +864,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteApiKey(accountId: string, keyId: string): Promise<boolean> {
-    return ((await this.pool.query(SQL.deleteApiKey, [keyId, accountId])).rowCount ?? 0) === 1;
+    return ((await this.run(this.pool, SQL.deleteApiKey, [keyId, accountId])).rowCount ?? 0) === 1;
   }
 
   async rollApiKey(
@@ -795,7 +914,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteExpiredPortalSessions(accountId: string, beforeMs: number): Promise<number> {
-    return (await this.pool.query(SQL.deleteExpiredPortalSessions, [accountId, beforeMs])).rowCount ?? 0;
+    return (await this.run(this.pool, SQL.deleteExpiredPortalSessions, [accountId, beforeMs])).rowCount ?? 0;
   }
 
   async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
@@ -883,7 +1002,7 @@ export class PostgresStore implements Store {
   }
 
   async createEventType(eventType: EventTypeRecord): Promise<boolean> {
-    const result = await this.pool.query(SQL.insertEventType, [
+    const result = await this.run(this.pool, SQL.insertEventType, [
       eventType.name,
       eventType.description,
       eventType.schemaJson,
@@ -916,10 +1035,41 @@ export class PostgresStore implements Store {
   }
 
   private startInsertGroups(pending: readonly PendingInsert[]): void {
-    for (let start = 0; start < pending.length; start += MAX_GROUP) {
-      const group = this.commitInserts(pending.slice(start, start + MAX_GROUP));
-      this.groupsInFlight.add(group);
-      void group.finally(() => this.groupsInFlight.delete(group));
+    const { singles, others } = splitSingles(pending);
+    for (let start = 0; start < singles.length; start += MAX_SINGLES) {
+      this.track(this.commitSingles(singles.slice(start, start + MAX_SINGLES)));
+    }
+    for (let start = 0; start < others.length; start += MAX_GROUP) {
+      this.track(this.commitInserts(others.slice(start, start + MAX_GROUP)));
+    }
+  }
+
+  private track(group: Promise<void>): void {
+    this.groupsInFlight.add(group);
+    void group.finally(() => this.groupsInFlight.delete(group));
+  }
+
+  /**
+   * Commits publishes of one event each in one statement (`insertSingles`). Those whose event id
+   * existed, and all of them should the statement fail, go through {@link commitInserts}, which
+   * answers each on its own: a replay, a conflict, or the error.
+   */
+  private async commitSingles(group: readonly PendingInsert[]): Promise<void> {
+    let rows: Row[];
+    try {
+      rows = await this.query(SQL.insertSingles, singlesParams(group));
+    } catch {
+      await this.commitInserts(group);
+      return;
+    }
+    const inserted = new Set(rows.map((row) => eventKey(row['account_id'] as string, row['id'] as string)));
+    const written = group.filter((item) => inserted.has(eventKey(item.accountId, item.events[0]!.event.id)));
+    for (const item of written) {
+      const { event, deliveries } = item.events[0]!;
+      item.resolve([{ inserted: true, event, deliveryIds: deliveries.map((d) => d.id) }]);
+    }
+    if (written.length < group.length) {
+      await this.commitInserts(group.filter((item) => !written.includes(item)));
     }
   }
 
@@ -1114,7 +1264,7 @@ export class PostgresStore implements Store {
    * later one winning: a duplicate send, which at-least-once delivery allows.
    */
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { rows } = await this.leasePool.query<Row>(SQL.claim, [
+    const { rows } = await this.run(this.leasePool, SQL.claim, [
       request.nowMs,
       request.nowMs + request.leaseMs,
       request.limit,
@@ -1180,7 +1330,7 @@ export class PostgresStore implements Store {
   /** In a lease transaction, for the reason given at {@link claimDue}. */
   async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
     if (claims.length === 0) return;
-    await this.leasePool.query(SQL.releaseClaims, [dueAtMs, ...claimColumns(claims)]);
+    await this.run(this.leasePool, SQL.releaseClaims, [dueAtMs, ...claimColumns(claims)]);
   }
 
   async cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
@@ -1372,7 +1522,7 @@ function connectionConfig(url: string): pg.ClientConfig {
  * it locked the account row.
  */
 async function checkActiveUrls(
-  client: pg.PoolClient,
+  client: Queryable,
   accountId: string,
   urls: readonly string[],
   exceptId: string | undefined,
@@ -1380,6 +1530,62 @@ async function checkActiveUrls(
 ): Promise<void> {
   const { rows } = await client.query<Row>(SQL.activeUrlCount, [accountId, exceptId ?? null, urls]);
   if ((rows[0]?.['n'] as number) > limits.maxActiveUrls) throw new ActiveUrlLimitError(limits.maxActiveUrls);
+}
+
+/**
+ * The publishes `insertSingles` can write together: one event each, no delivery of an ordered endpoint
+ * (those lock their lanes), and no event id twice (the statement could not tell whose deliveries go
+ * with it). The others keep the transaction path.
+ */
+function splitSingles(pending: readonly PendingInsert[]): {
+  singles: PendingInsert[];
+  others: PendingInsert[];
+} {
+  const singles: PendingInsert[] = [];
+  const others: PendingInsert[] = [];
+  const seen = new Set<string>();
+  for (const item of pending) {
+    const [only, ...more] = item.events;
+    const key = only && eventKey(item.accountId, only.event.id);
+    if (!only || more.length > 0 || seen.has(key!) || only.deliveries.some((d) => d.orderingKey !== null)) {
+      others.push(item);
+    } else {
+      seen.add(key!);
+      singles.push(item);
+    }
+  }
+  return { singles, others };
+}
+
+function eventKey(accountId: string, eventId: string): string {
+  return `${accountId}\u0000${eventId}`;
+}
+
+/** The parameters of `insertSingles`: the events, then their deliveries. */
+function singlesParams(group: readonly PendingInsert[]): unknown[] {
+  const events = group.map((item) => ({ accountId: item.accountId, ...item.events[0]! }));
+  const deliveries = events.flatMap(({ accountId, event, deliveries }) =>
+    deliveries.map((d) => ({ ...d, accountId, eventId: event.id, createdAt: event.createdAt })),
+  );
+  return [
+    events.map((e) => e.accountId),
+    events.map((e) => e.event.id),
+    events.map((e) => e.event.type),
+    events.map((e) => e.event.dataJson),
+    events.map((e) => e.event.occurredAt),
+    events.map((e) => e.event.createdAt),
+    events.map((e) => e.deliveries.length > 0),
+    events.map((e) => e.event.orderingKey),
+    deliveries.map((d) => d.accountId),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.id),
+    deliveries.map((d) => d.endpointId),
+    deliveries.map((d) => d.url),
+    deliveries.map((d) => d.lineId),
+    deliveries.map((d) => d.nextAttemptAt),
+    deliveries.map((d) => d.createdAt),
+    deliveries.map((d) => endpointBucket(d.endpointId)),
+  ];
 }
 
 /** The payload of a due notification: the buckets, comma-separated, or empty for "any endpoint". */
@@ -1404,7 +1610,7 @@ export function decodeDueBuckets(payload: string | undefined): number[] | undefi
  * {@link IdempotencyConflictError} for the first such position.
  */
 async function insertEventsNow(
-  client: pg.PoolClient,
+  client: Queryable,
   accountId: string,
   events: readonly NewEvent[],
 ): Promise<InsertEventResult[]> {
@@ -1470,7 +1676,7 @@ async function insertEventsNow(
  * @returns the `leaseKey` of each delivery written.
  */
 async function finishAttempts(
-  client: pg.PoolClient,
+  client: Queryable,
   results: readonly AttemptResult[],
   nowMs: number,
 ): Promise<Set<string>> {

@@ -145,6 +145,10 @@ export class SqliteStore implements Store {
     return account;
   }
 
+  async accountExists(accountId: string): Promise<boolean> {
+    return (await this.getAccount(accountId)) !== undefined;
+  }
+
   async listAccounts(page: PageRequest): Promise<Page<AccountRecord>> {
     const after = page.cursor === undefined ? 0 : decodeCursor(page.cursor);
     const rows = this.statements.listAccounts.all(after, page.limit + 1) as Row[];
