@@ -5,6 +5,7 @@ import {
   type DecideInput,
   type DeliveryStatus,
   decideAfterAttempt,
+  endpointChangeOnGone,
   isTerminal,
 } from './delivery-state.ts';
 import type { SendOutcome } from './send-outcome.ts';
@@ -105,5 +106,15 @@ describe('isTerminal', () => {
       failed: true,
       cancelled: true,
     } satisfies Record<DeliveryStatus, boolean>);
+  });
+});
+
+describe('endpointChangeOnGone (the 410 rule)', () => {
+  test('a REST hook is deleted: its platform unsubscribed it', () => {
+    assert.deepEqual(endpointChangeOnGone('rest_hook'), { kind: 'delete' });
+  });
+
+  test('an endpoint made through the API is disabled as gone, and kept', () => {
+    assert.deepEqual(endpointChangeOnGone('api'), { kind: 'disable', disabledReason: 'gone' });
   });
 });

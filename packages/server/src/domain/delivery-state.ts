@@ -66,6 +66,32 @@ export interface DecideInput {
   readonly random: number;
 }
 
+/** Where an endpoint came from: the API (and dashboard), or a REST hook subscription. */
+export type EndpointSource = 'api' | 'rest_hook';
+
+/** What becomes of an endpoint that answered 410 Gone. */
+export type GoneEndpointChange =
+  | { readonly kind: 'delete' }
+  | { readonly kind: 'disable'; readonly disabledReason: 'gone' };
+
+/**
+ * The 410 rule, for a 410 from the current lease holder (a stale holder's answer changes nothing):
+ * a REST hook is deleted, since the integration platform unsubscribed it (the REST Hooks convention);
+ * any other endpoint is disabled with the reason `gone` and keeps its settings, so the merchant can
+ * fix the receiver and enable it again. Either way the endpoint's live deliveries are cancelled.
+ * The stores apply it (`recordAttempts`) at the result's place in its group.
+ */
+export function endpointChangeOnGone(source: EndpointSource): GoneEndpointChange {
+  switch (source) {
+    case 'rest_hook':
+      return { kind: 'delete' };
+    case 'api':
+      return { kind: 'disable', disabledReason: 'gone' };
+    default:
+      return assertNever(source);
+  }
+}
+
 /** The transition out of `sending` for one attempt outcome. */
 export function decideAfterAttempt(input: DecideInput): AttemptDecision {
   const verdict = judgeOutcome(input.outcome);

@@ -5,7 +5,7 @@
  * Instants are milliseconds since the epoch (`…At`); event data is kept as the JSON text it was
  * published as, so it is parsed and serialised once, not once per delivery.
  */
-import type { DeliveryStatus } from '../domain/delivery-state.ts';
+import type { DeliveryStatus, EndpointSource } from '../domain/delivery-state.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { SendErrorCode } from '../domain/send-outcome.ts';
 
@@ -61,7 +61,7 @@ export type RollApiKeyResult = 'rolled' | 'not_found' | 'expiring';
 export type EndpointFormat = 'json' | 'form';
 
 /** How an endpoint came to be: through the endpoints API, or subscribed by an integration platform. */
-export type EndpointSource = 'api' | 'rest_hook';
+export type { EndpointSource };
 
 /** A merchant's webhook. */
 export interface EndpointRecord {

@@ -772,8 +772,7 @@ describe('a database restart', { skip }, () => {
 describe('prepared statements', { skip }, () => {
   test('a column added by another process while statements are prepared costs no call', async () => {
     const { url, store } = await freshStore(['ep_a', 'ep_b']);
-    const readAll = () =>
-      Promise.all(Array.from({ length: 12 }, () => store.listEnabledEndpoints(ACCOUNT)));
+    const readAll = () => Promise.all(Array.from({ length: 12 }, () => store.listEnabledEndpoints(ACCOUNT)));
     // Prepared on every pooled connection, then the table's row type changes under them.
     await readAll();
     await withClient(url, (client) => client.query('ALTER TABLE endpoints ADD COLUMN later_column integer'));

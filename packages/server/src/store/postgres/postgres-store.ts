@@ -28,6 +28,7 @@
  * write is fenced or repeatable.
  */
 import pg from 'pg';
+import { type EndpointSource, endpointChangeOnGone } from '../../domain/delivery-state.ts';
 import { bucketsOf, ENDPOINT_BUCKETS, endpointBucket } from '../../domain/endpoint-partition.ts';
 import { behindInBatch, type LaneMember, lanesOf } from '../../domain/ordering.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
@@ -489,17 +490,11 @@ const SQL = {
   // Endpoints that answered 410 in a group are locked before its deliveries, as endpoint changes do
   // (endpoint row, then its deliveries), so a 410 racing an edit of the same endpoint cannot deadlock.
   lockEndpoints: 'SELECT id FROM endpoints WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-  // A REST hook answered 410: the integration platform unsubscribed it (the REST Hooks convention),
-  // so it is deleted. Other endpoints are disabled and keep their settings. Either way its live
-  // deliveries are cancelled.
-  endpointGone: `WITH removed AS (
-      DELETE FROM endpoints WHERE id = $1 AND source = 'rest_hook'
-    ), disabled AS (
-      UPDATE endpoints SET enabled = false, disabled_reason = 'gone', updated_at = $3
-      WHERE id = $1 AND source <> 'rest_hook' AND enabled
-    )
-    UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
-    WHERE endpoint_id = $1 AND account_id = $2 AND status IN ${LIVE}`,
+  // The 410 rule (domain/delivery-state.ts): the endpoint's source, then what it says.
+  endpointSource: 'SELECT source FROM endpoints WHERE id = $1',
+  deleteEndpointById: 'DELETE FROM endpoints WHERE id = $1',
+  disableEndpoint: `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = $3
+    WHERE id = $1 AND enabled`,
   releaseClaims: `UPDATE deliveries d SET status = 'pending', next_attempt_at = $1
     FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
     WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
@@ -1317,9 +1312,17 @@ export class PostgresStore implements Store {
         if (!result.disableEndpoint) continue;
         const finished = await finishAttempts(client, segment, nowMs);
         segment = [];
-        // A 410 disables the endpoint only when it comes from the current lease holder.
+        // The 410 rule (domain/delivery-state.ts), for the current lease holder only.
         if (finished.has(leaseKey(result.claim.id, result.claim.lease))) {
-          await client.query(SQL.endpointGone, [result.claim.endpointId, result.claim.accountId, nowMs]);
+          const { endpointId, accountId } = result.claim;
+          const [row] = (await client.query(SQL.endpointSource, [endpointId])).rows;
+          if (row) {
+            const change = endpointChangeOnGone(row['source'] as EndpointSource);
+            if (change.kind === 'delete') await client.query(SQL.deleteEndpointById, [endpointId]);
+            else await client.query(SQL.disableEndpoint, [endpointId, change.disabledReason, nowMs]);
+            await client.query(SQL.notifyEndpoint, [endpointId]);
+          }
+          await client.query(SQL.cancelLiveForEndpoint, [endpointId, accountId, nowMs]);
         }
       }
       if (segment.length > 0) await finishAttempts(client, segment, nowMs);

@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type EndpointSource, endpointChangeOnGone } from '../../domain/delivery-state.ts';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { type ClaimAccount, takeFairly } from '../fair-claim.ts';
@@ -834,13 +835,15 @@ export class SqliteStore implements Store {
         if (key !== null && result.status !== 'pending') {
           s.promoteLane.run({ nowMs, endpointId: result.claim.endpointId, key, url: result.claim.url });
         }
-        // A 410 disables the endpoint only when it comes from the current lease holder.
+        // The 410 rule (domain/delivery-state.ts), for the current lease holder only.
         if (result.disableEndpoint && finished.changes === 1) {
           const { endpointId, accountId } = result.claim;
-          // A REST hook answered 410: the integration platform unsubscribed it (the REST Hooks
-          // convention). Other endpoints are disabled and keep their settings.
-          if (s.deleteRestHook.run(endpointId).changes === 0)
-            s.disableEndpoint.run('gone', nowMs, endpointId);
+          const row = s.endpointSource.get(endpointId) as Row | undefined;
+          if (row) {
+            const change = endpointChangeOnGone(row['source'] as EndpointSource);
+            if (change.kind === 'delete') s.deleteEndpointById.run(endpointId);
+            else s.disableEndpoint.run(change.disabledReason, nowMs, endpointId);
+          }
           this.endpointsChanged(accountId, endpointId);
           s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
@@ -1000,7 +1003,8 @@ function prepareStatements(db: Database.Database) {
        VALUES (@name, @description, @schemaJson, @exampleJson, @createdAt) ON CONFLICT (name) DO NOTHING`,
     ),
     listEventTypes: db.prepare('SELECT * FROM event_types ORDER BY name'),
-    deleteRestHook: db.prepare(`DELETE FROM endpoints WHERE id = ? AND source = 'rest_hook'`),
+    endpointSource: db.prepare('SELECT source FROM endpoints WHERE id = ?'),
+    deleteEndpointById: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     listEndpoints: db.prepare(
       'SELECT rowid AS seq, * FROM endpoints WHERE account_id = ? AND rowid > ? ORDER BY rowid LIMIT ?',
     ),
