@@ -1,10 +1,13 @@
 /**
- * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a transaction that
- * returned is on disk (an accepted event survives `kill -9` and power loss alike).
+ * The embedded store: one SQLite file in WAL mode, where a write is answered only once it is on disk
+ * (an accepted event survives `kill -9` and power loss alike). Publishes and attempt results, the
+ * writes of the hot path, commit without an fsync and then wait for one on libuv's thread pool
+ * (`wal-sync.ts`), shared by every commit made meanwhile; the other writes commit with
+ * `synchronous=FULL`.
  *
- * better-sqlite3 is synchronous; the async `Store` methods resolve at once. That is the right trade
- * for one process: a batched claim or a group commit of 100 rows takes well under a millisecond of
- * CPU plus one fsync, and no connection pool or thread hop is needed. All SQL of this backend is in
+ * better-sqlite3 is synchronous; the async `Store` methods resolve at once, but for those fsyncs. That
+ * is the right trade for one process: a batched claim or a group commit of 100 rows takes well under a
+ * millisecond of CPU, and no connection pool or thread hop is needed. All SQL of this backend is in
  * this file.
  */
 import { mkdirSync } from 'node:fs';
@@ -65,6 +68,7 @@ import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } f
 import { urlChangePlan } from '../url-change.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
+import { type FdatasyncFn, WalSync } from './wal-sync.ts';
 
 const LIVE = `('pending', 'sending')`;
 // Accounts with live deliveries a claim looks at, at most: two index seeks each (about 5 µs).
@@ -76,6 +80,8 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Told when the background checkpointer fails (checkpoints then run on the main thread again). */
   readonly onCheckpointFailure?: (error: Error) => void;
+  /** The fsync of the WAL file: libuv's `fdatasync` unless a test holds it. */
+  readonly fdatasync?: FdatasyncFn;
 }
 
 /** The SQLite implementation of {@link Store}. */
@@ -94,6 +100,8 @@ export class SqliteStore implements Store {
   /** Publishes of this turn of the event loop, committed together (see store/group-commit.ts). */
   private readonly publishes = new PublishQueue((group) => this.commitInserts(group));
   private checkpointer: WalCheckpointer | undefined;
+  /** The fsyncs that make publishes and attempt results durable, off the event loop. */
+  private walSync!: WalSync;
   /** The engine in this process, told of new work and endpoint changes after each commit. */
   private readonly dueListeners = new Set<(buckets: readonly number[] | undefined) => void>();
   private readonly endpointListeners = new Set<(endpointId: string) => void>();
@@ -111,7 +119,8 @@ export class SqliteStore implements Store {
     const db = new Database(options.path);
     db.pragma('journal_mode = WAL');
     // FULL: every commit fsyncs the WAL, so "accepted" means "on disk". NORMAL would lose the last
-    // transactions on power loss, which the 202 of a publish must never do.
+    // transactions on power loss, which the 202 of a publish must never do: the writes that commit
+    // with NORMAL for speed wait for their fsync (`WalSync`) before they are answered.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     // 16 MiB of page cache holds the queue index's hot end and the recent events; colder pages come
@@ -120,6 +129,7 @@ export class SqliteStore implements Store {
     db.pragma('temp_store = MEMORY');
     migrate(db);
     const store = new SqliteStore(db);
+    store.walSync = new WalSync(`${options.path}-wal`, options.fdatasync);
     // Checkpoints move to a worker thread; should it fail, SQLite's automatic checkpoints take over again.
     db.pragma('wal_autocheckpoint = 0');
     store.checkpointer = WalCheckpointer.start(options.path, (error) => {
@@ -442,7 +452,7 @@ export class SqliteStore implements Store {
       this.insertEventsNow(item.accountId, item.events),
     );
     try {
-      this.db.transaction(() => {
+      this.withoutFsync(() => {
         for (const item of group) {
           try {
             outcomes.push({ results: one(item) });
@@ -450,20 +460,23 @@ export class SqliteStore implements Store {
             outcomes.push({ error });
           }
         }
-      })();
+      });
     } catch (error) {
       settle(group, { error });
       return;
     }
-    if (
-      outcomes.some(
-        (o, i) =>
-          'results' in o && newDeliveryEndpoints((group[i] as PendingInsert).events, o.results).length > 0,
-      )
-    ) {
-      this.madeDue();
-    }
-    settle(group, outcomes);
+    const due = outcomes.some(
+      (o, i) =>
+        'results' in o && newDeliveryEndpoints((group[i] as PendingInsert).events, o.results).length > 0,
+    );
+    // Answered, and the engine woken, once the group is on disk.
+    this.walSync.sync().then(
+      () => {
+        if (due) this.madeDue();
+        settle(group, outcomes);
+      },
+      (error: unknown) => settle(group, { error }),
+    );
   }
 
   private insertEventsNow(accountId: string, events: readonly NewEvent[]): InsertEventResult[] {
@@ -793,7 +806,7 @@ export class SqliteStore implements Store {
 
   async recordAttempts(results: readonly AttemptResult[], nowMs: number): Promise<void> {
     const s = this.statements;
-    this.db.transaction(() => {
+    this.withoutFsync(() => {
       for (const result of results) {
         const a = result.attempt;
         s.insertAttempt.run(
@@ -848,7 +861,8 @@ export class SqliteStore implements Store {
           s.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
         }
       }
-    })();
+    });
+    await this.walSync.sync();
   }
 
   async releaseClaims(claims: readonly ClaimedDelivery[], dueAtMs: number): Promise<void> {
@@ -859,13 +873,13 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs lease bookkeeping (claims and their release) in a transaction committed without the fsync.
-   * Losing such a commit in a crash loses nothing: an unrecorded claim is a delivery still due, the
-   * same as an expired lease, and an unrecorded release leaves a lease that expires. Everything that
-   * must survive (events, deliveries, attempt results, endpoint changes) commits with
-   * `synchronous=FULL`, whose fsync of the WAL also covers these earlier frames. (PostgreSQL offers the
-   * same per connection or transaction: `synchronous_commit = off`.) Measured: about half of the fsyncs
-   * at 1,000 deliveries/s were claims.
+   * Runs a transaction committed without the fsync. Lease bookkeeping (claims and their release) needs
+   * none: losing such a commit in a crash loses nothing, as an unrecorded claim is a delivery still
+   * due, the same as an expired lease, and an unrecorded release leaves a lease that expires (about
+   * half of the fsyncs at 1,000 deliveries/s were claims). Publishes and attempt results then wait for
+   * {@link WalSync.sync} before they are answered. The other writes commit with `synchronous=FULL`.
+   * Any fsync of the WAL covers every frame written before it. (PostgreSQL offers the same per
+   * connection or transaction: `synchronous_commit = off`.)
    */
   private withoutFsync<T>(work: () => T): T {
     this.statements.syncNormal.run();
@@ -925,8 +939,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    // Publishes waiting for their group commit were not answered yet: commit them before closing.
+    // Publishes waiting for their group commit were not answered yet: commit them before closing, and
+    // answer them once their fsync is done.
     this.publishes.flush();
+    await this.walSync.close();
     await this.checkpointer?.stop();
     this.db.close();
   }
