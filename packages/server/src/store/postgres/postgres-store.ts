@@ -1034,9 +1034,7 @@ export class PostgresStore implements Store {
     for (let start = 0; start < singles.length; start += MAX_SINGLES) {
       this.track(this.commitSingles(singles.slice(start, start + MAX_SINGLES)));
     }
-    for (let start = 0; start < others.length; start += MAX_GROUP) {
-      this.track(this.commitInserts(others.slice(start, start + MAX_GROUP)));
-    }
+    if (others.length > 0) this.track(this.commitEach(others));
   }
 
   private track(group: Promise<void>): void {
@@ -1054,18 +1052,27 @@ export class PostgresStore implements Store {
     try {
       rows = await this.query(SQL.insertSingles, singlesParams(group));
     } catch {
-      await this.commitInserts(group);
+      await this.commitEach(group);
       return;
     }
     const inserted = new Set(rows.map((row) => eventKey(row['account_id'] as string, row['id'] as string)));
-    const written = group.filter((item) => inserted.has(eventKey(item.accountId, item.events[0]!.event.id)));
-    for (const item of written) {
+    const rest: PendingInsert[] = [];
+    for (const item of group) {
       const { event, deliveries } = item.events[0]!;
-      item.resolve([{ inserted: true, event, deliveryIds: deliveries.map((d) => d.id) }]);
+      if (inserted.has(eventKey(item.accountId, event.id))) {
+        item.resolve([{ inserted: true, event, deliveryIds: deliveries.map((d) => d.id) }]);
+      } else rest.push(item);
     }
-    if (written.length < group.length) {
-      await this.commitInserts(group.filter((item) => !written.includes(item)));
+    if (rest.length > 0) await this.commitEach(rest);
+  }
+
+  /** {@link commitInserts} in groups of at most {@link MAX_GROUP}, at once. */
+  private async commitEach(items: readonly PendingInsert[]): Promise<void> {
+    const groups: Promise<void>[] = [];
+    for (let start = 0; start < items.length; start += MAX_GROUP) {
+      groups.push(this.commitInserts(items.slice(start, start + MAX_GROUP)));
     }
+    await Promise.all(groups);
   }
 
   /** Commits one group; never rejects (each publish is answered instead). */
