@@ -285,8 +285,8 @@ const SQL = {
   // its lane in this call ($18, see domain/ordering.ts) or a live one stored before (the lanes are
   // locked by the caller).
   insertEvents: `WITH input AS (
-      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $15::boolean[],
-          $16::text[])
+      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[],
+          $8::text[])
         WITH ORDINALITY AS i (id, type, data, occurred_at, created_at, has_deliveries, ordering_key, ord)
     ), inserted AS (
       INSERT INTO events (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key)
@@ -301,9 +301,9 @@ const SQL = {
           SELECT 1 FROM deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key
             AND o.url = d.url AND o.status IN ${LIVE})) THEN NULL ELSE d.next_attempt_at END,
         d.created_at, d.created_at, d.bucket, d.ordering_key
-      FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
-          $14::smallint[], $17::text[], $18::boolean[])
-        WITH ORDINALITY AS d (id, event_id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket,
+      FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::bigint[],
+          $16::smallint[], $17::text[], $18::boolean[])
+        WITH ORDINALITY AS d (event_id, id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket,
           ordering_key, behind, ord)
       JOIN inserted ON inserted.id = d.event_id
       ORDER BY d.ord
@@ -1571,14 +1571,23 @@ function eventKey(accountId: string, eventId: string): string {
   return `${accountId}\u0000${eventId}`;
 }
 
-/** The parameters of `insertSingles`: the events, then their deliveries. */
+/** The parameters of `insertSingles`: the events, then their deliveries, each with its account. */
 function singlesParams(group: readonly PendingInsert[]): unknown[] {
-  const events = group.map((item) => ({ accountId: item.accountId, ...item.events[0]! }));
-  const deliveries = events.flatMap(({ accountId, event, deliveries }) =>
-    deliveries.map((d) => ({ ...d, accountId, eventId: event.id, createdAt: event.createdAt })),
+  const events = group.map((item) => item.events[0]!);
+  const deliveries = group.flatMap(({ events: [only] }) =>
+    only!.deliveries.map((d) => ({ ...d, eventId: only!.event.id, createdAt: only!.event.createdAt })),
   );
   return [
-    events.map((e) => e.accountId),
+    group.map((item) => item.accountId),
+    ...eventColumns(events),
+    group.flatMap((item) => item.events[0]!.deliveries.map(() => item.accountId)),
+    ...deliveryColumns(deliveries),
+  ];
+}
+
+/** Events as the publish statements take them: one array parameter per column. */
+function eventColumns(events: readonly NewEvent[]): unknown[] {
+  return [
     events.map((e) => e.event.id),
     events.map((e) => e.event.type),
     events.map((e) => e.event.dataJson),
@@ -1586,7 +1595,14 @@ function singlesParams(group: readonly PendingInsert[]): unknown[] {
     events.map((e) => e.event.createdAt),
     events.map((e) => e.deliveries.length > 0),
     events.map((e) => e.event.orderingKey),
-    deliveries.map((d) => d.accountId),
+  ];
+}
+
+/** Deliveries (with their event's id and creation time) as the publish statements take them. */
+function deliveryColumns(
+  deliveries: readonly (NewEvent['deliveries'][number] & { eventId: string; createdAt: number })[],
+): unknown[] {
+  return [
     deliveries.map((d) => d.eventId),
     deliveries.map((d) => d.id),
     deliveries.map((d) => d.endpointId),
@@ -1638,21 +1654,8 @@ async function insertEventsNow(
   );
   const { rows } = await client.query<Row>(SQL.insertEvents, [
     accountId,
-    fresh.map((e) => e.event.id),
-    fresh.map((e) => e.event.type),
-    fresh.map((e) => e.event.dataJson),
-    fresh.map((e) => e.event.occurredAt),
-    fresh.map((e) => e.event.createdAt),
-    deliveries.map((d) => d.id),
-    deliveries.map((d) => d.eventId),
-    deliveries.map((d) => d.endpointId),
-    deliveries.map((d) => d.url),
-    deliveries.map((d) => d.lineId),
-    deliveries.map((d) => d.nextAttemptAt),
-    deliveries.map((d) => d.createdAt),
-    deliveries.map((d) => endpointBucket(d.endpointId)),
-    fresh.map((e) => e.deliveries.length > 0),
-    fresh.map((e) => e.event.orderingKey),
+    ...eventColumns(fresh),
+    ...deliveryColumns(deliveries),
     deliveries.map((d) => d.orderingKey),
     behindInBatch(deliveries),
   ]);
