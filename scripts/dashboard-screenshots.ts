@@ -225,7 +225,8 @@ async function main(): Promise<void> {
     shots.push({
       file: 'webhook-form.png',
       title: 'Add webhook',
-      caption: 'URLs, name, events by family, plugs, data to include, format, User-Agent and headers.',
+      caption:
+        'URLs, name, events by family, plugs, data to include, format, order per key, User-Agent and headers.',
     });
     await page.keyboard.press('Escape');
     await page.goto(`${server.url}/accounts/${shop.id}/deliveries`);

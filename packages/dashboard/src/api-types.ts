@@ -51,6 +51,8 @@ export interface Endpoint extends EndpointScope {
   readonly rateLimitPerSecond: number | null;
   readonly perOrderLine: boolean;
   readonly includeRecurring: boolean;
+  /** Deliveries of one `orderingKey` are sent one after another, in publish order. */
+  readonly ordered: boolean;
   readonly fields: string[];
   readonly format: 'json' | 'form';
   readonly userAgent: string | null;

@@ -24,6 +24,8 @@ export interface WebhookDraft {
   readonly plugs: string;
   readonly fields: readonly string[];
   readonly format: 'json' | 'form';
+  /** The endpoint's `ordered` option: one key's events one after another, in publish order. */
+  readonly ordered: boolean;
   readonly userAgent: string;
   readonly headers: readonly HeaderRow[];
 }
@@ -36,6 +38,7 @@ export const INPUT = {
   plugs: 'webhook-plugs',
   fields: 'webhook-fields',
   format: 'webhook-format',
+  ordered: 'webhook-ordered',
   userAgent: 'webhook-user-agent',
   headers: 'webhook-headers',
 } as const;
@@ -57,6 +60,7 @@ export function draftOf(endpoint: Endpoint | null): WebhookDraft {
       plugs: '',
       fields: [],
       format: 'json',
+      ordered: false,
       userAgent: '',
       headers: [],
     };
@@ -68,6 +72,7 @@ export function draftOf(endpoint: Endpoint | null): WebhookDraft {
     plugs: endpoint.plugIds.join(', '),
     fields: [...endpoint.fields],
     format: endpoint.format,
+    ordered: endpoint.ordered,
     userAgent: endpoint.userAgent ?? '',
     headers: Object.entries(endpoint.headers).map(([name, value]) => ({ key: nextKey++, name, value })),
   };
@@ -91,6 +96,7 @@ export function bodyOf(draft: WebhookDraft) {
     plugIds: splitList(draft.plugs),
     fields: [...draft.fields],
     format: draft.format,
+    ordered: draft.ordered,
     userAgent: draft.userAgent.trim() === '' ? null : draft.userAgent.trim(),
     headers,
   };
@@ -122,6 +128,7 @@ export function inputOfField(field: string, draft: WebhookDraft): string | undef
   if (/^plugIds(\[\d+\])?$/.test(field)) return INPUT.plugs;
   if (/^fields(\[\d+\])?$/.test(field)) return INPUT.fields;
   if (field === 'format') return INPUT.format;
+  if (field === 'ordered') return INPUT.ordered;
   if (field === 'userAgent') return INPUT.userAgent;
   if (field === 'headers') return INPUT.headers;
   if (field.startsWith('headers.')) {

@@ -31,6 +31,7 @@ const endpoint = {
   upsellIds: [],
   fields: ['agreement.id'],
   format: 'form',
+  ordered: true,
   userAgent: 'PayGate - Webhooks',
 } as unknown as Endpoint;
 
@@ -46,9 +47,11 @@ describe('the webhook draft', () => {
       plugIds: ['plug_1', 'plug_2'],
       fields: ['agreement.id'],
       format: 'form',
+      ordered: true,
       userAgent: 'PayGate - Webhooks',
       headers: { 'X-Shop-Id': 'acme' },
     });
+    assert.equal(bodyOf(draftOf(null)).ordered, false, 'a new webhook is not ordered unless ticked');
   });
 
   test('an empty User-Agent is none, empty header rows and list items are left out', () => {
@@ -97,6 +100,7 @@ describe('the webhook draft', () => {
       ['plugIds[1]', INPUT.plugs],
       ['fields[3]', INPUT.fields],
       ['format', INPUT.format],
+      ['ordered', INPUT.ordered],
       ['userAgent', INPUT.userAgent],
       ['headers', INPUT.headers],
       ['headers.x-shop-id', headerRowId(0)],

@@ -112,6 +112,7 @@ describe('the Webhooks and Deliveries screens', { skip: browserSkipReason() }, (
     await form.getByLabel('order.id', { exact: true }).check();
     await form.getByLabel('Plugs').fill('plug_3Kd9Vn4HxA, plug_7Ps2Dk5LyV');
     await form.getByLabel('Form', { exact: true }).check();
+    await form.getByLabel('Keep each subscription’s or customer’s events in order').check();
     await form.getByLabel('User-Agent').fill('PayGate - Webhooks');
     await form.getByRole('button', { name: 'Add header' }).click();
     const header = form.getByRole('group', { name: 'Header 1' });
@@ -139,6 +140,7 @@ describe('the Webhooks and Deliveries screens', { skip: browserSkipReason() }, (
     assert.deepEqual(endpoint.fields, ['order.id']);
     assert.deepEqual(endpoint.plugIds, ['plug_3Kd9Vn4HxA', 'plug_7Ps2Dk5LyV']);
     assert.equal(endpoint.format, 'form');
+    assert.equal(endpoint.ordered, true);
     assert.equal(endpoint.userAgent, 'PayGate - Webhooks');
     assert.deepEqual(endpoint.headers, { 'X-Shop-Id': 'acme-nl' });
     const secret = await asAccount('GET', `${accountPath()}/endpoints/${endpointId}/secret`);
@@ -159,6 +161,7 @@ describe('the Webhooks and Deliveries screens', { skip: browserSkipReason() }, (
     assert.equal(await edit.getByLabel('Endpoint URL').inputValue(), receiver.url);
     assert.equal(await edit.getByLabel('User-Agent').inputValue(), 'PayGate - Webhooks');
     assert.ok(await edit.getByLabel('Form', { exact: true }).isChecked());
+    assert.ok(await edit.getByLabel('Keep each subscription’s or customer’s events in order').isChecked());
     assert.ok(await edit.getByLabel('order.id', { exact: true }).isChecked());
     assert.equal(
       await edit.getByRole('group', { name: 'Header 1' }).getByLabel('Header value').inputValue(),

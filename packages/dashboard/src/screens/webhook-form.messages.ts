@@ -31,6 +31,9 @@ export const webhookFormMessages = defineMessages(
     formatJsonHint: 'application/json: the event as a JSON document.',
     formatForm: 'Form',
     formatFormHint: 'application/x-www-form-urlencoded, nested keys as data[order][id], as PHP reads $_POST.',
+    ordered: 'Keep each subscription’s or customer’s events in order',
+    orderedHint:
+      'Events with the same ordering key arrive one after another, as they were published: the next waits until the one before was delivered or gave up.',
     userAgent: 'User-Agent',
     userAgentHint: 'Replaces Hookline’s own (Hookline/<version>), for receivers that expect a fixed one.',
     headers: 'Custom headers',
@@ -76,6 +79,9 @@ export const webhookFormMessages = defineMessages(
     formatForm: 'Formulier',
     formatFormHint:
       'application/x-www-form-urlencoded, geneste sleutels als data[order][id], zoals PHP $_POST leest.',
+    ordered: 'Gebeurtenissen per abonnement of klant op volgorde houden',
+    orderedHint:
+      'Gebeurtenissen met dezelfde volgordesleutel komen na elkaar aan, zoals ze gepubliceerd zijn: de volgende wacht tot de vorige is afgeleverd of is opgegeven.',
     userAgent: 'User-Agent',
     userAgentHint: 'Vervangt die van Hookline (Hookline/<versie>), voor ontvangers die een vaste verwachten.',
     headers: 'Eigen headers',

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api-client.ts';
 import type { Endpoint, EndpointCreated } from '../api-types.ts';
 import { EventPicker } from '../components/event-picker.tsx';
-import { errorIdOf, FieldError, FormAlert, TextField, useFormErrors } from '../components/form.tsx';
+import { Checkbox, errorIdOf, FieldError, FormAlert, TextField, useFormErrors } from '../components/form.tsx';
 import { ShownOnceKey } from '../components/shown-once-key.tsx';
 import { useMessages } from '../i18n.ts';
 import { common } from '../messages.ts';
@@ -67,6 +67,8 @@ function draftKeyOf(input: string): keyof WebhookDraft {
       return 'fields';
     case INPUT.format:
       return 'format';
+    case INPUT.ordered:
+      return 'ordered';
     case INPUT.userAgent:
       return 'userAgent';
     default:
@@ -206,6 +208,14 @@ export function WebhookForm({ accountId, endpoint, onSaved, onClose }: WebhookFo
         value={draft.format}
         onChange={(format) => change({ format })}
         error={fieldErrors[INPUT.format]}
+      />
+      <Checkbox
+        id={INPUT.ordered}
+        label={t('ordered')}
+        hint={t('orderedHint')}
+        checked={draft.ordered}
+        onChecked={(ordered) => change({ ordered })}
+        error={fieldErrors[INPUT.ordered]}
       />
       <TextField
         id={INPUT.userAgent}
