@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBenchArgs, SCENARIO_IDS, UsageError } from './args.ts';
+import { peerWorkloadsFor } from './peers/systems.ts';
 
 const tempDir = () => '/tmp/bench-out';
 
@@ -12,6 +13,7 @@ describe('parseBenchArgs', () => {
       only: [...SCENARIO_IDS],
       outDir: 'docs',
       complete: true,
+      peers: false,
     });
   });
 
@@ -47,6 +49,39 @@ describe('parseBenchArgs', () => {
     assert.equal(options.runs, 5);
     assert.equal(options.outDir, 'results');
     assert.equal(options.complete, true);
+  });
+
+  test('--peers: the comparison after the scenarios; --only still picks the scenarios', () => {
+    const all = parseBenchArgs(['--peers'], tempDir);
+    assert.ok(all !== 'help');
+    assert.equal(all.peers, true);
+    assert.deepEqual(all.only, [...SCENARIO_IDS]);
+    assert.equal(all.complete, true, 'a full run of every scenario with the peers still replaces docs/');
+    assert.equal(all.outDir, 'docs');
+    const quick = parseBenchArgs(['--quick', '--only', 'B2', '--peers'], tempDir);
+    assert.ok(quick !== 'help');
+    assert.equal(quick.peers, true);
+    assert.deepEqual(quick.only, ['B2']);
+    assert.equal(quick.runs, 1);
+    assert.equal(quick.complete, false);
+    assert.equal(quick.outDir, '/tmp/bench-out');
+    const without = parseBenchArgs(['--quick'], tempDir);
+    assert.ok(without !== 'help');
+    assert.equal(without.peers, false);
+    assert.throws(() => parseBenchArgs(['--peers=yes'], tempDir), UsageError);
+  });
+
+  test('--peers with --only: the workloads of B2 and B3 it names, all when it names neither', () => {
+    const workloads = (argv: string[]) => {
+      const options = parseBenchArgs([...argv, '--peers'], tempDir);
+      assert.ok(options !== 'help');
+      return peerWorkloadsFor(options);
+    };
+    assert.deepEqual(workloads([]), ['fanOut1', 'fanOut10', 'latency']);
+    assert.deepEqual(workloads(['--only', 'B2']), ['fanOut1', 'fanOut10']);
+    assert.deepEqual(workloads(['--only', 'B3']), ['latency']);
+    assert.deepEqual(workloads(['--only', 'B3,B2']), ['fanOut1', 'fanOut10', 'latency']);
+    assert.deepEqual(workloads(['--only', 'B1']), ['fanOut1', 'fanOut10', 'latency']);
   });
 
   test('--help', () => {

@@ -1,5 +1,5 @@
 /**
- * The command line of `npm run bench`: `--quick`, `--runs <n>`, `--only B1,B3`, `--out <dir>`.
+ * The command line of `npm run bench`: `--quick`, `--runs <n>`, `--only B1,B3`, `--out <dir>`, `--peers`.
  */
 import { parseArgs } from 'node:util';
 
@@ -24,17 +24,28 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Whether every scenario runs: only a complete full run replaces the published `docs/` results. */
   readonly complete: boolean;
+  /**
+   * Whether the comparison with the peers (BullMQ + Redis, graphile-worker) runs after the scenarios,
+   * one round per run, on the workloads of B2 and B3 that `only` names (all of them when it names neither).
+   */
+  readonly peers: boolean;
 }
 
 /** The usage text printed by `--help` and on a bad argument. */
-export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B7,B8,B9,B10,scaling] [--out <dir>]
+export const USAGE = `usage: npm run bench -- [--quick] [--runs <n>] [--only B1,B2,B3,B4,B5,B6,B7,B8,B9,B10,scaling] [--out <dir>] [--peers]
 
   --quick        smoke run (under 3 minutes): short durations, 1 run, B5 and B10 with 20,000 deliveries
   --runs <n>     runs per scenario (default 3, or 1 with --quick); B5's and B10's 1M runs are made once
                  (B6 needs PostgreSQL's server package and is skipped, with the reason, without it)
   --only <ids>   comma-separated scenarios to run (default: all)
   --out <dir>    where to write benchmarks.md and benchmarks.json
-                 (default: docs for a full run of every scenario, else a new temp dir)`;
+                 (default: docs for a full run of every scenario, else a new temp dir)
+  --peers        after the scenarios, compare Hookline (SQLite, and PostgreSQL) with BullMQ + Redis
+                 (AOF everysec and always) and graphile-worker, interleaved round by round (one round
+                 per run) on B2's workloads (20,000 events × 1 endpoint, 5,000 × 10) and B3's (1,000
+                 single publishes/s); with --only, just the workloads of B2 and/or B3 if it names them:
+                 --only B2 --peers runs B2, then the throughput comparison (needs Debian's redis-server
+                 and postgresql packages; a system whose server is missing is skipped, with the reason)`;
 
 /** Thrown for a command line that cannot be run; the message says why. */
 export class UsageError extends Error {}
@@ -76,7 +87,8 @@ export function parseBenchArgs(argv: readonly string[], defaultTempDir: () => st
     only = SCENARIO_IDS.filter((id) => wanted.has(id));
   }
   const complete = !quick && only.length === SCENARIO_IDS.length;
-  return { quick, runs, only, outDir: values.out ?? (complete ? 'docs' : defaultTempDir()), complete };
+  const peers = values.peers ?? false;
+  return { quick, runs, only, outDir: values.out ?? (complete ? 'docs' : defaultTempDir()), complete, peers };
 }
 
 function parseArgsStrict(argv: readonly string[]) {
@@ -89,6 +101,7 @@ function parseArgsStrict(argv: readonly string[]) {
       runs: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      peers: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PEER_SYSTEMS, PEERS_SCENARIO_ID, type PeerWorkload, peerMetricKey } from './peers/systems.ts';
 import { type BenchReport, type MetricResult, meets, type ScenarioResult } from './results.ts';
 
 const GIB = 1024 ** 3;
@@ -26,6 +27,8 @@ export function formatValue(value: number, unit: string): string {
       return `${value.toFixed(1)} %`;
     case 'cores':
       return `${value.toFixed(2)} cores`;
+    case 'CPU-s':
+      return `${value.toFixed(3)} CPU-s`;
     case '×':
       return `${value.toFixed(2)} ×`;
     case 'count':
@@ -153,6 +156,137 @@ function scalingTables(scaling: ScenarioResult, b5: ScenarioResult | undefined):
         `${cell(metric(scaling, `endpoints${count}.maxRssMb`))} | ${cell(metric(scaling, `endpoints${count}.missing`))} |`,
     );
   }
+  return lines;
+}
+
+/** The median of a system's metric in the comparison with the peers, NaN when it has none. */
+function peerMedian(
+  peers: ScenarioResult,
+  system: string,
+  workload: PeerWorkload | null,
+  name: string,
+): number {
+  return metric(peers, peerMetricKey(system, workload, name))?.summary.median ?? Number.NaN;
+}
+
+/** `2.31 ×`, or `–` when either side is missing. */
+function times(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)} ×` : '–';
+}
+
+/**
+ * The comparison with the peers: one column per system, the medians of the rounds (rates with their
+ * share of the same round's ceiling), then how Hookline stands against them.
+ */
+export function peersTables(peers: ScenarioResult): string[] {
+  const systems = PEER_SYSTEMS.filter((system) =>
+    peers.metrics.some((m) => m.key.startsWith(`${system.key}.`)),
+  );
+  if (systems.length === 0) return [];
+  const row = (label: string, cellOf: (system: string) => string) =>
+    `| ${label} | ${systems.map((system) => cellOf(system.key)).join(' | ')} |`;
+  const has = (workload: PeerWorkload, name: string) =>
+    peers.metrics.some((m) => m.key.endsWith(`.${workload}.${name}`));
+  const lines = [
+    `| workload (medians of ${peers.runs} round${peers.runs === 1 ? '' : 's'}) | ${systems.map((s) => s.label).join(' | ')} |`,
+    `|---|${systems.map(() => '---:').join('|')}|`,
+  ];
+  for (const [workload, label] of [
+    ['fanOut1', 'fan-out 1, batches of 100: deliveries/s (÷ ceiling)'],
+    ['fanOut10', 'fan-out 10, batches of 100: deliveries/s (÷ ceiling)'],
+  ] as const) {
+    if (!has(workload, 'deliveriesPerSecond')) continue;
+    lines.push(
+      row(label, (system) =>
+        cell(metric(peers, peerMetricKey(system, workload, 'deliveriesPerSecond')), true),
+      ),
+    );
+  }
+  for (const [workload, label] of [
+    ['fanOut1', 'CPU-seconds per 1,000 deliveries, fan-out 1'],
+    ['fanOut10', 'CPU-seconds per 1,000 deliveries, fan-out 10'],
+  ] as const) {
+    if (!has(workload, 'cpuSecondsPer1000')) continue;
+    lines.push(
+      row(label, (system) => cell(metric(peers, peerMetricKey(system, workload, 'cpuSecondsPer1000')))),
+    );
+  }
+  if (has('latency', 'p99Ms')) {
+    lines.push(
+      row('1,000 single publishes/s: publish → receipt p50 / p99', (system) => {
+        const p50 = peerMedian(peers, system, 'latency', 'p50Ms');
+        const p99 = peerMedian(peers, system, 'latency', 'p99Ms');
+        return `${formatValue(p50, 'ms').replace(' ms', '')} / ${formatValue(p99, 'ms')}`;
+      }),
+    );
+  }
+  lines.push(
+    row('max RSS (Hookline or the peer, plus Redis)', (system) =>
+      cell(metric(peers, peerMetricKey(system, null, 'maxRssMb'))),
+    ),
+    row('deliveries lost / duplicated (all rounds and workloads)', (system) => {
+      const total = (name: string) =>
+        metric(peers, peerMetricKey(system, null, name))?.summary.values.reduce((sum, v) => sum + v, 0);
+      return `${formatValue(total('lost') ?? Number.NaN, 'count')} / ${formatValue(total('duplicates') ?? Number.NaN, 'count')}`;
+    }),
+    row('invalid signatures', (system) => {
+      const values = metric(peers, peerMetricKey(system, null, 'invalidSignatures'))?.summary.values;
+      return values
+        ? formatValue(
+            values.reduce((sum, v) => sum + v, 0),
+            'count',
+          )
+        : '–';
+    }),
+  );
+  const peerKeys = ['bullmqEverysec', 'bullmqAlways', 'graphile'].filter((key) =>
+    systems.some((s) => s.key === key),
+  );
+  const best = (workload: PeerWorkload, name: string, pick: (values: number[]) => number) =>
+    pick(peerKeys.map((key) => peerMedian(peers, key, workload, name)).filter((v) => !Number.isNaN(v)));
+  const comparisons: {
+    label: string;
+    hookline: string;
+    peer: (workload: PeerWorkload, name: string) => number;
+  }[] = [
+    {
+      label: 'Hookline SQLite against the best peer',
+      hookline: 'hooklineSqlite',
+      peer: (workload, name) =>
+        best(workload, name, (values) =>
+          values.length === 0
+            ? Number.NaN
+            : name === 'deliveriesPerSecond'
+              ? Math.max(...values)
+              : Math.min(...values),
+        ),
+    },
+    {
+      label: 'Hookline PostgreSQL against graphile-worker',
+      hookline: 'hooklinePostgres',
+      peer: (workload, name) => peerMedian(peers, 'graphile', workload, name),
+    },
+  ];
+  lines.push(
+    '',
+    'How Hookline stands against them, from the medians above (above 1 × means Hookline is better: its rate ÷ ' +
+      "the peer's; the peer's CPU per delivery and p99 ÷ Hookline's):",
+    '',
+    '| | fan-out 1 rate | fan-out 10 rate | CPU per delivery, fan-out 1 | CPU per delivery, fan-out 10 | p99 |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const { label, hookline, peer } of comparisons) {
+    if (!systems.some((s) => s.key === hookline)) continue;
+    const mine = (workload: PeerWorkload, name: string) => peerMedian(peers, hookline, workload, name);
+    lines.push(
+      `| ${label} | ${times(mine('fanOut1', 'deliveriesPerSecond') / peer('fanOut1', 'deliveriesPerSecond'))} | ` +
+        `${times(mine('fanOut10', 'deliveriesPerSecond') / peer('fanOut10', 'deliveriesPerSecond'))} | ` +
+        `${times(peer('fanOut1', 'cpuSecondsPer1000') / mine('fanOut1', 'cpuSecondsPer1000'))} | ` +
+        `${times(peer('fanOut10', 'cpuSecondsPer1000') / mine('fanOut10', 'cpuSecondsPer1000'))} | ` +
+        `${times(peer('latency', 'p99Ms') / mine('latency', 'p99Ms'))} |`,
+    );
+  }
+  lines.push('', 'Every measurement, with its spread over the rounds:', '', ...metricTable(peers));
   return lines;
 }
 
@@ -393,6 +527,7 @@ export function renderMarkdown(report: BenchReport): string {
     );
     if (scenario.error) lines.push(`**Error:** \`${scenario.error.split('\n')[0]}\``, '');
     if (scenario.id === 'scaling') lines.push(...scalingTables(scenario, b5));
+    else if (scenario.id === PEERS_SCENARIO_ID) lines.push(...peersTables(scenario));
     else if (scenario.metrics.length > 0) lines.push(...metricTable(scenario));
     if (scenario.notes.length > 0) lines.push('', ...scenario.notes.map((n) => `- ${n}`));
     lines.push('');

@@ -184,28 +184,31 @@ async function main(argv: readonly string[]): Promise<number> {
   const opts = options;
   const started = performance.now();
   const date = new Date().toISOString();
-  const deadline = started + (opts.quick ? BUDGET_MS.quick : BUDGET_MS.full);
   const order = RUN_ORDER.filter((id) => opts.only.includes(id));
+  // With --peers, the comparison runs after the scenarios, with its own time on top of their budget
+  // (loaded only then: a run without it imports none of the peers' code).
+  const peers = opts.peers ? (await import('./scenarios/peers.ts')).peers : undefined;
+  const scenarios: Scenario[] = [...order.map((id) => SCENARIOS[id]), ...(peers ? [peers] : [])];
+  const deadline =
+    started + (opts.quick ? BUDGET_MS.quick : BUDGET_MS.full) + (peers ? peers.estimateMs(opts) : 0);
   log(
     `hookline bench: ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per scenario, ` +
-      `scenarios ${order.join(', ')}; results to ${opts.outDir}`,
+      `scenarios ${order.join(', ')}${peers ? ', then the peers' : ''}; results to ${opts.outDir}`,
   );
   const receiver = await startReceiverProcess();
   const finished = new Map<string, ScenarioResult>();
   let failed = false;
   try {
-    for (const [position, id] of order.entries()) {
+    for (const [position, scenario] of scenarios.entries()) {
       // Each scenario's estimate is its wall time in a full run with a margin of about a tenth. An
       // estimate far above the real time takes runs away from the scenarios that come first.
-      const later = order
-        .slice(position + 1)
-        .reduce((sum, next) => sum + SCENARIOS[next].estimateMs(opts), 0);
-      const result = await runScenario(SCENARIOS[id], opts, {
+      const later = scenarios.slice(position + 1).reduce((sum, next) => sum + next.estimateMs(opts), 0);
+      const result = await runScenario(scenario, opts, {
         receiver,
         finished,
         timeLeftMs: () => deadline - performance.now() - later,
       });
-      finished.set(id, result);
+      finished.set(scenario.id, result);
       failed ||= result.error !== null;
       printScenario(result);
     }
@@ -227,8 +230,10 @@ async function main(argv: readonly string[]): Promise<number> {
       node: process.version,
     },
     wallSeconds: (performance.now() - started) / 1000,
-    // The issue's order, whatever order they ran in.
-    scenarios: opts.only.map((id) => finished.get(id)).filter((r): r is ScenarioResult => r !== undefined),
+    // The issue's order, whatever order they ran in; the comparison with the peers last.
+    scenarios: [...opts.only, ...(peers ? [peers.id] : [])]
+      .map((id) => finished.get(id))
+      .filter((r): r is ScenarioResult => r !== undefined),
   };
   const written = writeReport(report, resolve(REPO_ROOT, opts.outDir));
   log(`wrote ${written.markdown} and ${written.json} (${report.wallSeconds.toFixed(0)} s in all)`);
