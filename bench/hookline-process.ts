@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { type ChildExit, forgetTempDir, trackChild, trackTempDir } from './process-registry.ts';
+import {
+  type ChildExit,
+  forgetTempDir,
+  isChildRunning,
+  keepOutput,
+  stopChild,
+  trackChild,
+  trackTempDir,
+} from './process-registry.ts';
 import { ProcessSampler } from './process-sampler.ts';
 
 /** The repository root: the working directory of Hookline, as for a user who cloned it. */
@@ -130,12 +138,7 @@ export async function runHooklineCommand(
   });
   if (child.pid === undefined) throw new Error(`could not spawn hookline ${args.join(' ')}`);
   const exited = trackChild(child, `hookline ${args.join(' ')}`);
-  let out = '';
-  const keep = (chunk: string) => {
-    out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
-  };
-  child.stdout?.setEncoding('utf8').on('data', keep);
-  child.stderr?.setEncoding('utf8').on('data', keep);
+  const output = keepOutput(child, MAX_OUTPUT_CHARS);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const exit = await exited;
@@ -144,9 +147,9 @@ export async function runHooklineCommand(
     const how = exit.signal
       ? `was killed by ${exit.signal} (after ${timeoutMs} ms at most)`
       : `exited ${exit.code}`;
-    throw new Error(`hookline ${args.join(' ')} ${how}:\n${out}`);
+    throw new Error(`hookline ${args.join(' ')} ${how}:\n${output()}`);
   }
-  return out;
+  return output();
 }
 
 /** Starts Hookline and resolves once `/readyz` answers 200. */
@@ -165,13 +168,8 @@ export async function startHookline(options: HooklineOptions): Promise<HooklineP
   if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
   const pid = child.pid;
   const exited = trackChild(child, name);
-  let out = '';
-  const keep = (chunk: string) => {
-    out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
-  };
-  child.stdout?.setEncoding('utf8').on('data', keep);
-  child.stderr?.setEncoding('utf8').on('data', keep);
-  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  const output = keepOutput(child, MAX_OUTPUT_CHARS);
+  const isRunning = () => isChildRunning(child);
   const sampler = new ProcessSampler(pid);
   void exited.then(() => sampler.stop());
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -184,19 +182,13 @@ export async function startHookline(options: HooklineOptions): Promise<HooklineP
     readyRssBytes: 0,
     exited,
     isRunning,
-    output: () => out,
+    output,
     async kill9() {
       sampler.sample();
       if (isRunning()) child.kill('SIGKILL');
       await exited;
     },
-    async stop(graceMs = 3_000) {
-      if (!isRunning()) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: (graceMs = 3_000) => stopChild(child, exited, 'SIGTERM', graceMs),
   };
   try {
     await waitUntilReady(hookline);

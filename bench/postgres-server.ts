@@ -11,7 +11,7 @@ import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, freshDataDir, removeDataDir } from './hookline-process.ts';
-import { type ChildExit, trackChild } from './process-registry.ts';
+import { type ChildExit, isChildRunning, keepOutput, stopChild, trackChild } from './process-registry.ts';
 import { treeCpuSeconds } from './process-sampler.ts';
 
 /** Where Debian installs the server binaries: `/usr/lib/postgresql/<major>/bin`. */
@@ -124,15 +124,11 @@ export async function startPostgres(
     const pid = child.pid;
     const running = child;
     exited = trackChild(child, 'postgres');
-    let out = '';
     let checkpoints = 0;
-    const keep = (chunk: string) => {
+    const output = keepOutput(child, MAX_OUTPUT_CHARS, (chunk) => {
       checkpoints += chunk.match(/checkpoint starting/g)?.length ?? 0;
-      out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
-    };
-    child.stdout?.setEncoding('utf8').on('data', keep);
-    child.stderr?.setEncoding('utf8').on('data', keep);
-    const isRunning = () => running.exitCode === null && running.signalCode === null;
+    });
+    const isRunning = () => isChildRunning(running);
     const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
     const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
       const client = new pg.Client({ connectionString: urlOf('postgres') });
@@ -143,7 +139,7 @@ export async function startPostgres(
         await client.end();
       }
     };
-    await waitUntilAccepting(urlOf('postgres'), isRunning, () => out);
+    await waitUntilAccepting(urlOf('postgres'), isRunning, output);
     const whenExited = exited;
     return {
       pid,
@@ -161,23 +157,15 @@ export async function startPostgres(
       },
       cpuSeconds: () => treeCpuSeconds(pid),
       checkpoints: () => checkpoints,
-      output: () => out,
+      output,
       isRunning,
       async stop(graceMs = 10_000) {
-        if (isRunning()) {
-          running.kill('SIGINT');
-          const timer = setTimeout(() => running.kill('SIGKILL'), graceMs);
-          await whenExited;
-          clearTimeout(timer);
-        }
+        await stopChild(running, whenExited, 'SIGINT', graceMs);
         removeDataDir(dir);
       },
     };
   } catch (error) {
-    if (child && exited && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    if (child && exited) await stopChild(child, exited, 'SIGKILL', 0);
     removeDataDir(dir);
     throw error;
   }

@@ -92,3 +92,48 @@ export async function killAllChildren(): Promise<void> {
     ),
   );
 }
+
+/** Whether `child` has not exited yet. */
+export function isChildRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Keeps the last `maxChars` of a child's stdout and stderr, for error messages.
+ * @param onChunk also given every chunk (e.g. to count log lines)
+ * @returns what was kept so far
+ */
+export function keepOutput(
+  child: ChildProcess,
+  maxChars: number,
+  onChunk?: (chunk: string) => void,
+): () => string {
+  let out = '';
+  const keep = (chunk: string) => {
+    onChunk?.(chunk);
+    out = (out + chunk).slice(-maxChars);
+  };
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  return () => out;
+}
+
+/**
+ * Asks a running child to stop with `signal`, kills it after `graceMs`, and resolves once it exited
+ * (`exited` is what {@link trackChild} returned).
+ */
+export async function stopChild(
+  child: ChildProcess,
+  exited: Promise<ChildExit>,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
+  if (!isChildRunning(child)) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}

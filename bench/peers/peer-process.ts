@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Pool } from 'undici';
 import { BENCH_ADMIN_TOKEN, freePort, REPO_ROOT } from '../hookline-process.ts';
-import { type ChildExit, trackChild } from '../process-registry.ts';
+import { type ChildExit, isChildRunning, keepOutput, stopChild, trackChild } from '../process-registry.ts';
 import { ProcessSampler, treeCpuSeconds } from '../process-sampler.ts';
 
 /** The peer programs. */
@@ -75,22 +75,14 @@ export async function startPeer(kind: PeerKind, env: Readonly<Record<string, str
   if (child.pid === undefined) throw new Error(`could not spawn the ${name}`);
   const pid = child.pid;
   const exited: Promise<ChildExit> = trackChild(child, name);
-  let out = '';
-  const keep = (chunk: string) => {
-    out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
-  };
-  child.stdout?.setEncoding('utf8').on('data', keep);
-  child.stderr?.setEncoding('utf8').on('data', keep);
-  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  const output = keepOutput(child, MAX_OUTPUT_CHARS);
+  const isRunning = () => isChildRunning(child);
   const sampler = new ProcessSampler(pid);
   void exited.then(() => sampler.stop());
   const stop = async (graceMs = 5_000) => {
     if (!isRunning()) return;
     sampler.sample();
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child, exited, 'SIGTERM', graceMs);
   };
   const peer: PeerProcess = {
     pid,
@@ -99,7 +91,7 @@ export async function startPeer(kind: PeerKind, env: Readonly<Record<string, str
     sampler,
     cpuSeconds: () => treeCpuSeconds(pid),
     isRunning,
-    output: () => out,
+    output,
     stop,
   };
   try {

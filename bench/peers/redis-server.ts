@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort, freshDataDir, removeDataDir } from '../hookline-process.ts';
-import { type ChildExit, trackChild } from '../process-registry.ts';
+import { type ChildExit, isChildRunning, keepOutput, stopChild, trackChild } from '../process-registry.ts';
 import { ProcessSampler, treeCpuSeconds } from '../process-sampler.ts';
 
 /** Where Debian installs the server (`apt-get install redis-server`). */
@@ -84,14 +84,9 @@ export async function startRedis(label: string, appendfsync: AppendFsync): Promi
     const pid = child.pid;
     exited = trackChild(child, `redis-server (${appendfsync})`);
     const whenExited = exited;
-    let out = '';
-    const keep = (chunk: string) => {
-      out = (out + chunk).slice(-MAX_OUTPUT_CHARS);
-    };
-    child.stdout?.setEncoding('utf8').on('data', keep);
-    child.stderr?.setEncoding('utf8').on('data', keep);
-    const isRunning = () => running.exitCode === null && running.signalCode === null;
-    await waitForPong(port, isRunning, () => out);
+    const output = keepOutput(child, MAX_OUTPUT_CHARS);
+    const isRunning = () => isChildRunning(running);
+    await waitForPong(port, isRunning, output);
     const sampler = new ProcessSampler(pid);
     void exited.then(() => sampler.stop());
     return {
@@ -100,23 +95,15 @@ export async function startRedis(label: string, appendfsync: AppendFsync): Promi
       sampler,
       cpuSeconds: () => treeCpuSeconds(pid),
       isRunning,
-      output: () => out,
+      output,
       async stop(graceMs = 5_000) {
-        if (isRunning()) {
-          sampler.sample();
-          running.kill('SIGTERM');
-          const timer = setTimeout(() => running.kill('SIGKILL'), graceMs);
-          await whenExited;
-          clearTimeout(timer);
-        }
+        if (isRunning()) sampler.sample();
+        await stopChild(running, whenExited, 'SIGTERM', graceMs);
         removeDataDir(dir);
       },
     };
   } catch (error) {
-    if (child && exited && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    if (child && exited) await stopChild(child, exited, 'SIGKILL', 0);
     removeDataDir(dir);
     throw error;
   }
