@@ -17,7 +17,7 @@ import { awaitDeliveries, setUpAccount } from '../fixture.ts';
 import { HooklineClient } from '../hookline-client.ts';
 import { expectationsFor } from '../ledger.ts';
 import { publishPaced } from '../paced-publisher.ts';
-import { startPeer } from '../peers/peer-process.ts';
+import { type PeerKind, startPeer } from '../peers/peer-process.ts';
 import { redisUnavailable, startRedis } from '../peers/redis-server.ts';
 import {
   PEER_SYSTEMS,
@@ -167,43 +167,74 @@ function hooklineStarter(store: 'sqlite' | 'postgres'): Starter {
   };
 }
 
+/** What a peer's queue lives in: its own Redis, or its database on the round's PostgreSQL. */
+interface QueueStore {
+  cpuSeconds(): number;
+  /** Its memory, counted with the peer's (Redis holds the queue itself), or 0. */
+  maxRssBytes(): number;
+  /** Stops it or drops the database; throws when it had died on its own. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a peer on `queue` and sets up the workload's account; stops both (and says which died on its
+ * own) when the system is stopped, or when starting fails.
+ */
+async function startPeerSystem(
+  kind: PeerKind,
+  env: Readonly<Record<string, string>>,
+  queue: QueueStore,
+  round: RoundResources,
+  workload: WorkloadSpec,
+  label: string,
+): Promise<RunningSystem> {
+  let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
+  let client: HooklineClient | undefined;
+  const stop = async () => {
+    const peerDied = peer !== undefined && !peer.isRunning();
+    await client?.close();
+    await peer?.stop();
+    const queueStopped = queue.stop();
+    if (peerDied && peer) {
+      await queueStopped.catch(() => undefined);
+      throw new Error(`the ${kind} peer exited:\n${peer.output().slice(-4_000)}`);
+    }
+    await queueStopped;
+  };
+  try {
+    peer = await startPeer(kind, env);
+    client = new HooklineClient(peer.baseUrl);
+    const accountId = await setUp(round, workload, client, label);
+    const started = peer;
+    return {
+      client,
+      accountId,
+      runId: benchRunId(label),
+      cpuSeconds: () => started.cpuSeconds() + queue.cpuSeconds(),
+      maxRssBytes: () => started.sampler.maxRssBytes + queue.maxRssBytes(),
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** The BullMQ peer on its own fresh Redis with the given AOF fsync policy. */
 function bullmqStarter(appendfsync: 'everysec' | 'always'): Starter {
   return async (round, workload, label) => {
     const redis = await startRedis(label, appendfsync);
-    let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
-    let client: HooklineClient | undefined;
-    const stop = async () => {
-      const died = [peer, redis].filter((p) => p !== undefined && !p.isRunning());
-      await client?.close();
-      await peer?.stop();
-      await redis.stop();
-      const first = died[0];
-      if (first)
-        throw new Error(
-          `${first === redis ? 'redis-server' : 'the bullmq peer'} exited:\n${first.output().slice(-4_000)}`,
-        );
+    const queue: QueueStore = {
+      cpuSeconds: () => redis.cpuSeconds(),
+      maxRssBytes: () => redis.sampler.maxRssBytes,
+      async stop() {
+        const died = !redis.isRunning();
+        await redis.stop();
+        if (died) throw new Error(`redis-server exited:\n${redis.output().slice(-4_000)}`);
+      },
     };
-    try {
-      peer = await startPeer('bullmq', {
-        REDIS_PORT: String(redis.port),
-        PEER_CONCURRENCY: String(PEER_TUNING.bullmqConcurrency),
-      });
-      client = new HooklineClient(peer.baseUrl);
-      const accountId = await setUp(round, workload, client, label);
-      const started = peer;
-      return {
-        client,
-        accountId,
-        runId: benchRunId(label),
-        cpuSeconds: () => started.cpuSeconds() + redis.cpuSeconds(),
-        maxRssBytes: () => started.sampler.maxRssBytes + redis.sampler.maxRssBytes,
-        stop,
-      };
-    } catch (error) {
-      await stop().catch(() => undefined);
-      throw error;
-    }
+    const env = { REDIS_PORT: String(redis.port), PEER_CONCURRENCY: String(PEER_TUNING.bullmqConcurrency) };
+    return startPeerSystem('bullmq', env, queue, round, workload, label);
   };
 }
 
@@ -213,37 +244,21 @@ const graphileStarter: Starter = async (round, workload, label) => {
   if (!postgres) throw new Error('no PostgreSQL');
   const database = label.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   const url = await postgres.createDatabase(database);
-  let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
-  let client: HooklineClient | undefined;
-  const stop = async () => {
-    const died = peer !== undefined && !peer.isRunning();
-    await client?.close();
-    await peer?.stop();
-    if (postgres.isRunning()) await postgres.dropDatabase(database);
-    if (died && peer) throw new Error(`the graphile-worker peer exited:\n${peer.output().slice(-4_000)}`);
-    if (!postgres.isRunning()) throw new Error(`postgres exited:\n${postgres.output().slice(-4_000)}`);
+  const queue: QueueStore = {
+    cpuSeconds: () => postgres.cpuSeconds(),
+    // PostgreSQL's memory is its fixed shared buffers, the same for Hookline on it: not counted.
+    maxRssBytes: () => 0,
+    async stop() {
+      if (postgres.isRunning()) await postgres.dropDatabase(database);
+      if (!postgres.isRunning()) throw new Error(`postgres exited:\n${postgres.output().slice(-4_000)}`);
+    },
   };
-  try {
-    peer = await startPeer('graphile', {
-      DATABASE_URL: url,
-      PEER_CONCURRENCY: String(PEER_TUNING.graphileConcurrency),
-      PEER_LOCAL_QUEUE_SIZE: String(PEER_TUNING.graphileLocalQueueSize),
-    });
-    client = new HooklineClient(peer.baseUrl);
-    const accountId = await setUp(round, workload, client, label);
-    const started = peer;
-    return {
-      client,
-      accountId,
-      runId: benchRunId(label),
-      cpuSeconds: () => started.cpuSeconds() + postgres.cpuSeconds(),
-      maxRssBytes: () => started.sampler.maxRssBytes,
-      stop,
-    };
-  } catch (error) {
-    await stop().catch(() => undefined);
-    throw error;
-  }
+  const env = {
+    DATABASE_URL: url,
+    PEER_CONCURRENCY: String(PEER_TUNING.graphileConcurrency),
+    PEER_LOCAL_QUEUE_SIZE: String(PEER_TUNING.graphileLocalQueueSize),
+  };
+  return startPeerSystem('graphile', env, queue, round, workload, label);
 };
 
 const STARTERS: Readonly<Record<PeerSystemKey, Starter>> = {
