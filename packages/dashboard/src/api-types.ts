@@ -33,6 +33,8 @@ export interface Account {
   readonly activeUrls?: number;
   /** Its share of each delivery process's attempts in flight (its own, or the server's default). */
   readonly maxConcurrency: number;
+  /** How long its events, deliveries and attempts are kept (its own, or the server's default), e.g. `30d`. */
+  readonly retention: string;
   readonly createdAt: string;
 }
 

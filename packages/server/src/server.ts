@@ -13,6 +13,7 @@ import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
+import { RetentionPruner } from './app/retention.ts';
 import { sharedQueueDepth } from './app/stats.ts';
 import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
@@ -42,6 +43,8 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   /** The delivery workers; `undefined` in an API-only process. */
   readonly engine: DeliveryEngine | undefined;
+  /** The retention pruner of a delivery process (tests run a pass at once with `prune()`). */
+  readonly pruner: RetentionPruner | undefined;
   readonly logger: Logger;
   /** Stops accepting requests, drains attempts in flight (up to the shutdown timeout) and closes the database. */
   stop(): Promise<void>;
@@ -81,6 +84,8 @@ interface OpenedStore {
   /** Where the data lives, for the banner: the SQLite file, or the PostgreSQL URL without its password. */
   readonly label: string;
   readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
+  /** After a pruning pass: gives space the pass freed back to the system, where the store can. */
+  readonly afterPrune?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,6 +138,9 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
       store,
       label: path,
       admin,
+      afterPrune: async () => {
+        await store.releaseFreePages();
+      },
       async close() {
         await store.close();
         lock.release();
@@ -234,12 +242,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     catalog: new EventCatalog(store, now),
     maxActiveUrls: config.maxActiveUrls,
     accountConcurrency: config.accountConcurrency,
+    retentionMs: config.retentionMs,
     onAccountChanged: (account) => engine?.accountChanged(account),
     publicUrl: config.publicUrl,
     apiKeyUsesWritten: new Map(),
     onBackgroundFailure: (error, what) => logger.warn({ err: error }, what),
     queueDepth,
   };
+  // Every delivery process prunes; on PostgreSQL, processes pruning at once take different events.
+  const pruner = runsWorkers
+    ? new RetentionPruner({
+        store,
+        now,
+        retentionMs: config.retentionMs,
+        intervalMs: config.pruneIntervalMs,
+        afterPass: opened.afterPrune,
+        onPass: (pruned, durationMs) =>
+          logger.info(
+            { ...pruned, durationMs: Math.round(durationMs) },
+            'pruned events past their retention',
+          ),
+        onFailure: (error) => logger.warn({ err: error }, 'pruning failed; the next pass tries again'),
+      })
+    : undefined;
   let accepting = false;
   const dashboardDir = runsApi ? await buildDashboardOrWarn(logger) : undefined;
   const app = await buildHttpApp({
@@ -269,6 +294,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   sender?.start();
   engine?.start();
+  pruner?.start();
   accepting = true;
 
   let stopping: Promise<void> | undefined;
@@ -276,6 +302,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopping ??= (async () => {
       accepting = false;
       await app.close();
+      await pruner?.stop();
       await engine?.stop(config.shutdownTimeoutMs);
       // Attempts still running after the drain are abandoned: stopping the sending thread ends them
       // now, and the next start resends them (their results are no longer recorded).
@@ -297,6 +324,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     servesDashboard: dashboardDir !== undefined,
     app,
     engine,
+    pruner,
     logger,
     stop,
   };

@@ -22,6 +22,7 @@ import {
 } from '../app/delivery-log.ts';
 import { visibleEndpointIds } from '../app/endpoints.ts';
 import { type PublishResult, publishEvents } from '../app/publish-events.ts';
+import { retentionOf } from '../app/retention.ts';
 import type { AccountRecord } from '../store/store.ts';
 import { accountInPath, endpointScopeOf, requireAdmin, requireWholeAccount } from './access.ts';
 import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
@@ -95,6 +96,7 @@ async function accountView(ctx: AppContext, account: AccountRecord) {
     maxActiveUrls: activeUrlLimitOf(ctx, account),
     activeUrls: await ctx.store.countActiveUrls(account.id),
     maxConcurrency: accountConcurrencyOf(ctx, account),
+    retentionMs: retentionOf(ctx, account),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Store records as the API shows them: instants as ISO strings, secrets only where asked for.
  */
+import { formatDurationMs } from '../domain/duration.ts';
 import type {
   AccountRecord,
   ApiKeyRecord,
@@ -20,7 +21,12 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
  */
 export function accountOut(
   account: AccountRecord,
-  inForce: { readonly maxActiveUrls: number; readonly activeUrls: number; readonly maxConcurrency: number },
+  inForce: {
+    readonly maxActiveUrls: number;
+    readonly activeUrls: number;
+    readonly maxConcurrency: number;
+    readonly retentionMs: number;
+  },
 ) {
   return {
     id: account.id,
@@ -28,6 +34,7 @@ export function accountOut(
     maxActiveUrls: inForce.maxActiveUrls,
     activeUrls: inForce.activeUrls,
     maxConcurrency: inForce.maxConcurrency,
+    retention: formatDurationMs(inForce.retentionMs),
     createdAt: iso(account.createdAt),
   };
 }

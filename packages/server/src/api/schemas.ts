@@ -50,6 +50,10 @@ export const AccountOut = Type.Object({
   maxConcurrency: Type.Integer({
     description: "Its share of each delivery process's attempts in flight (its own, or the server default)",
   }),
+  retention: Type.String({
+    description:
+      'How long its events, deliveries and attempts are kept (its own, or HOOKLINE_RETENTION), e.g. `30d`',
+  }),
   createdAt: Instant,
 });
 
@@ -78,6 +82,15 @@ export const AccountPatch = Type.Object(
           maximum: 100_000,
           description:
             "Its share of each delivery process's attempts in flight (at most HOOKLINE_WORKER_CONCURRENCY applies); `null` goes back to HOOKLINE_ACCOUNT_CONCURRENCY",
+        }),
+      ),
+    ),
+    retention: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: 32,
+          description:
+            'How long its events, deliveries and attempts are kept: a duration of at least `1s`, such as `90d`, `12h` or `30m`; `null` goes back to HOOKLINE_RETENTION',
         }),
       ),
     ),

@@ -3,13 +3,15 @@
  * its API keys, or a merchant's browser with a portal session of one account. A key or session reaches
  * only its own account; any other account id looks like a missing one.
  */
+import { parseDurationMs } from '../domain/duration.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { AccountRecord, Page, PageRequest, PortalLocale } from '../store/store.ts';
 import { apiKeyOf, DEFAULT_API_KEY_NAME, newApiKey } from './api-keys.ts';
-import { notFound } from './app-error.ts';
+import { AppError, notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
 import { PORTAL_TOKEN_PREFIX, tokensEqual } from './credentials.ts';
 import { portalSessionOf } from './portal-sessions.ts';
+import { checkRetention } from './retention.ts';
 
 /** Who made a request. */
 export type Principal =
@@ -37,6 +39,7 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
     name: input.name,
     maxActiveUrls: null,
     maxConcurrency: null,
+    retentionMs: null,
     createdAt: ctx.now(),
   };
   const { record, apiKey, keyHash } = newApiKey(ctx, account.id, DEFAULT_API_KEY_NAME);
@@ -49,6 +52,22 @@ export function listAccounts(ctx: AppContext, page: PageRequest): Promise<Page<A
   return ctx.store.listAccounts(page);
 }
 
+/** A retention as the API takes it (`90d`, `12h`), in milliseconds; `null` stays `null`. */
+function parseRetention(text: string | null): number | null {
+  if (text === null) return null;
+  let ms: number;
+  try {
+    ms = parseDurationMs(text);
+  } catch {
+    throw new AppError(
+      'invalid_field',
+      `retention "${text}" is not a duration such as 30d, 12h or 90m`,
+      'retention',
+    );
+  }
+  return checkRetention(ms);
+}
+
 /** Changes an account's settings (the operator's). */
 export async function updateAccount(
   ctx: AppContext,
@@ -56,11 +75,14 @@ export async function updateAccount(
   changes: {
     readonly maxActiveUrls?: number | null | undefined;
     readonly maxConcurrency?: number | null | undefined;
+    /** A duration such as `90d`; `null` goes back to `HOOKLINE_RETENTION`. */
+    readonly retention?: string | null | undefined;
   },
 ): Promise<AccountRecord> {
   const updated = await ctx.store.updateAccount(accountId, {
     ...(changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls }),
     ...(changes.maxConcurrency === undefined ? {} : { maxConcurrency: changes.maxConcurrency }),
+    ...(changes.retention === undefined ? {} : { retentionMs: parseRetention(changes.retention) }),
   });
   if (!updated) throw notFound('account', 'accountId');
   ctx.onAccountChanged?.(updated);

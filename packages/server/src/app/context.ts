@@ -36,6 +36,8 @@ export interface AppContext {
   /** URLs an account may have receiving at once unless the operator set its own limit. */
   readonly maxActiveUrls: number;
   /** An account's share of a process's attempts in flight unless the operator set its own. */
+  /** `HOOKLINE_RETENTION`: how long an account without its own retention keeps its events. */
+  readonly retentionMs: number;
   readonly accountConcurrency: number;
   /** An account's settings changed (its share of attempts in flight): the engine here applies them. */
   readonly onAccountChanged?: (account: AccountRecord) => void;

@@ -35,6 +35,10 @@ export interface Config {
   readonly maxResponseBodyBytes: number;
   readonly loggedRequestBodyBytes: number;
   readonly shutdownTimeoutMs: number;
+  /** How long events, deliveries and attempts are kept, for accounts without their own retention. */
+  readonly retentionMs: number;
+  /** The pause between two passes of the pruner. */
+  readonly pruneIntervalMs: number;
   /** Origins that may show the dashboard and merchant portal in a frame; empty: none may. */
   readonly portalFrameAncestors: readonly string[];
 }
@@ -353,6 +357,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'On SIGTERM or SIGINT, how long to wait for attempts in flight before exiting. Attempts still unfinished then are made again when the server starts next (the receiver may get them twice).',
     parse: duration(0),
+  },
+  {
+    env: 'HOOKLINE_RETENTION',
+    key: 'retentionMs',
+    defaultText: '30d',
+    unit: 'duration',
+    description:
+      'How long events are kept, with their deliveries and attempts, for accounts without their own `retention` (`PATCH /v1/accounts/{accountId}`). Older ones are deleted by the pruner; an event with a delivery still pending or sending is kept. At least `1s`. See docs/operations.md.',
+    parse: duration(1_000),
+  },
+  {
+    env: 'HOOKLINE_PRUNE_INTERVAL',
+    key: 'pruneIntervalMs',
+    defaultText: '1m',
+    unit: 'duration',
+    description:
+      'The pause between two passes of the pruner, which every delivery process runs. A pass deletes in steps of a few milliseconds each.',
+    parse: duration(100),
   },
   {
     env: 'HOOKLINE_PORTAL_FRAME_ANCESTORS',

@@ -83,6 +83,7 @@ export function toAccount(row: Row): AccountRecord {
     name: row['name'] as string,
     maxActiveUrls: row['max_active_urls'] as number | null,
     maxConcurrency: row['max_concurrency'] as number | null,
+    retentionMs: row['retention_ms'] as number | null,
     createdAt: row['created_at'] as number,
   };
 }

@@ -166,7 +166,14 @@ export function storeContract(
       subject = await open();
       store = subject.store;
       await store.createAccount(
-        { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: ACCOUNT,
+          name: 'Shop',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_default'),
         'hash-of-key',
       );
@@ -352,7 +359,14 @@ export function storeContract(
 
     test("claims are fair between accounts: one account's backlog does not stand before another's new deliveries", async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-other',
       );
@@ -552,7 +566,14 @@ export function storeContract(
 
     test('accounts: created with their first key; settings change; listed oldest first by cursor', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 + 1 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0 + 1,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -591,7 +612,14 @@ export function storeContract(
       // The key's hash is taken: the key cannot be written, so neither is the account.
       await assert.rejects(
         store.createAccount(
-          { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+          {
+            id: OTHER,
+            name: 'Other',
+            maxActiveUrls: null,
+            maxConcurrency: null,
+            retentionMs: null,
+            createdAt: T0,
+          },
           apiKeyRecord('key_other', { accountId: OTHER }),
           'hash-of-key',
         ),
@@ -606,7 +634,14 @@ export function storeContract(
       assert.equal(await store.accountExists(ACCOUNT), true);
       assert.equal(await store.accountExists('acc_missing'), false);
       await store.createAccount(
-        { id: 'acc_later', name: 'Later', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: 'acc_later',
+          name: 'Later',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_later', { accountId: 'acc_later' }),
         'hash-of-later-key',
       );
@@ -831,6 +866,116 @@ export function storeContract(
       assert.equal((await delivery(one!.deliveryIds[0]!)).status, 'cancelled');
     });
 
+    test("pruning deletes an account's old events with their deliveries and attempts, never a live one", async () => {
+      await store.createAccount(
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
+        apiKeyRecord('key_other', { accountId: OTHER }),
+        'hash-of-other-key',
+      );
+      await store.createEndpoint(endpoint('ep_o', { accountId: OTHER }), NO_LIMIT);
+      const [delivered, failing, unmatched, young] = await store.insertEvents(ACCOUNT, [
+        newEvent(['ep_a'], { createdAt: T0 }),
+        newEvent(['ep_a', 'ep_b'], { createdAt: T0 + 1_000 }),
+        newEvent([], { createdAt: T0 + 2_000 }),
+        newEvent(['ep_a'], { createdAt: T0 + 10_000 }),
+      ]);
+      const [others] = await store.insertEvents(OTHER, [
+        newEvent(['ep_o'], { accountId: OTHER, createdAt: T0 }),
+      ]);
+      const claims = await claim(T0 + 3_000);
+      assert.equal(claims.length, 4);
+      // All succeed but the failing event's second delivery, which waits for its retry: it is live.
+      await store.recordAttempts(
+        claims.map((c) => result(c, c.id === failing!.deliveryIds[1] ? 500 : 200, T0 + 3_000)),
+        T0 + 3_010,
+      );
+      assert.equal((await delivery(failing!.deliveryIds[1]!)).status, 'pending');
+
+      const cutoffMs = T0 + 5_000;
+      const bounds = { cutoffMs, beforeSeq: await store.eventSeqFrom(cutoffMs) };
+      // Oldest first, a limit at a time: the delivered event, then the one that matched no endpoint.
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, bounds, 1), {
+        events: 1,
+        deliveries: 1,
+        attempts: 1,
+      });
+      assert.equal(await store.getEvent(ACCOUNT, delivered!.event.id), undefined);
+      assert.equal(await store.getDelivery(ACCOUNT, delivered!.deliveryIds[0]!), undefined);
+      assert.deepEqual(await store.listAttempts(ACCOUNT, delivered!.deliveryIds[0]!), []);
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, bounds, 10), {
+        events: 1,
+        deliveries: 0,
+        attempts: 0,
+      });
+      assert.equal(await store.getEvent(ACCOUNT, unmatched!.event.id), undefined);
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, bounds, 10), {
+        events: 0,
+        deliveries: 0,
+        attempts: 0,
+      });
+
+      // The live one and the young one stay, and so does the other account's old event.
+      assert.ok(await store.getEvent(ACCOUNT, failing!.event.id));
+      // All of its deliveries stay, the delivered one too: an event goes whole or not at all.
+      assert.equal((await delivery(failing!.deliveryIds[0]!)).status, 'succeeded');
+      assert.equal((await delivery(failing!.deliveryIds[1]!)).attemptCount, 1);
+      assert.ok(await store.getEvent(ACCOUNT, young!.event.id));
+      assert.ok(await store.getEvent(OTHER, others!.event.id));
+
+      // Once its delivery has ended, the failing event goes too; the other account's by its own call.
+      const [again, ...none] = await claim(T0 + 8_000);
+      assert.equal(again!.id, failing!.deliveryIds[1]);
+      assert.equal(none.length, 0);
+      await store.recordAttempts(
+        [{ ...result(again!, 500, T0 + 8_000), status: 'failed', nextAttemptAt: null }],
+        T0 + 8_010,
+      );
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, bounds, 10), {
+        events: 1,
+        deliveries: 2,
+        attempts: 3,
+      });
+      assert.deepEqual(await store.pruneEvents(OTHER, bounds, 10), { events: 1, deliveries: 1, attempts: 1 });
+      assert.ok(await store.getEvent(ACCOUNT, young!.event.id));
+    });
+
+    test('where retention starts: the first event stored at or after a time', async () => {
+      assert.equal(await store.eventSeqFrom(T0), 0);
+      const inserted = await store.insertEvents(ACCOUNT, [
+        newEvent([], { createdAt: T0 }),
+        newEvent([], { createdAt: T0 + 1_000 }),
+        newEvent([], { createdAt: T0 + 2_000 }),
+      ]);
+      const [first, second, third] = await Promise.all(
+        [T0, T0 + 1_000, T0 + 1_500, T0 + 2_001].map((t) => store.eventSeqFrom(t)),
+      );
+      // Positions are the store's own; only their order is compared, by what a prune below them takes.
+      assert.ok(first! < second! && second! < third!);
+      assert.equal(await store.eventSeqFrom(T0 + 2_000), third);
+      // The position only bounds the read: the time decides (positions and times of events stored by
+      // several processes at once may disagree by a little).
+      const beyond = { cutoffMs: T0 + 500, beforeSeq: Number.MAX_SAFE_INTEGER };
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, beyond, 10), {
+        events: 1,
+        deliveries: 0,
+        attempts: 0,
+      });
+      const bounds = { cutoffMs: T0 + 1_500, beforeSeq: third! };
+      assert.deepEqual(await store.pruneEvents(ACCOUNT, bounds, 10), {
+        events: 1,
+        deliveries: 0,
+        attempts: 0,
+      });
+      assert.ok(await store.getEvent(ACCOUNT, inserted[2]!.event.id));
+    });
+
     test('a failed attempt is due again at its retry time, and only then', async () => {
       const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
       const [first] = await claim(T0);
@@ -930,7 +1075,14 @@ export function storeContract(
 
     test('logs page newest first, filter, and never show another account', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -999,7 +1151,14 @@ export function storeContract(
     test('the deliveries log filters by type, status, endpoints and time, alone and together, page by page', async () => {
       await store.createEndpoint(endpoint('ep_c'), NO_LIMIT);
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -1167,7 +1326,14 @@ export function storeContract(
 
     test('attempts per endpoint since a time: every attempt counts by its start; only the account’s endpoints', async () => {
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );
@@ -1229,7 +1395,14 @@ export function storeContract(
       assert.equal(await store.countActiveUrls(ACCOUNT), 4);
       assert.deepEqual(await store.overviewCounts(), { accounts: 1, disabledEndpoints: 1 });
       await store.createAccount(
-        { id: OTHER, name: 'Other', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+        {
+          id: OTHER,
+          name: 'Other',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0,
+        },
         apiKeyRecord('key_other', { accountId: OTHER }),
         'hash-2',
       );

@@ -17,7 +17,16 @@ export interface AccountRecord {
   readonly maxActiveUrls: number | null;
   /** Its share of each process's attempts in flight; `null` means the server's default. */
   readonly maxConcurrency: number | null;
+  /** How long its events, deliveries and attempts are kept; `null` means the server's default. */
+  readonly retentionMs: number | null;
   readonly createdAt: number;
+}
+
+/** The settings of an account the admin may change; a `null` goes back to the server's default. */
+export interface AccountChanges {
+  readonly maxActiveUrls?: number | null;
+  readonly maxConcurrency?: number | null;
+  readonly retentionMs?: number | null;
 }
 
 /**
@@ -249,6 +258,19 @@ export interface NewDelivery {
   readonly orderingKey: string | null;
 }
 
+/** Which of an account's events a pruning step may delete: stored before `cutoffMs`, below `beforeSeq`. */
+export interface PruneBounds {
+  readonly cutoffMs: number;
+  readonly beforeSeq: number;
+}
+
+/** What a pruning step deleted; `events` below the step's limit means nothing more was due. */
+export interface PruneCounts {
+  readonly events: number;
+  readonly deliveries: number;
+  readonly attempts: number;
+}
+
 /** What inserting one event did. */
 export type InsertEventResult =
   | { readonly inserted: true; readonly event: EventRecord; readonly deliveryIds: readonly string[] }
@@ -387,10 +409,7 @@ export interface Store {
   accountExists(accountId: string): Promise<boolean>;
   listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
   /** Changes an account's settings; `undefined` when it does not exist. */
-  updateAccount(
-    accountId: string,
-    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
-  ): Promise<AccountRecord | undefined>;
+  updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined>;
   /** The accounts of these ids that exist, in no particular order. */
   getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]>;
 
@@ -481,6 +500,20 @@ export interface Store {
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
   ): Promise<number>;
+
+  /**
+   * Where retention starts: the first event position from which on events were stored at or after
+   * `cutoffMs` (events are numbered in the order they are stored). A bisection: a few dozen primary-key
+   * reads, however many events there are.
+   */
+  eventSeqFrom(cutoffMs: number): Promise<number>;
+  /**
+   * Deletes up to `limit` of the account's events stored before `cutoffMs` (and below `beforeSeq`, from
+   * {@link Store.eventSeqFrom}, which bounds the read), oldest first, with their deliveries and the
+   * attempts of those. An event with a delivery still `pending` or `sending` is kept, with all of its
+   * deliveries: nothing waiting to be sent loses its data.
+   */
+  pruneEvents(accountId: string, bounds: PruneBounds, limit: number): Promise<PruneCounts>;
 
   /**
    * Claims up to `limit` due deliveries under a lease, fairly between accounts: the batch is split

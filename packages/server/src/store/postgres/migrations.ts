@@ -235,6 +235,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_lane ON deliveries (endpoint_id, ordering_key, url, seq)
     WHERE ordering_key IS NOT NULL AND status IN ('pending', 'sending');
   `,
+  `
+  -- SQLite's step 10: an account's own retention (app/retention.ts); NULL: HOOKLINE_RETENTION.
+  ALTER TABLE accounts ADD COLUMN retention_ms bigint;
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

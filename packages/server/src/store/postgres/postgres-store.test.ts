@@ -159,7 +159,14 @@ async function freshStore(
   const url = await pgsrv.createDatabase();
   const store = await connect({ url });
   await store.createAccount(
-    { id: ACCOUNT, name: 'Shop', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 },
+    {
+      id: ACCOUNT,
+      name: 'Shop',
+      maxActiveUrls: null,
+      maxConcurrency: null,
+      retentionMs: null,
+      createdAt: T0,
+    },
     apiKeyRecord('key_default'),
     'hash-of-key',
   );
@@ -251,6 +258,7 @@ describe('migrations', { skip }, () => {
       name: 'Shop',
       maxActiveUrls: null,
       maxConcurrency: null,
+      retentionMs: null,
       createdAt: T0,
     });
     const columns = await withClient(url, async (c) => {
@@ -818,5 +826,38 @@ describe('close', { skip }, () => {
     assert.equal(signal, null, `the process had to be killed: ${output}`);
     assert.equal(code, 0, output);
     assert.equal(output.trim(), 'closed');
+  });
+});
+
+describe('retention', { skip }, () => {
+  test('a delivery sent again while its event is being pruned is kept, and so is its event', async () => {
+    const { url, store } = await freshStore();
+    const [event] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    const deliveryId = event!.deliveryIds[0]!;
+    const [claimed] = await store.claimDue({ nowMs: T0, limit: 10, leaseMs: LEASE_MS });
+    await store.recordAttempts([result(claimed!, 200)], T0 + 20);
+    const bounds = { cutoffMs: T0 + 60_000, beforeSeq: await store.eventSeqFrom(T0 + 60_000) };
+
+    await withClient(url, async (other) => {
+      // Another process sends the delivery again and has not committed yet when the pruner reads.
+      await other.query('BEGIN');
+      await other.query(`UPDATE deliveries SET status = 'pending', next_attempt_at = $2 WHERE id = $1`, [
+        deliveryId,
+        T0 + 60_000,
+      ]);
+      const pruning = store.pruneEvents(ACCOUNT, bounds, 10);
+      await withClient(url, async (watcher) => {
+        for (;;) {
+          const { rows } = await watcher.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
+          if (rows[0].n > 0) return;
+          await delay(10);
+        }
+      });
+      await other.query('COMMIT');
+      assert.deepEqual(await pruning, { events: 0, deliveries: 0, attempts: 0 });
+    });
+    assert.equal((await store.getDelivery(ACCOUNT, deliveryId))?.status, 'pending');
+    assert.ok(await store.getEvent(ACCOUNT, event!.event.id));
+    assert.equal((await store.listAttempts(ACCOUNT, deliveryId)).length, 1);
   });
 });

@@ -51,6 +51,7 @@ import {
   toPortalSession,
 } from '../rows.ts';
 import type {
+  AccountChanges,
   AccountRecord,
   ApiKeyRecord,
   AttemptRecord,
@@ -71,6 +72,8 @@ import type {
   PageRequest,
   Partition,
   PortalSessionRecord,
+  PruneBounds,
+  PruneCounts,
   RollApiKeyResult,
   Store,
 } from '../store.ts';
@@ -233,7 +236,8 @@ const SQL = {
   // Each setting changes only when its flag says it was given ($2, $4): null is a value (the default).
   updateAccount: `UPDATE accounts SET
       max_active_urls = CASE WHEN $2 THEN $3::integer ELSE max_active_urls END,
-      max_concurrency = CASE WHEN $4 THEN $5::integer ELSE max_concurrency END
+      max_concurrency = CASE WHEN $4 THEN $5::integer ELSE max_concurrency END,
+      retention_ms = CASE WHEN $6 THEN $7::bigint ELSE retention_ms END
     WHERE id = $1 RETURNING *`,
   getAccountsByIds: 'SELECT * FROM accounts WHERE id = ANY($1::text[])',
   // Taken before counting active URLs: concurrent endpoint changes of one account, from any process,
@@ -444,6 +448,25 @@ const SQL = {
   // them against every due row instead (4,400 rows read to claim 231).
   // The claimed rows come back with their events, in one round trip: each event's payload only on the
   // first of its deliveries (a fan-out of 10 carries it once, not ten times).
+  // Retention (app/retention.ts). The account's oldest events without a live delivery, locked (another
+  // process pruning at once takes others), then the deliveries and their attempts. A delivery made live
+  // meanwhile (sent again) is rechecked by its row lock and kept, and so its event by `pruneEventRows`,
+  // a later statement that sees what this transaction deleted and what others committed.
+  eventSeqFrom: `SELECT ${firstSeqCreatedAtSql('events', '$1::bigint')} AS seq`,
+  pruneDeliveries: `WITH victims AS (
+      SELECT e.seq FROM events e
+      WHERE e.account_id = $1 AND e.seq < $2 AND e.created_at < $3
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq AND d.status IN ${LIVE})
+      ORDER BY e.seq LIMIT $4 FOR UPDATE SKIP LOCKED
+    ), gone AS (
+      DELETE FROM deliveries d USING victims v WHERE d.event_seq = v.seq AND d.status NOT IN ${LIVE} RETURNING d.id
+    ), attempts_gone AS (
+      DELETE FROM attempts a USING gone g WHERE a.delivery_id = g.id RETURNING 1
+    )
+    SELECT (SELECT array_agg(seq) FROM victims) AS seqs, (SELECT count(*) FROM gone) AS deliveries,
+      (SELECT count(*) FROM attempts_gone) AS attempts`,
+  pruneEventRows: `DELETE FROM events e WHERE e.seq = ANY($1::bigint[])
+    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq)`,
   claim: `WITH claimed AS (
       UPDATE deliveries SET status = 'sending', next_attempt_at = $2, lease = lease + 1, updated_at = $1
       WHERE seq IN (
@@ -819,16 +842,15 @@ export class PostgresStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async updateAccount(
-    accountId: string,
-    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
-  ): Promise<AccountRecord | undefined> {
+  async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined> {
     const [row] = await this.query(SQL.updateAccount, [
       accountId,
       changes.maxActiveUrls !== undefined,
       changes.maxActiveUrls ?? null,
       changes.maxConcurrency !== undefined,
       changes.maxConcurrency ?? null,
+      changes.retentionMs !== undefined,
+      changes.retentionMs ?? null,
     ]);
     return row && toAccount(row);
   }
@@ -1191,6 +1213,23 @@ export class PostgresStore implements Store {
 
   async listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]> {
     return (await this.query(SQL.listAttempts, [deliveryId, accountId])).map(toAttempt);
+  }
+
+  async eventSeqFrom(cutoffMs: number): Promise<number> {
+    const [row] = await this.query(SQL.eventSeqFrom, [cutoffMs]);
+    return Number(row?.['seq'] ?? 0);
+  }
+
+  async pruneEvents(accountId: string, bounds: PruneBounds, limit: number): Promise<PruneCounts> {
+    return this.transaction(async ({ client }) => {
+      const [found] = (
+        await client.query<Row>(SQL.pruneDeliveries, [accountId, bounds.beforeSeq, bounds.cutoffMs, limit])
+      ).rows;
+      const seqs = (found?.['seqs'] as number[] | null) ?? [];
+      if (seqs.length === 0) return { events: 0, deliveries: 0, attempts: 0 };
+      const events = (await client.query(SQL.pruneEventRows, [seqs])).rowCount ?? 0;
+      return { events, deliveries: Number(found?.['deliveries']), attempts: Number(found?.['attempts']) };
+    });
   }
 
   async retryDelivery(

@@ -69,6 +69,7 @@ describe('step 3: named API keys and portal sessions', () => {
         name: 'Club',
         maxActiveUrls: 25,
         maxConcurrency: null,
+        retentionMs: null,
         createdAt: T0 + 1,
       });
       const first = await store.listAccounts({ limit: 1 });
@@ -80,7 +81,14 @@ describe('step 3: named API keys and portal sessions', () => {
 
       // A new account gets its first key beside the migrated ones.
       await store.createAccount(
-        { id: 'acc_new', name: 'New', maxActiveUrls: null, maxConcurrency: null, createdAt: T0 + 2 },
+        {
+          id: 'acc_new',
+          name: 'New',
+          maxActiveUrls: null,
+          maxConcurrency: null,
+          retentionMs: null,
+          createdAt: T0 + 2,
+        },
         {
           id: 'key_new',
           accountId: 'acc_new',
@@ -103,7 +111,7 @@ describe('step 3: named API keys and portal sessions', () => {
       const columns = (migrated.pragma('table_info(accounts)') as { name: string }[]).map((c) => c.name);
       assert.deepEqual(
         columns,
-        ['id', 'name', 'created_at', 'max_active_urls', 'max_concurrency'],
+        ['id', 'name', 'created_at', 'max_active_urls', 'max_concurrency', 'retention_ms'],
         'no key hash on accounts',
       );
     } finally {

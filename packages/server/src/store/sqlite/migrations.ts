@@ -221,4 +221,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_lane ON deliveries (endpoint_id, ordering_key, url, seq)
     WHERE ordering_key IS NOT NULL AND status IN ('pending', 'sending');
   `,
+  `
+  -- Retention (app/retention.ts): an account's own, in milliseconds; NULL: HOOKLINE_RETENTION.
+  ALTER TABLE accounts ADD COLUMN retention_ms INTEGER;
+  `,
 ];

@@ -12,6 +12,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type EndpointSource, endpointChangeOnGone } from '../../domain/delivery-state.ts';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
@@ -41,6 +42,7 @@ import {
   toPortalSession,
 } from '../rows.ts';
 import type {
+  AccountChanges,
   AccountRecord,
   ApiKeyRecord,
   AttemptRecord,
@@ -61,6 +63,8 @@ import type {
   PageRequest,
   Partition,
   PortalSessionRecord,
+  PruneBounds,
+  PruneCounts,
   RollApiKeyResult,
   Store,
 } from '../store.ts';
@@ -71,6 +75,8 @@ import { WalCheckpointer } from './wal-checkpointer.ts';
 import { type FdatasyncFn, WalSync } from './wal-sync.ts';
 
 const LIVE = `('pending', 'sending')`;
+/** Pages `releaseFreePages` gives back per slice (4 MiB of 4 KiB pages): a few milliseconds of work. */
+const VACUUM_SLICE_PAGES = 1_024;
 // Accounts with live deliveries a claim looks at, at most: two index seeks each (about 5 µs).
 const CLAIM_ACCOUNT_VISITS = 512;
 
@@ -117,6 +123,10 @@ export class SqliteStore implements Store {
   static open(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(dirname(options.path), { recursive: true });
     const db = new Database(options.path);
+    // Pages freed by pruning are reused by later writes; with incremental auto-vacuum the file can also
+    // shrink (`releaseFreePages`). It takes effect only in a file that has no table yet: older files
+    // reuse their free pages but keep their size (a `VACUUM` while Hookline is stopped converts them).
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // FULL: every commit fsyncs the WAL, so "accepted" means "on disk". NORMAL would lose the last
     // transactions on power loss, which the 202 of a publish must never do: the writes that commit
@@ -166,10 +176,7 @@ export class SqliteStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async updateAccount(
-    accountId: string,
-    changes: { readonly maxActiveUrls?: number | null; readonly maxConcurrency?: number | null },
-  ): Promise<AccountRecord | undefined> {
+  async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined> {
     this.db.transaction(() => {
       if (changes.maxActiveUrls !== undefined) {
         this.statements.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
@@ -177,6 +184,7 @@ export class SqliteStore implements Store {
       if (changes.maxConcurrency !== undefined) {
         this.statements.setMaxConcurrency.run(changes.maxConcurrency, accountId);
       }
+      if (changes.retentionMs !== undefined) this.statements.setRetention.run(changes.retentionMs, accountId);
     })();
     this.forgetAccount(accountId);
     return this.getAccount(accountId);
@@ -702,6 +710,45 @@ export class SqliteStore implements Store {
     return lo;
   }
 
+  /**
+   * Gives free pages back to the file system when more than a fifth of the file is free, down to a
+   * tenth, a slice of {@link VACUUM_SLICE_PAGES} at a time with the event loop yielded between slices.
+   * Some free pages are kept: the next writes would only have to grow the file again.
+   * @returns the pages given back.
+   */
+  async releaseFreePages(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const total = this.db.pragma('page_count', { simple: true }) as number;
+      const free = this.db.pragma('freelist_count', { simple: true }) as number;
+      if (free * 5 <= total) return released;
+      const pages = Math.min(VACUUM_SLICE_PAGES, free - Math.floor(total / 10));
+      this.withoutFsync(() => this.db.pragma(`incremental_vacuum(${pages})`));
+      released += pages;
+      await yieldTurn();
+    }
+  }
+
+  async eventSeqFrom(cutoffMs: number): Promise<number> {
+    return this.firstSeqCreatedAt('events', cutoffMs);
+  }
+
+  async pruneEvents(accountId: string, bounds: PruneBounds, limit: number): Promise<PruneCounts> {
+    const s = this.statements;
+    // Losing a pruning step in a crash only means doing it again: no fsync to wait for.
+    return this.withoutFsync(() => {
+      const seqs = s.prunableEvents
+        .pluck()
+        .all(accountId, bounds.beforeSeq, bounds.cutoffMs, limit) as number[];
+      if (seqs.length === 0) return { events: 0, deliveries: 0, attempts: 0 };
+      const list = JSON.stringify(seqs);
+      const attempts = s.pruneAttempts.run(list).changes;
+      const deliveries = s.pruneDeliveries.run(list).changes;
+      const events = s.pruneEventRows.run(list).changes;
+      return { events, deliveries, attempts };
+    });
+  }
+
   async listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]> {
     return (this.statements.listAttempts.all(deliveryId, accountId) as Row[]).map(toAttempt);
   }
@@ -1014,6 +1061,17 @@ function prepareStatements(db: Database.Database) {
     enabledUrlsOfAccount: db.prepare('SELECT id, urls FROM endpoints WHERE account_id = ? AND enabled = 1'),
     setMaxActiveUrls: db.prepare('UPDATE accounts SET max_active_urls = ? WHERE id = ?'),
     setMaxConcurrency: db.prepare('UPDATE accounts SET max_concurrency = ? WHERE id = ?'),
+    setRetention: db.prepare('UPDATE accounts SET retention_ms = ? WHERE id = ?'),
+    // Retention (app/retention.ts): the account's oldest events without a live delivery, read by
+    // (account_id, seq) up to the bound, then their attempts, deliveries and the events themselves.
+    prunableEvents: db.prepare(`SELECT e.seq FROM events e
+      WHERE e.account_id = ? AND e.seq < ? AND e.created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq AND d.status IN ('pending', 'sending'))
+      ORDER BY e.seq LIMIT ?`),
+    pruneAttempts: db.prepare(`DELETE FROM attempts WHERE delivery_id IN (
+      SELECT id FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)))`),
+    pruneDeliveries: db.prepare('DELETE FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?))'),
+    pruneEventRows: db.prepare('DELETE FROM events WHERE seq IN (SELECT value FROM json_each(?))'),
     insertEventType: db.prepare(
       `INSERT INTO event_types (name, description, schema, example, created_at)
        VALUES (@name, @description, @schemaJson, @exampleJson, @createdAt) ON CONFLICT (name) DO NOTHING`,

@@ -1,0 +1,158 @@
+/**
+ * Retention: events, with their deliveries and attempts, are kept for the account's retention
+ * (`retention` on the account, else `HOOKLINE_RETENTION`) and then deleted by the pruner, a job of each
+ * delivery process. An event with a delivery still `pending` or `sending` is kept whatever its age.
+ *
+ * The pruner works in small steps: each deletes at most a batch of one account's oldest events in one
+ * transaction. The batch is sized by how long the last step took, so a step holds the database (and,
+ * on SQLite, the event loop) for a few milliseconds, and the event loop is yielded between steps so
+ * publishes and results go in between.
+ */
+import { setImmediate as yieldTurn } from 'node:timers/promises';
+import type { AccountRecord, PruneCounts, Store } from '../store/store.ts';
+import { AppError } from './app-error.ts';
+import type { AppContext } from './context.ts';
+
+/** The shortest retention accepted: the pruner must never race the publish that wrote an event. */
+export const MIN_RETENTION_MS = 1_000;
+
+/** A step aims at this long; the batch grows while steps are faster and shrinks when they are slower. */
+const STEP_TARGET_MS = 4;
+const MIN_BATCH = 10;
+const MAX_BATCH = 1_000;
+const FIRST_BATCH = 100;
+/** Accounts read per page while a pass walks them. */
+const ACCOUNT_PAGE = 500;
+
+/** The retention in force for an account: its own, or the server's default. */
+export function retentionOf(ctx: Pick<AppContext, 'retentionMs'>, account: AccountRecord): number {
+  return account.retentionMs ?? ctx.retentionMs;
+}
+
+/**
+ * Checks a retention given to an account: a whole number of milliseconds of at least
+ * {@link MIN_RETENTION_MS}, or `null` for the server's default.
+ */
+export function checkRetention(retentionMs: number | null): number | null {
+  if (retentionMs !== null && retentionMs < MIN_RETENTION_MS) {
+    throw new AppError(
+      'invalid_field',
+      'retention must be at least 1s: events are kept at least until their deliveries are made',
+      'retention',
+    );
+  }
+  return retentionMs;
+}
+
+export interface PrunerOptions {
+  readonly store: Store;
+  readonly now: () => number;
+  /** `HOOKLINE_RETENTION`: for accounts without their own. */
+  readonly retentionMs: number;
+  /** `HOOKLINE_PRUNE_INTERVAL`: the pause between the end of one pass and the start of the next. */
+  readonly intervalMs: number;
+  /** Called after a pass that deleted something (the SQLite store gives freed pages back to the system). */
+  readonly afterPass?: ((pruned: PruneCounts) => Promise<void>) | undefined;
+  /** Told of every pass that deleted something, and of failures (the next pass tries again). */
+  readonly onPass?: ((pruned: PruneCounts, durationMs: number) => void) | undefined;
+  readonly onFailure: (error: unknown) => void;
+}
+
+/** The pruning job: a pass over every account, every `intervalMs`. */
+export class RetentionPruner {
+  private readonly options: PrunerOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PruneCounts> | undefined;
+  private stopped = false;
+  private batch = FIRST_BATCH;
+
+  constructor(options: PrunerOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  /** Stops after the step under way; resolves when it has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass now (tests, and the timer): every account's events past its retention, step by step. */
+  prune(): Promise<PruneCounts> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.prune()
+        .catch((error: unknown) => this.options.onFailure(error))
+        .finally(() => this.schedule());
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<PruneCounts> {
+    const { store, now } = this.options;
+    const startedAt = performance.now();
+    const total = { events: 0, deliveries: 0, attempts: 0 };
+    // Where each retention in use starts, found once per pass (a bisection of the events' positions).
+    const bounds = new Map<number, { cutoffMs: number; beforeSeq: number }>();
+    const passStartMs = now();
+    let cursor: string | undefined;
+    do {
+      const page = await store.listAccounts({ limit: ACCOUNT_PAGE, ...(cursor ? { cursor } : {}) });
+      for (const account of page.items) {
+        if (this.stopped) return total;
+        const retentionMs = account.retentionMs ?? this.options.retentionMs;
+        let bound = bounds.get(retentionMs);
+        if (!bound) {
+          const cutoffMs = passStartMs - retentionMs;
+          bound = { cutoffMs, beforeSeq: await store.eventSeqFrom(cutoffMs) };
+          bounds.set(retentionMs, bound);
+        }
+        await this.pruneAccount(account.id, bound, total);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    if (total.events > 0) {
+      await this.options.afterPass?.(total);
+      this.options.onPass?.(total, performance.now() - startedAt);
+    }
+    return total;
+  }
+
+  private async pruneAccount(
+    accountId: string,
+    bound: { cutoffMs: number; beforeSeq: number },
+    total: { events: number; deliveries: number; attempts: number },
+  ): Promise<void> {
+    for (;;) {
+      const limit = this.batch;
+      const started = performance.now();
+      const pruned = await this.options.store.pruneEvents(accountId, bound, limit);
+      this.resize(performance.now() - started);
+      total.events += pruned.events;
+      total.deliveries += pruned.deliveries;
+      total.attempts += pruned.attempts;
+      if (pruned.events < limit || this.stopped) return;
+      await yieldTurn();
+    }
+  }
+
+  /** The next step's batch: halved after a slow step, a quarter more after a fast one. */
+  private resize(tookMs: number): void {
+    if (tookMs > 2 * STEP_TARGET_MS) this.batch = Math.max(MIN_BATCH, Math.floor(this.batch / 2));
+    else if (tookMs < STEP_TARGET_MS / 2) this.batch = Math.min(MAX_BATCH, Math.ceil(this.batch * 1.25));
+  }
+}
