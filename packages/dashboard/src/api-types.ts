@@ -47,6 +47,8 @@ export interface Endpoint extends EndpointScope {
   readonly eventTypes: string[];
   readonly enabled: boolean;
   readonly disabledReason: string | null;
+  /** Since when every attempt has failed (ISO); `null` while the last attempt succeeded. */
+  readonly failingSince?: string | null;
   readonly headers: Record<string, string>;
   readonly timeoutMs: number | null;
   readonly maxConcurrency: number | null;

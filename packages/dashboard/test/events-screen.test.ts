@@ -52,11 +52,10 @@ describe('the Events screen', { skip: browserSkipReason() }, () => {
     paidId = paid.body.id;
     // Later, so it comes first in a list newest first.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const hello = await server.api.call('POST', `${base}/events`, {
-      body: { type: 'hookline.test', data: { message: 'Hello from the bakery' } },
-    });
+    // A test sent to the endpoint: Hookline's own `hookline.test`, which platforms cannot publish.
+    const hello = await server.api.call('POST', `${base}/endpoints/${endpoint.body.id}/test`);
     assert.equal(hello.status, 202, JSON.stringify(hello.body));
-    testId = hello.body.id;
+    testId = hello.body.eventId;
     await waitFor(() => receiver.requests.length >= 2, { what: 'two deliveries' });
   });
   after(async () => {

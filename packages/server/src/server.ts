@@ -13,6 +13,7 @@ import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
+import { afterAttempts } from './app/operational-events.ts';
 import { RetentionPruner } from './app/retention.ts';
 import { sharedQueueDepth } from './app/stats.ts';
 import { type Config, parseAdminToken, type Role } from './config/config.ts';
@@ -24,7 +25,7 @@ import { Metrics } from './observability/metrics.ts';
 import { migratePostgres, PostgresStore } from './store/postgres/postgres-store.ts';
 import { lockDataDir } from './store/sqlite/data-dir-lock.ts';
 import { SqliteStore } from './store/sqlite/sqlite-store.ts';
-import type { Store } from './store/store.ts';
+import type { AttemptResult, Store } from './store/store.ts';
 import { VERSION } from './version.ts';
 
 /** A running Hookline. */
@@ -206,9 +207,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // One count of the backlog every few seconds serves every open dashboard's overview.
   const queueDepth = sharedQueueDepth(() => store.queueDepth(), now);
   const newId = systemIdSource(now);
+  // Operational events, group after group in commit order, so a later group's word on an endpoint's
+  // health always comes after an earlier one's.
+  let afterResults = Promise.resolve();
+  const onResultsCommitted = (group: readonly AttemptResult[]) => {
+    afterResults = afterResults
+      .then(() => afterAttempts(ctx, group))
+      .catch((error: unknown) => logger.warn({ err: error }, 'operational events of attempt results failed'));
+  };
   const engine = sender
     ? new DeliveryEngine({
         store,
+        onResultsCommitted,
         sender,
         metrics,
         logger: logger.child({ component: 'delivery' }),
@@ -243,6 +253,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxActiveUrls: config.maxActiveUrls,
     accountConcurrency: config.accountConcurrency,
     retentionMs: config.retentionMs,
+    endpointHealth: { warnAfterMs: config.failingWarningAfterMs, disableAfterMs: config.disableAfterMs },
+    operatorAccount: config.operatorAccount,
     onAccountChanged: (account) => engine?.accountChanged(account),
     publicUrl: config.publicUrl,
     apiKeyUsesWritten: new Map(),
@@ -304,6 +316,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await app.close();
       await pruner?.stop();
       await engine?.stop(config.shutdownTimeoutMs);
+      await afterResults;
       // Attempts still running after the drain are abandoned: stopping the sending thread ends them
       // now, and the next start resends them (their results are no longer recorded).
       await sender?.close();

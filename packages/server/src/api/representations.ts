@@ -72,6 +72,7 @@ export function endpointOut(endpoint: EndpointRecord) {
     eventTypes: endpoint.eventTypes,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
+    failingSince: isoOrNull(endpoint.failingSince),
     headers: endpoint.headers,
     timeoutMs: endpoint.timeoutMs,
     maxConcurrency: endpoint.maxConcurrency,

@@ -397,7 +397,13 @@ export const EndpointOut = Type.Object({
   description: Type.String(),
   eventTypes: Type.Array(Type.String()),
   enabled: Type.Boolean(),
-  disabledReason: Nullable(Type.String()),
+  disabledReason: Nullable(
+    Type.String({ description: 'Why Hookline disabled it: `gone` (its receiver answered 410) or `failing`' }),
+  ),
+  failingSince: Nullable({
+    ...Instant,
+    description: 'Since when every attempt has failed; `null` while the last attempt succeeded',
+  }),
   headers: Type.Record(Type.String(), Type.String()),
   timeoutMs: Nullable(Type.Integer()),
   maxConcurrency: Nullable(Type.Integer()),

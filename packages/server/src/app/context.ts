@@ -2,7 +2,9 @@
  * What every use case works with: the store, the clock, id generation and the settings that shape
  * behaviour. Built once by the composition root (`server.ts`).
  */
+
 import { randomBytes } from 'node:crypto';
+import type { HealthWindows } from '../domain/endpoint-health.ts';
 import { formatId, type IdKind } from '../domain/ids.ts';
 import type { AccountRecord, Store } from '../store/store.ts';
 import type { EventCatalog } from './event-types.ts';
@@ -38,6 +40,10 @@ export interface AppContext {
   /** An account's share of a process's attempts in flight unless the operator set its own. */
   /** `HOOKLINE_RETENTION`: how long an account without its own retention keeps its events. */
   readonly retentionMs: number;
+  /** The windows after which a failing endpoint is warned about and disabled (domain/endpoint-health.ts). */
+  readonly endpointHealth: HealthWindows;
+  /** `HOOKLINE_OPERATOR_ACCOUNT`: gets a copy of every account's operational events. */
+  readonly operatorAccount: string | undefined;
   readonly accountConcurrency: number;
   /** An account's settings changed (its share of attempts in flight): the engine here applies them. */
   readonly onAccountChanged?: (account: AccountRecord) => void;

@@ -22,6 +22,7 @@ import {
 import { activeUrlLimitOf } from './accounts.ts';
 import { AppError, notFound } from './app-error.ts';
 import type { AppContext } from './context.ts';
+import { publishDisabled } from './operational-events.ts';
 import { storeEvents } from './publish-events.ts';
 
 /** The endpoint settings a caller provides. */
@@ -273,6 +274,8 @@ export async function createEndpoint(
     format: input.format ?? 'json',
     userAgent: checkUserAgent(input.userAgent) ?? null,
     source,
+    failingSince: null,
+    failingWarnedAt: null,
     createdAt: nowMs,
     updatedAt: nowMs,
   };
@@ -369,14 +372,20 @@ export async function updateEndpoint(
   if (patch.rateLimitPerSecond !== undefined) changes.rateLimitPerSecond = patch.rateLimitPerSecond;
   if (patch.enabled !== undefined) {
     changes.enabled = patch.enabled;
-    if (patch.enabled) changes.disabledReason = null;
+    // Enabled again: a new start, so old failures count neither for the warning nor for disabling.
+    if (patch.enabled)
+      Object.assign(changes, { disabledReason: null, failingSince: null, failingWarnedAt: null });
   }
   const field =
     patch.enabled === true && urls === undefined ? 'enabled' : patch.urls === undefined ? 'url' : 'urls';
+  // Disabling an enabled endpoint by hand is told to the account (`hookline.endpoint.disabled`).
+  const wasEnabled =
+    patch.enabled === false && (current ?? (await getEndpoint(ctx, accountId, endpointId, visible))).enabled;
   const updated = await withinActiveUrlLimit(ctx, accountId, field, (limits) =>
     ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now(), limits),
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
+  if (wasEnabled && !updated.enabled) await publishDisabled(ctx, updated, 'manual', updated.failingSince);
   return updated;
 }
 

@@ -4,7 +4,7 @@
  * stored event and creates no deliveries.
  */
 import { eventInScope } from '../domain/endpoint-scope.ts';
-import { wantsEventType } from '../domain/event-type.ts';
+import { HOOKLINE_TYPE_PREFIX, wantsEventType } from '../domain/event-type.ts';
 import { splitOrderLines } from '../domain/order-lines.ts';
 import { isRecurringOrderPayment } from '../domain/recurring-payment.ts';
 import {
@@ -55,6 +55,13 @@ export async function publishEvents(
   const at = (index: number, field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
   // Schemas first (they may load registered types): a batch is refused whole, before anything is built.
   for (const [index, input] of inputs.entries()) {
+    if (input.type.startsWith(HOOKLINE_TYPE_PREFIX)) {
+      throw new AppError(
+        'invalid_field',
+        `${input.type} is one of Hookline's own event types, which only Hookline publishes`,
+        at(index, 'type'),
+      );
+    }
     await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
   }
   const newEvents = inputs.map((input, index): NewEvent => {
@@ -156,7 +163,7 @@ export async function storeEvents(
  * URL and order line (only the lines of the endpoint's products when it is scoped to products). Those
  * of an `ordered` endpoint carry the event's ordering key, in line order.
  */
-function plannedDeliveries(
+export function plannedDeliveries(
   ctx: AppContext,
   endpoints: readonly EndpointRecord[],
   { type, data, orderingKey }: PublishInput,

@@ -39,6 +39,12 @@ export interface Config {
   readonly retentionMs: number;
   /** The pause between two passes of the pruner. */
   readonly pruneIntervalMs: number;
+  /** How long every attempt to an endpoint fails before the merchant is warned. */
+  readonly failingWarningAfterMs: number;
+  /** How long every attempt to an endpoint fails before it is disabled. */
+  readonly disableAfterMs: number;
+  /** The account that gets a copy of every account's operational events; `undefined`: none. */
+  readonly operatorAccount: string | undefined;
   /** Origins that may show the dashboard and merchant portal in a frame; empty: none may. */
   readonly portalFrameAncestors: readonly string[];
 }
@@ -98,6 +104,13 @@ export function parseAdminToken(text: string): string {
   // would make a token that no request can present.
   if (!/^[\x21-\x7e]+$/.test(text)) throw new Error('must be printable ASCII without spaces');
   return text;
+}
+
+/** Checks an account id as the API hands them out (`acc_` and 26 characters of Crockford base 32). */
+function parseAccountId(text: string): string {
+  const value = text.trim();
+  if (!/^acc_[0-9A-HJKMNP-TV-Z]{26}$/.test(value)) throw new Error(`"${value}" is not an account id (acc_…)`);
+  return value;
 }
 
 /**
@@ -375,6 +388,34 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'The pause between two passes of the pruner, which every delivery process runs. A pass deletes in steps of a few milliseconds each.',
     parse: duration(100),
+  },
+  {
+    env: 'HOOKLINE_FAILING_WARNING_AFTER',
+    key: 'failingWarningAfterMs',
+    defaultText: '24h',
+    unit: 'duration',
+    description:
+      'When every attempt to an endpoint has failed for this long, the merchant is warned once with a `hookline.endpoint.failing` event (see docs/operations.md).',
+    parse: duration(1_000),
+  },
+  {
+    env: 'HOOKLINE_DISABLE_AFTER',
+    key: 'disableAfterMs',
+    defaultText: '5d',
+    unit: 'duration',
+    description:
+      'When every attempt to an endpoint has failed for this long, it is disabled with the reason `failing` and a `hookline.endpoint.disabled` event. Its undelivered deliveries are cancelled and kept: `recover` sends them once it is enabled again.',
+    parse: duration(1_000),
+  },
+  {
+    env: 'HOOKLINE_OPERATOR_ACCOUNT',
+    key: 'operatorAccount',
+    defaultText: undefined,
+    defaultDoc: 'none',
+    unit: 'account id',
+    description:
+      'An account of the operator (`acc_…`) that gets a copy of every account’s operational events (`hookline.endpoint.*`, `hookline.delivery.exhausted`), each naming the account it concerns.',
+    parse: parseAccountId,
   },
   {
     env: 'HOOKLINE_PORTAL_FRAME_ANCESTORS',

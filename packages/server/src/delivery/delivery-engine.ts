@@ -27,7 +27,7 @@ import type { IdKind } from '../domain/ids.ts';
 import type { SendOutcome } from '../domain/send-outcome.ts';
 import { isPlainShape, renderPayload, type WebhookPayload } from '../domain/webhook-payload.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { AccountRecord, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
+import type { AccountRecord, AttemptResult, ClaimedDelivery, EndpointRecord, Store } from '../store/store.ts';
 import {
   aheadAllowed,
   canStartBeforeLeaseEnds,
@@ -49,6 +49,11 @@ export type { Sender } from './sender.ts';
 /** Settings and collaborators of the engine. */
 export interface DeliveryEngineOptions {
   readonly store: Store;
+  /**
+   * Told of each group of attempt results once it is committed, in commit order (what it says about
+   * the endpoints' health: app/operational-events.ts). It must not throw.
+   */
+  readonly onResultsCommitted?: ((group: readonly AttemptResult[]) => void) | undefined;
   readonly sender: Sender;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -141,6 +146,7 @@ export class DeliveryEngine {
     // at the next due time the loop knew of.
     this.results = new ResultBatcher(options.store, options.logger, options.now, (group) => {
       if (group.some((r) => r.claim.orderingKey !== null && r.status !== 'pending')) this.wake();
+      options.onResultsCommitted?.(group);
     });
     const attempts = options.metrics.attempts;
     this.attemptsBy = {

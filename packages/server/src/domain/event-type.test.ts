@@ -17,6 +17,12 @@ describe('wantsEventType', () => {
     [['subscription.created'], 'order.paid', false],
     [['subscription.created', 'order.*'], 'order.refunded', true],
     [[], 'order.paid', false],
+    // Hookline's own events go only to endpoints that ask for them.
+    [['*'], 'hookline.endpoint.failing', false],
+    [['hookline.*'], 'hookline.endpoint.failing', true],
+    [['hookline.endpoint.*'], 'hookline.endpoint.disabled', true],
+    [['order.*', 'hookline.delivery.exhausted'], 'hookline.delivery.exhausted', true],
+    [['*', 'hookline.endpoint.failing'], 'hookline.endpoint.recovered', false],
   ];
   for (const [filters, type, wanted] of cases) {
     test(`${JSON.stringify(filters)} ${wanted ? 'wants' : 'does not want'} ${type}`, () => {

@@ -50,6 +50,8 @@ export const ENDPOINT_COLUMNS: Record<keyof EndpointChanges, string> = {
   fields: 'fields',
   format: 'format',
   userAgent: 'user_agent',
+  failingSince: 'failing_since',
+  failingWarnedAt: 'failing_warned_at',
 };
 
 /** A row as a driver returns it. */
@@ -139,6 +141,8 @@ export function toEndpoint(row: Row): EndpointRecord {
     format: row['format'] as EndpointFormat,
     userAgent: row['user_agent'] as string | null,
     source: row['source'] as EndpointSource,
+    failingSince: row['failing_since'] as number | null,
+    failingWarnedAt: row['failing_warned_at'] as number | null,
     createdAt: row['created_at'] as number,
     updatedAt: row['updated_at'] as number,
   };

@@ -65,6 +65,8 @@ export function endpointRecord(id: string, changes: Partial<EndpointRecord> = {}
     format: 'json',
     userAgent: null,
     source: 'api',
+    failingSince: null,
+    failingWarnedAt: null,
     createdAt: T0,
     updatedAt: T0,
     ...changes,
@@ -944,6 +946,54 @@ export function storeContract(
       });
       assert.deepEqual(await store.pruneEvents(OTHER, bounds, 10), { events: 1, deliveries: 1, attempts: 1 });
       assert.ok(await store.getEvent(ACCOUNT, young!.event.id));
+    });
+
+    test('endpoint health: a failing streak starts at its first failure, keeps its warning, and a success ends it', async () => {
+      const health = async (succeededAt: number | null, failedSince: number | null) => {
+        const states = await store.recordEndpointHealth([
+          { endpointId: 'ep_a', accountId: ACCOUNT, succeededAt, failedSince },
+          { endpointId: 'ep_gone', accountId: ACCOUNT, succeededAt: null, failedSince: T0 },
+        ]);
+        assert.equal(states.length, 1, 'a deleted endpoint is left out');
+        return states[0]!;
+      };
+      const state = (
+        failingSince: number | null,
+        failingWarnedAt: number | null,
+        previousWarnedAt: number | null,
+      ) => ({
+        endpointId: 'ep_a',
+        accountId: ACCOUNT,
+        enabled: true,
+        failingSince,
+        failingWarnedAt,
+        previousWarnedAt,
+      });
+      assert.deepEqual(await health(T0, null), state(null, null, null));
+      assert.deepEqual(await health(null, T0 + 10), state(T0 + 10, null, null));
+      assert.deepEqual(await health(null, T0 + 20), state(T0 + 10, null, null), 'the streak goes on');
+      const warned = await store.updateEndpoint(
+        ACCOUNT,
+        'ep_a',
+        { failingWarnedAt: T0 + 30 },
+        T0 + 30,
+        NO_LIMIT,
+      );
+      assert.equal(warned?.failingWarnedAt, T0 + 30);
+      assert.deepEqual(
+        await health(null, T0 + 40),
+        state(T0 + 10, T0 + 30, T0 + 30),
+        'warned once per streak',
+      );
+      const read = await store.getEndpoint(ACCOUNT, 'ep_a');
+      assert.equal(read?.failingSince, T0 + 10);
+      assert.equal(read?.updatedAt, T0 + 30, 'health is not a change of settings');
+      assert.deepEqual(await health(T0 + 50, null), state(null, null, T0 + 30), 'a success ends it');
+      assert.deepEqual(await health(null, T0 + 60), state(T0 + 60, null, null));
+      // A success then a failure in one group: a new streak from that failure, without the old warning.
+      await store.updateEndpoint(ACCOUNT, 'ep_a', { failingWarnedAt: T0 + 65 }, T0 + 65, NO_LIMIT);
+      assert.deepEqual(await health(T0 + 70, T0 + 80), state(T0 + 80, null, T0 + 65));
+      assert.equal((await store.getEndpoint(ACCOUNT, 'ep_a'))?.failingWarnedAt, null);
     });
 
     test('where retention starts: the first event stored at or after a time', async () => {

@@ -5,7 +5,9 @@
  * Instants are milliseconds since the epoch (`…At`); event data is kept as the JSON text it was
  * published as, so it is parsed and serialised once, not once per delivery.
  */
+
 import type { DeliveryStatus, EndpointSource } from '../domain/delivery-state.ts';
+import type { AttemptsSummary } from '../domain/endpoint-health.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { SendErrorCode } from '../domain/send-outcome.ts';
 
@@ -107,6 +109,13 @@ export interface EndpointRecord {
   /** Replaces Hookline's `User-Agent`; `null` keeps it. */
   readonly userAgent: string | null;
   readonly source: EndpointSource;
+  /**
+   * Since when every attempt has failed: the first failure after the last success, `null` while the
+   * last attempt succeeded (domain/endpoint-health.ts).
+   */
+  readonly failingSince: number | null;
+  /** When the merchant was warned that the endpoint is failing (once per streak), `null` if not. */
+  readonly failingWarnedAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -134,6 +143,8 @@ export type EndpointChanges = Partial<
     | 'fields'
     | 'format'
     | 'userAgent'
+    | 'failingSince'
+    | 'failingWarnedAt'
   >
 >;
 
@@ -256,6 +267,17 @@ export interface NewDelivery {
    * is ahead of it, and makes the next one due when that one ends (see domain/delivery-state.ts).
    */
   readonly orderingKey: string | null;
+}
+
+/** An endpoint's health after a group of attempts ({@link Store.recordEndpointHealth}). */
+export interface EndpointHealthState {
+  readonly endpointId: string;
+  readonly accountId: string;
+  readonly enabled: boolean;
+  readonly failingSince: number | null;
+  readonly failingWarnedAt: number | null;
+  /** `failingWarnedAt` before the group: a warned endpoint whose streak ended has recovered. */
+  readonly previousWarnedAt: number | null;
 }
 
 /** Which of an account's events a pruning step may delete: stored before `cutoffMs`, below `beforeSeq`. */
@@ -500,6 +522,13 @@ export interface Store {
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
   ): Promise<number>;
+
+  /**
+   * Writes what groups of attempts said about their endpoints (`failingSince`, see
+   * domain/endpoint-health.ts `nextFailingSince`; a new streak or a success clears `failingWarnedAt`)
+   * and returns each endpoint's state after it. Deleted endpoints are left out.
+   */
+  recordEndpointHealth(summaries: readonly AttemptsSummary[]): Promise<EndpointHealthState[]>;
 
   /**
    * Where retention starts: the first event position from which on events were stored at or after

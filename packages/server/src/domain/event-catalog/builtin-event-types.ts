@@ -28,6 +28,7 @@ import {
   shipmentSchema,
   subscriptionSchema,
   timestampSchema,
+  urlSchema,
 } from './shared-schemas.ts';
 
 /** A named kind of event, as `GET /v1/event-types` lists it. */
@@ -1060,6 +1061,138 @@ const EXTERNAL_TYPES: readonly EventTypeDefinition[] = [
   }),
 ];
 
+/** The endpoint an operational event is about: what the merchant needs to find and fix it. */
+const operationalEndpointSchema: JsonSchema = {
+  type: 'object',
+  description: 'The endpoint the event is about',
+  properties: {
+    id: { type: 'string', description: 'ep_…' },
+    urls: { type: 'array', items: urlSchema, description: 'Where it sends' },
+    description: { type: 'string' },
+  },
+  required: ['id', 'urls', 'description'],
+  additionalProperties: true,
+};
+const accountIdSchema: JsonSchema = {
+  type: 'string',
+  description: 'The account the event concerns (acc_…): the same in every copy, the operator’s too',
+};
+const failingExample = {
+  accountId: 'acc_01JQ8Z3K7M2N4P6R8T0V2X4Y6B',
+  endpoint: {
+    id: 'ep_01JQ8Z3K7M2N4P6R8T0V2X4Y6A',
+    urls: ['https://shop.example.com/webhooks/orders'],
+    description: 'Orders to the warehouse',
+  },
+};
+
+/**
+ * Operational events: Hookline tells a merchant (and the operator, see HOOKLINE_OPERATOR_ACCOUNT) about
+ * its own endpoints. Published into the account they concern, never to the endpoint they are about;
+ * only endpoints that list them or `hookline.*` get them (`*` does not), and platforms cannot
+ * publish them (app/operational-events.ts).
+ */
+const OPERATIONAL_TYPES: readonly EventTypeDefinition[] = [
+  eventType({
+    name: 'hookline.endpoint.failing',
+    description:
+      'Every attempt to one of the merchant’s endpoints has failed since `data.failingSince`, for longer ' +
+      'than HOOKLINE_FAILING_WARNING_AFTER; it will be disabled at `data.disablesAt` unless an attempt succeeds.',
+    properties: {
+      accountId: accountIdSchema,
+      endpoint: operationalEndpointSchema,
+      failingSince: timestampSchema,
+      disablesAt: timestampSchema,
+    },
+    required: ['accountId', 'endpoint', 'failingSince', 'disablesAt'],
+    example: { ...failingExample, failingSince: '2025-06-20T08:00:00Z', disablesAt: '2025-06-25T08:00:00Z' },
+  }),
+  eventType({
+    name: 'hookline.endpoint.disabled',
+    description:
+      'One of the merchant’s endpoints was disabled: `failing` (every attempt failed for HOOKLINE_DISABLE_AFTER), ' +
+      '`gone` (its receiver answered 410) or `manual` (someone disabled it). Its live deliveries were cancelled; ' +
+      '`recover` sends them again once it is enabled.',
+    properties: {
+      accountId: accountIdSchema,
+      endpoint: operationalEndpointSchema,
+      reason: { type: 'string', enum: ['failing', 'gone', 'manual'] },
+      failingSince: nullable(timestampSchema),
+      disabledAt: timestampSchema,
+    },
+    required: ['accountId', 'endpoint', 'reason', 'failingSince', 'disabledAt'],
+    example: {
+      ...failingExample,
+      reason: 'failing',
+      failingSince: '2025-06-20T08:00:00Z',
+      disabledAt: '2025-06-25T08:00:04Z',
+    },
+  }),
+  eventType({
+    name: 'hookline.endpoint.recovered',
+    description:
+      'An endpoint the merchant was warned about (`hookline.endpoint.failing`) answered an attempt successfully again.',
+    properties: {
+      accountId: accountIdSchema,
+      endpoint: operationalEndpointSchema,
+      warnedAt: { ...timestampSchema, description: 'When `hookline.endpoint.failing` was sent' },
+      recoveredAt: timestampSchema,
+    },
+    required: ['accountId', 'endpoint', 'warnedAt', 'recoveredAt'],
+    example: { ...failingExample, warnedAt: '2025-06-21T08:00:12Z', recoveredAt: '2025-06-21T10:12:40Z' },
+  }),
+  eventType({
+    name: 'hookline.delivery.exhausted',
+    description:
+      'A delivery’s retry schedule ended without a successful attempt: the event will not be sent to that URL ' +
+      'again unless someone retries it or recovers the endpoint.',
+    properties: {
+      accountId: accountIdSchema,
+      delivery: {
+        type: 'object',
+        description: 'The delivery that failed for good',
+        properties: {
+          id: { type: 'string', description: 'dlv_…' },
+          eventId: { type: 'string' },
+          eventType: { type: 'string' },
+          endpointId: { type: 'string' },
+          url: urlSchema,
+          attempts: { type: 'integer', minimum: 1 },
+          lastStatusCode: nullable({ type: 'integer' }),
+          lastErrorCode: nullable({ type: 'string' }),
+        },
+        required: [
+          'id',
+          'eventId',
+          'eventType',
+          'endpointId',
+          'url',
+          'attempts',
+          'lastStatusCode',
+          'lastErrorCode',
+        ],
+        additionalProperties: true,
+      },
+      exhaustedAt: timestampSchema,
+    },
+    required: ['accountId', 'delivery', 'exhaustedAt'],
+    example: {
+      accountId: 'acc_01JQ8Z3K7M2N4P6R8T0V2X4Y6B',
+      delivery: {
+        id: 'dlv_01JQ8Z9W2C4E6G8J0L2N4Q6S8U',
+        eventId: 'evt_order_1042_paid',
+        eventType: 'order.paid',
+        endpointId: 'ep_01JQ8Z3K7M2N4P6R8T0V2X4Y6A',
+        url: 'https://shop.example.com/webhooks/orders',
+        attempts: 10,
+        lastStatusCode: 503,
+        lastErrorCode: null,
+      },
+      exhaustedAt: '2025-06-23T09:14:02Z',
+    },
+  }),
+];
+
 const HOOKLINE_TYPES: readonly EventTypeDefinition[] = [
   eventType({
     name: 'hookline.test',
@@ -1073,6 +1206,7 @@ const HOOKLINE_TYPES: readonly EventTypeDefinition[] = [
     required: ['message'],
     example: { message: 'A test event from Hookline', endpointId: 'ep_01JQ8Z3K7M2N4P6R8T0V2X4Y6A' },
   }),
+  ...OPERATIONAL_TYPES,
 ];
 
 /** Every built-in event type, family by family. */

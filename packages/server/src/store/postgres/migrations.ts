@@ -239,6 +239,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- SQLite's step 10: an account's own retention (app/retention.ts); NULL: HOOKLINE_RETENTION.
   ALTER TABLE accounts ADD COLUMN retention_ms bigint;
   `,
+  `
+  -- SQLite's step 11: failing endpoints (domain/endpoint-health.ts).
+  ALTER TABLE endpoints ADD COLUMN failing_since bigint, ADD COLUMN failing_warned_at bigint;
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

@@ -29,6 +29,7 @@
  */
 import pg from 'pg';
 import { type EndpointSource, endpointChangeOnGone } from '../../domain/delivery-state.ts';
+import type { AttemptsSummary } from '../../domain/endpoint-health.ts';
 import { bucketsOf, ENDPOINT_BUCKETS, endpointBucket } from '../../domain/endpoint-partition.ts';
 import { behindInBatch, type LaneMember, lanesOf } from '../../domain/ordering.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
@@ -62,6 +63,7 @@ import type {
   DeliveryRecord,
   EndpointAttemptStats,
   EndpointChanges,
+  EndpointHealthState,
   EndpointRecord,
   EventFilter,
   EventRecord,
@@ -448,6 +450,26 @@ const SQL = {
   // them against every due row instead (4,400 rows read to claim 231).
   // The claimed rows come back with their events, in one round trip: each event's payload only on the
   // first of its deliveries (a fan-out of 10 carries it once, not ten times).
+  // Failing endpoints: domain/endpoint-health.ts `nextFailingSince` in SQL, written only where it
+  // changes (a new streak or a success also clears the warning); updated_at stays, as this is not a
+  // change of settings. One statement, with each endpoint's state after it.
+  recordEndpointHealth: `WITH h AS (
+      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS h (id, succeeded_at, failed_since)
+    ), next AS (
+      SELECT e.id, e.account_id, e.enabled, e.failing_since AS before, e.failing_warned_at AS previous_warned_at,
+        CASE
+          WHEN h.failed_since IS NULL THEN CASE WHEN h.succeeded_at IS NULL THEN e.failing_since END
+          WHEN h.succeeded_at IS NOT NULL THEN h.failed_since
+          ELSE coalesce(e.failing_since, h.failed_since)
+        END AS failing_since
+      FROM endpoints e JOIN h ON h.id = e.id
+    ), written AS (
+      UPDATE endpoints e SET failing_since = n.failing_since, failing_warned_at = NULL
+      FROM next n WHERE e.id = n.id AND n.failing_since IS DISTINCT FROM n.before
+    )
+    SELECT id, account_id, enabled, failing_since, previous_warned_at,
+      CASE WHEN failing_since IS NOT DISTINCT FROM before THEN previous_warned_at END AS failing_warned_at
+    FROM next`,
   // Retention (app/retention.ts). The account's oldest events without a live delivery, locked (another
   // process pruning at once takes others), then the deliveries and their attempts. A delivery made live
   // meanwhile (sent again) is rechecked by its row lock and kept, and so its event by `pruneEventRows`,
@@ -1213,6 +1235,23 @@ export class PostgresStore implements Store {
 
   async listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]> {
     return (await this.query(SQL.listAttempts, [deliveryId, accountId])).map(toAttempt);
+  }
+
+  async recordEndpointHealth(summaries: readonly AttemptsSummary[]): Promise<EndpointHealthState[]> {
+    if (summaries.length === 0) return [];
+    const rows = await this.query(SQL.recordEndpointHealth, [
+      summaries.map((s) => s.endpointId),
+      summaries.map((s) => s.succeededAt),
+      summaries.map((s) => s.failedSince),
+    ]);
+    return rows.map((row) => ({
+      endpointId: row['id'] as string,
+      accountId: row['account_id'] as string,
+      enabled: row['enabled'] as boolean,
+      failingSince: row['failing_since'] as number | null,
+      failingWarnedAt: row['failing_warned_at'] as number | null,
+      previousWarnedAt: row['previous_warned_at'] as number | null,
+    }));
   }
 
   async eventSeqFrom(cutoffMs: number): Promise<number> {

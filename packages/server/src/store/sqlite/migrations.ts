@@ -225,4 +225,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Retention (app/retention.ts): an account's own, in milliseconds; NULL: HOOKLINE_RETENTION.
   ALTER TABLE accounts ADD COLUMN retention_ms INTEGER;
   `,
+  `
+  -- Failing endpoints (domain/endpoint-health.ts): since when every attempt has failed, and when the
+  -- merchant was warned of it.
+  ALTER TABLE endpoints ADD COLUMN failing_since INTEGER;
+  ALTER TABLE endpoints ADD COLUMN failing_warned_at INTEGER;
+  `,
 ];

@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type EndpointSource, endpointChangeOnGone } from '../../domain/delivery-state.ts';
+import { type AttemptsSummary, nextFailingSince } from '../../domain/endpoint-health.ts';
 import { endpointPartition } from '../../domain/endpoint-partition.ts';
 import { urlsHeldToLimit } from '../active-url-limit.ts';
 import { type ClaimAccount, takeFairly } from '../fair-claim.ts';
@@ -53,6 +54,7 @@ import type {
   DeliveryRecord,
   EndpointAttemptStats,
   EndpointChanges,
+  EndpointHealthState,
   EndpointRecord,
   EventFilter,
   EventRecord,
@@ -729,6 +731,33 @@ export class SqliteStore implements Store {
     }
   }
 
+  async recordEndpointHealth(summaries: readonly AttemptsSummary[]): Promise<EndpointHealthState[]> {
+    const s = this.statements;
+    // Losing this in a crash loses one group's say on the endpoint's health: no fsync to wait for.
+    return this.withoutFsync(() =>
+      summaries.flatMap((summary): EndpointHealthState[] => {
+        const row = s.endpointHealth.get(summary.endpointId) as Row | undefined;
+        if (!row) return [];
+        const before = row['failing_since'] as number | null;
+        const previousWarnedAt = row['failing_warned_at'] as number | null;
+        const failingSince = nextFailingSince(before, summary);
+        const failingWarnedAt = failingSince === before ? previousWarnedAt : null;
+        if (failingSince !== before)
+          s.setEndpointHealth.run(failingSince, failingWarnedAt, summary.endpointId);
+        return [
+          {
+            endpointId: summary.endpointId,
+            accountId: row['account_id'] as string,
+            enabled: row['enabled'] === 1,
+            failingSince,
+            failingWarnedAt,
+            previousWarnedAt,
+          },
+        ];
+      }),
+    );
+  }
+
   async eventSeqFrom(cutoffMs: number): Promise<number> {
     return this.firstSeqCreatedAt('events', cutoffMs);
   }
@@ -1062,6 +1091,13 @@ function prepareStatements(db: Database.Database) {
     setMaxActiveUrls: db.prepare('UPDATE accounts SET max_active_urls = ? WHERE id = ?'),
     setMaxConcurrency: db.prepare('UPDATE accounts SET max_concurrency = ? WHERE id = ?'),
     setRetention: db.prepare('UPDATE accounts SET retention_ms = ? WHERE id = ?'),
+    // Failing endpoints (domain/endpoint-health.ts); updated_at stays: this is not a change of settings.
+    endpointHealth: db.prepare(
+      'SELECT account_id, enabled, failing_since, failing_warned_at FROM endpoints WHERE id = ?',
+    ),
+    setEndpointHealth: db.prepare(
+      'UPDATE endpoints SET failing_since = ?, failing_warned_at = ? WHERE id = ?',
+    ),
     // Retention (app/retention.ts): the account's oldest events without a live delivery, read by
     // (account_id, seq) up to the bound, then their attempts, deliveries and the events themselves.
     prunableEvents: db.prepare(`SELECT e.seq FROM events e
