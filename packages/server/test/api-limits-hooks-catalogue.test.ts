@@ -298,9 +298,10 @@ describe('the event catalogue', () => {
     assert.equal(unknown.status, 202, 'types outside the catalogue are not checked');
   });
 
-  test('every built-in example publishes as it is', async () => {
+  test('every built-in example publishes as it is (but Hookline’s own, which only Hookline publishes)', async () => {
+    const published = BUILTIN_EVENT_TYPES.filter((t) => !t.name.startsWith('hookline.'));
     const answer = await ts.api.call('POST', `/v1/accounts/${accountId}/events/batch`, {
-      body: { events: BUILTIN_EVENT_TYPES.map((t) => ({ type: t.name, data: t.example })) },
+      body: { events: published.map((t) => ({ type: t.name, data: t.example })) },
     });
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
   });

@@ -26,6 +26,7 @@ after(() => postgres?.stop());
 
 interface Delivered {
   readonly type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads the data's fields ad hoc
   readonly data: Record<string, any>;
 }
 const bodies = (receiver: Receiver): Delivered[] =>
@@ -64,6 +65,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       return response.body as { id: string; deliveries: string[] };
     };
     /** Waits for an operational event of `type` about `endpointId` at `to`, checks it against its schema. */
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads the data's fields ad hoc
     const told = async (to: Receiver, type: string, about: (data: Record<string, any>) => boolean) => {
       const event = await waitFor(() => operational(to).find((b) => b.type === type && about(b.data)), {
         what: `${type} at the ops endpoint`,

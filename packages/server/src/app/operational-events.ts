@@ -11,7 +11,8 @@
  *
  * Each event is published into the account it concerns, through the same store and engine as any
  * event, to the endpoints that ask for it, never to the endpoint it is about; and a copy goes to the
- * operator's account (`HOOKLINE_OPERATOR_ACCOUNT`). Its id is made from what it tells (the endpoint and
+ * operator's account (`HOOKLINE_OPERATOR_ACCOUNT`). An account where no endpoint asks for it does not
+ * store it. Its id is made from what it tells (the endpoint and
  * the start of the streak, the delivery and its attempt), so processes that tell it at once publish it
  * once: the second is an idempotent replay.
  */
@@ -57,6 +58,8 @@ export async function publishOperational(
   for (const target of targets) {
     const endpoints = (await ctx.store.listEnabledEndpoints(target)).filter((e) => e.id !== aboutEndpointId);
     const deliveries = plannedDeliveries(ctx, endpoints, { type: event.type, data }, nowMs);
+    // Nobody there asked for it: nothing to store (an account's log holds the events it wants).
+    if (deliveries.length === 0) continue;
     try {
       await storeEvents(ctx, target, [
         {
