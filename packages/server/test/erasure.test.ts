@@ -25,6 +25,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
     let shop: { id: string; apiKey: string };
     let ok: Receiver;
     let later: Receiver;
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads the example's fields ad hoc
     let example: Record<string, any>;
 
     before(async () => {
