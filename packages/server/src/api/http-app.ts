@@ -26,6 +26,7 @@ import {
   wantsPage,
 } from './dashboard-routes.ts';
 import { registerEndpointRoutes } from './endpoint-routes.ts';
+import { registerErasureRoutes } from './erasure-routes.ts';
 import { sendProblem, toAppError } from './error-response.ts';
 import { registerEventTypeRoutes } from './event-type-routes.ts';
 import { registerHookRoutes } from './hook-routes.ts';
@@ -157,6 +158,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       registerEndpointRoutes(v1, ctx);
       registerEventTypeRoutes(v1, ctx);
       registerHookRoutes(v1, ctx);
+      registerErasureRoutes(v1, ctx);
       registerStatsRoutes(v1, ctx, options.metrics);
       registerWhoamiRoute(v1, ctx);
     },

@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   attempt: 'att',
   api_key: 'key',
   portal_session: 'ps',
+  erasure: 'era',
 } as const;
 
 /** A kind of id. */

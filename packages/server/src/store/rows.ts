@@ -18,6 +18,7 @@ import type {
   EndpointFormat,
   EndpointRecord,
   EndpointSource,
+  ErasureRecord,
   EventRecord,
   Page,
   PortalLocale,
@@ -257,4 +258,25 @@ export function toEndpointAttemptStats(row: Row): EndpointAttemptStats {
     failed: attempts - succeeded,
     lastAttemptAt: row['last_attempt_at'] as number,
   };
+}
+
+/** An `erasures` row. */
+export function toErasure(row: Row): ErasureRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string,
+    requestedBy: row['requested_by'] as string,
+    address: row['address'] as string | null,
+    criteria: json(row['criteria']),
+    events: row['events'] as number,
+    deliveriesCancelled: row['deliveries_cancelled'] as number,
+    attemptsCleared: row['attempts_cleared'] as number,
+    eventIds: json(row['event_ids']),
+    createdAt: row['created_at'] as number,
+  };
+}
+
+/** A text to find inside stored JSON with `LIKE … ESCAPE '\'`: its wildcards taken literally. */
+export function likeNeedle(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }

@@ -996,6 +996,58 @@ export function storeContract(
       assert.equal((await store.getEndpoint(ACCOUNT, 'ep_a'))?.failingWarnedAt, null);
     });
 
+    test('erasure: data replaced, bodies cleared, live deliveries cancelled, and the lane moves on', async () => {
+      await store.createEndpoint(endpoint('ep_o', { ordered: true }), NO_LIMIT);
+      const [first, second, other] = await store.insertEvents(ACCOUNT, [
+        newEvent(['ep_o', 'ep_a'], { orderingKey: 'cus_1' }),
+        newEvent(['ep_o'], { orderingKey: 'cus_1' }),
+        newEvent(['ep_a'], { createdAt: T0 + 1 }),
+      ]);
+      // The second waits behind the first in the ordered lane.
+      assert.equal((await delivery(second!.deliveryIds[0]!)).nextAttemptAt, null);
+      const claims = await claim(T0);
+      const toA = claims.find((c) => c.id === first!.deliveryIds[1])!;
+      await store.recordAttempts([result(toA, 200, T0 + 1)], T0 + 2);
+
+      const found = await store.findEventsContaining(ACCOUNT, ['ORD_1'], 0, 10);
+      assert.deepEqual(
+        found.map((e) => e.id),
+        [first!.event.id, second!.event.id, other!.event.id],
+        'ASCII case aside',
+      );
+      assert.deepEqual(
+        await store.findEventsContaining(ACCOUNT, ['ord_%'], 0, 10),
+        [],
+        'wildcards are literal',
+      );
+      assert.deepEqual(
+        (await store.findEventsContaining(ACCOUNT, ['ord_1'], found[0]!.seq, 1)).map((e) => e.id),
+        [second!.event.id],
+      );
+
+      const tombstone = '{"erased":{"erasureId":"era_1"}}';
+      const erased = await store.eraseEvents(ACCOUNT, [found[0]!.seq], tombstone, T0 + 10);
+      assert.deepEqual(erased, { events: 1, deliveriesCancelled: 1, attemptsCleared: 1 });
+      const event = await store.getEvent(ACCOUNT, first!.event.id);
+      assert.equal(event?.dataJson, tombstone);
+      assert.equal(event?.orderingKey, null, 'a key may name the customer');
+      assert.equal((await delivery(first!.deliveryIds[0]!)).status, 'cancelled');
+      const [attempt] = await store.listAttempts(ACCOUNT, toA.id);
+      assert.equal(attempt?.requestBody, null);
+      assert.equal(attempt?.responseBody, null);
+      assert.equal(
+        (await delivery(second!.deliveryIds[0]!)).nextAttemptAt,
+        T0 + 10,
+        'the next in the lane is due',
+      );
+      assert.equal((await store.getEvent(ACCOUNT, other!.event.id))?.dataJson, newEvent([]).event.dataJson);
+      // Sent again by hand, it carries the tombstone and no ordering key.
+      await store.retryDelivery(ACCOUNT, first!.deliveryIds[0]!, T0 + 20);
+      const again = (await claim(T0 + 20)).find((c) => c.id === first!.deliveryIds[0]);
+      assert.equal(again?.orderingKey, null);
+      assert.equal(again?.dataJson, tombstone);
+    });
+
     test('where retention starts: the first event stored at or after a time', async () => {
       assert.equal(await store.eventSeqFrom(T0), 0);
       const inserted = await store.insertEvents(ACCOUNT, [

@@ -280,6 +280,38 @@ export interface EndpointHealthState {
   readonly previousWarnedAt: number | null;
 }
 
+/** An event as an erasure reads it. */
+export interface StoredEventData {
+  readonly seq: number;
+  readonly id: string;
+  readonly dataJson: string;
+}
+
+/** What erasing a set of events changed. */
+export interface ErasedCounts {
+  readonly events: number;
+  readonly deliveriesCancelled: number;
+  readonly attemptsCleared: number;
+}
+
+/** An erasure as recorded: who asked, when, what matched; never the customer's data. */
+export interface ErasureRecord extends ErasedCounts {
+  readonly id: string;
+  readonly accountId: string;
+  /** `admin`, or `api_key:<key id>`. */
+  readonly requestedBy: string;
+  /** The client's address, as the server saw it. */
+  readonly address: string | null;
+  /** Which criteria were given (never their values). */
+  readonly criteria: readonly ('customerId' | 'email')[];
+  /** The ids of the events erased, up to {@link MAX_ERASURE_EVENT_IDS}. */
+  readonly eventIds: readonly string[];
+  readonly createdAt: number;
+}
+
+/** How many event ids an erasure record keeps; `events` counts them all. */
+export const MAX_ERASURE_EVENT_IDS = 1_000;
+
 /** Which of an account's events a pruning step may delete: stored before `cutoffMs`, below `beforeSeq`. */
 export interface PruneBounds {
   readonly cutoffMs: number;
@@ -529,6 +561,31 @@ export interface Store {
    * and returns each endpoint's state after it. Deleted endpoints are left out.
    */
   recordEndpointHealth(summaries: readonly AttemptsSummary[]): Promise<EndpointHealthState[]>;
+
+  /**
+   * Up to `limit` of the account's events after position `afterSeq` whose stored JSON contains one of
+   * `needles` (ASCII letters in any case), oldest first: an erasure's first cut.
+   */
+  findEventsContaining(
+    accountId: string,
+    needles: readonly string[],
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredEventData[]>;
+  /**
+   * Erases the account's events at `seqs`, in one transaction: their data becomes `dataJson`, the
+   * request and response bodies of their attempts are cleared, and their live deliveries are cancelled
+   * (a lane they headed moves on).
+   */
+  eraseEvents(
+    accountId: string,
+    seqs: readonly number[],
+    dataJson: string,
+    nowMs: number,
+  ): Promise<ErasedCounts>;
+  recordErasure(erasure: ErasureRecord): Promise<void>;
+  /** The account's erasures, newest first. */
+  listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>>;
 
   /**
    * Where retention starts: the first event position from which on events were stored at or after

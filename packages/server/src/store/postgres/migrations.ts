@@ -243,6 +243,23 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- SQLite's step 11: failing endpoints (domain/endpoint-health.ts).
   ALTER TABLE endpoints ADD COLUMN failing_since bigint, ADD COLUMN failing_warned_at bigint;
   `,
+  `
+  -- SQLite's step 12: erasures of one customer (app/erasures.ts).
+  CREATE TABLE erasures (
+    seq                   bigserial PRIMARY KEY,
+    id                    text NOT NULL UNIQUE,
+    account_id            text NOT NULL,
+    requested_by          text NOT NULL,
+    address               text,
+    criteria              jsonb NOT NULL,
+    events                integer NOT NULL,
+    deliveries_cancelled  integer NOT NULL,
+    attempts_cleared      integer NOT NULL,
+    event_ids             jsonb NOT NULL,
+    created_at            bigint NOT NULL
+  );
+  CREATE INDEX erasures_account_seq ON erasures (account_id, seq);
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

@@ -39,6 +39,7 @@ import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
+  likeNeedle,
   type Row,
   toAccount,
   toApiKey,
@@ -47,6 +48,7 @@ import {
   toDelivery,
   toEndpoint,
   toEndpointAttemptStats,
+  toErasure,
   toEvent,
   toPage,
   toPortalSession,
@@ -65,6 +67,8 @@ import type {
   EndpointChanges,
   EndpointHealthState,
   EndpointRecord,
+  ErasedCounts,
+  ErasureRecord,
   EventFilter,
   EventRecord,
   EventTypeRecord,
@@ -78,6 +82,7 @@ import type {
   PruneCounts,
   RollApiKeyResult,
   Store,
+  StoredEventData,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
 import { urlChangePlan } from '../url-change.ts';
@@ -470,6 +475,25 @@ const SQL = {
     SELECT id, account_id, enabled, failing_since, previous_warned_at,
       CASE WHEN failing_since IS NOT DISTINCT FROM before THEN previous_warned_at END AS failing_warned_at
     FROM next`,
+  // Erasure (app/erasures.ts): `ILIKE` with the needles escaped (backslash is the default escape).
+  eventsContaining: `SELECT seq, id, data FROM events e
+    WHERE account_id = $1 AND seq > $2 AND EXISTS (SELECT 1 FROM unnest($3::text[]) AS n (needle) WHERE e.data ILIKE n.needle)
+    ORDER BY seq LIMIT $4`,
+  erasedLanes: `SELECT DISTINCT endpoint_id, url, ordering_key FROM deliveries
+    WHERE event_seq = ANY($1::bigint[]) AND ordering_key IS NOT NULL AND status IN ${LIVE}`,
+  cancelErased: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $2
+    WHERE event_seq = ANY($1::bigint[]) AND status IN ${LIVE}`,
+  // An ordering key may be a customer's id: it goes with the data.
+  forgetErasedKeys: `UPDATE deliveries SET ordering_key = NULL
+    WHERE event_seq = ANY($1::bigint[]) AND ordering_key IS NOT NULL`,
+  clearErasedAttempts: `UPDATE attempts
+    SET request_body = NULL, request_body_truncated = false, response_body = NULL, response_body_truncated = false
+    WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_seq = ANY($1::bigint[]))`,
+  eraseEventData: `UPDATE events SET data = $1, ordering_key = NULL WHERE account_id = $2 AND seq = ANY($3::bigint[])`,
+  insertErasure: `INSERT INTO erasures (id, account_id, requested_by, address, criteria, events, deliveries_cancelled,
+      attempts_cleared, event_ids, created_at)
+    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9::jsonb, $10)`,
+  listErasures: 'SELECT * FROM erasures WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3',
   // Retention (app/retention.ts). The account's oldest events without a live delivery, locked (another
   // process pruning at once takes others), then the deliveries and their attempts. A delivery made live
   // meanwhile (sent again) is rechecked by its row lock and kept, and so its event by `pruneEventRows`,
@@ -1252,6 +1276,76 @@ export class PostgresStore implements Store {
       failingWarnedAt: row['failing_warned_at'] as number | null,
       previousWarnedAt: row['previous_warned_at'] as number | null,
     }));
+  }
+
+  async findEventsContaining(
+    accountId: string,
+    needles: readonly string[],
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredEventData[]> {
+    const rows = await this.query(SQL.eventsContaining, [
+      accountId,
+      afterSeq,
+      needles.map(likeNeedle),
+      limit,
+    ]);
+    return rows.map((row) => ({
+      seq: row['seq'] as number,
+      id: row['id'] as string,
+      dataJson: row['data'] as string,
+    }));
+  }
+
+  async eraseEvents(
+    accountId: string,
+    seqs: readonly number[],
+    dataJson: string,
+    nowMs: number,
+  ): Promise<ErasedCounts> {
+    return this.transaction(async (tx) => {
+      const { client } = tx;
+      const members = (await client.query<Row>(SQL.erasedLanes, [seqs])).rows.map((row) => ({
+        endpointId: row['endpoint_id'] as string,
+        url: row['url'] as string,
+        orderingKey: row['ordering_key'] as string,
+      }));
+      if (members.length > 0) await client.query(SQL.lockLanes, [lanesOf(members)]);
+      const cancelled = await client.query(SQL.cancelErased, [seqs, nowMs]);
+      await client.query(SQL.forgetErasedKeys, [seqs]);
+      if (members.length > 0) {
+        const promoted = await client.query<Row>(SQL.promoteLanes, [nowMs, ...laneColumns(members)]);
+        tx.dueOnCommit(promoted.rows.map((row) => row['endpoint_id'] as string));
+      }
+      const attempts = await client.query(SQL.clearErasedAttempts, [seqs]);
+      const events = await client.query(SQL.eraseEventData, [dataJson, accountId, seqs]);
+      return {
+        events: events.rowCount ?? 0,
+        deliveriesCancelled: cancelled.rowCount ?? 0,
+        attemptsCleared: attempts.rowCount ?? 0,
+      };
+    });
+  }
+
+  async recordErasure(erasure: ErasureRecord): Promise<void> {
+    await this.query(SQL.insertErasure, [
+      erasure.id,
+      erasure.accountId,
+      erasure.requestedBy,
+      erasure.address,
+      JSON.stringify(erasure.criteria),
+      erasure.events,
+      erasure.deliveriesCancelled,
+      erasure.attemptsCleared,
+      JSON.stringify(erasure.eventIds),
+      erasure.createdAt,
+    ]);
+  }
+
+  async listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>> {
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
+    const rows = await this.query(SQL.listErasures, [accountId, before, page.limit + 1]);
+    return toPage(rows, page.limit, toErasure);
   }
 
   async eventSeqFrom(cutoffMs: number): Promise<number> {

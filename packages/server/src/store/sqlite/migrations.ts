@@ -231,4 +231,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE endpoints ADD COLUMN failing_since INTEGER;
   ALTER TABLE endpoints ADD COLUMN failing_warned_at INTEGER;
   `,
+  `
+  -- Erasures of one customer (app/erasures.ts): who asked, when, what matched; never the data.
+  CREATE TABLE erasures (
+    seq                   INTEGER PRIMARY KEY,
+    id                    TEXT NOT NULL UNIQUE,
+    account_id            TEXT NOT NULL,
+    requested_by          TEXT NOT NULL,
+    address               TEXT,
+    criteria              TEXT NOT NULL,  -- JSON array of the criteria given, not their values
+    events                INTEGER NOT NULL,
+    deliveries_cancelled  INTEGER NOT NULL,
+    attempts_cleared      INTEGER NOT NULL,
+    event_ids             TEXT NOT NULL,  -- JSON array
+    created_at            INTEGER NOT NULL
+  );
+  CREATE INDEX erasures_account_seq ON erasures (account_id, seq);
+  `,
 ];

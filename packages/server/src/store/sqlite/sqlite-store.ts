@@ -30,6 +30,7 @@ import { decodeCursor } from '../pagination.ts';
 import {
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
+  likeNeedle,
   type Row,
   toAccount,
   toApiKey,
@@ -38,6 +39,7 @@ import {
   toDelivery,
   toEndpoint,
   toEndpointAttemptStats,
+  toErasure,
   toEvent,
   toPage,
   toPortalSession,
@@ -56,6 +58,8 @@ import type {
   EndpointChanges,
   EndpointHealthState,
   EndpointRecord,
+  ErasedCounts,
+  ErasureRecord,
   EventFilter,
   EventRecord,
   EventTypeRecord,
@@ -69,6 +73,7 @@ import type {
   PruneCounts,
   RollApiKeyResult,
   Store,
+  StoredEventData,
 } from '../store.ts';
 import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
 import { urlChangePlan } from '../url-change.ts';
@@ -758,6 +763,64 @@ export class SqliteStore implements Store {
     );
   }
 
+  async findEventsContaining(
+    accountId: string,
+    needles: readonly string[],
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredEventData[]> {
+    const rows = this.statements.eventsContaining.all(
+      accountId,
+      afterSeq,
+      JSON.stringify(needles.map(likeNeedle)),
+      limit,
+    ) as Row[];
+    return rows.map((row) => ({
+      seq: row['seq'] as number,
+      id: row['id'] as string,
+      dataJson: row['data'] as string,
+    }));
+  }
+
+  async eraseEvents(
+    accountId: string,
+    seqs: readonly number[],
+    dataJson: string,
+    nowMs: number,
+  ): Promise<ErasedCounts> {
+    const s = this.statements;
+    const list = JSON.stringify(seqs);
+    let promoted = false;
+    const counts = this.db.transaction((): ErasedCounts => {
+      const lanes = s.erasedLanes.all(list) as Row[];
+      const deliveriesCancelled = s.cancelErased.run({ list, nowMs }).changes;
+      s.forgetErasedKeys.run(list);
+      for (const lane of lanes) {
+        const { endpoint_id: endpointId, url, ordering_key: key } = lane as Record<string, string>;
+        promoted = s.promoteLane.run({ nowMs, endpointId, key, url }).changes > 0 || promoted;
+      }
+      const attemptsCleared = s.clearErasedAttempts.run(list).changes;
+      const events = s.eraseEventData.run(dataJson, accountId, list).changes;
+      return { events, deliveriesCancelled, attemptsCleared };
+    })();
+    if (promoted) this.madeDue();
+    return counts;
+  }
+
+  async recordErasure(erasure: ErasureRecord): Promise<void> {
+    this.statements.insertErasure.run({
+      ...erasure,
+      criteria: JSON.stringify(erasure.criteria),
+      eventIds: JSON.stringify(erasure.eventIds),
+    });
+  }
+
+  async listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>> {
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
+    const rows = this.statements.listErasures.all(accountId, before, page.limit + 1) as Row[];
+    return toPage(rows, page.limit, toErasure);
+  }
+
   async eventSeqFrom(cutoffMs: number): Promise<number> {
     return this.firstSeqCreatedAt('events', cutoffMs);
   }
@@ -1097,6 +1160,31 @@ function prepareStatements(db: Database.Database) {
     ),
     setEndpointHealth: db.prepare(
       'UPDATE endpoints SET failing_since = ?, failing_warned_at = ? WHERE id = ?',
+    ),
+    // Erasure (app/erasures.ts). `LIKE` ignores the case of ASCII letters; the needles are escaped.
+    eventsContaining: db.prepare(`SELECT seq, id, data FROM events e
+      WHERE account_id = ? AND seq > ?
+        AND EXISTS (SELECT 1 FROM json_each(?) n WHERE e.data LIKE n.value ESCAPE '\\')
+      ORDER BY seq LIMIT ?`),
+    erasedLanes: db.prepare(`SELECT DISTINCT endpoint_id, url, ordering_key FROM deliveries
+      WHERE event_seq IN (SELECT value FROM json_each(?)) AND ordering_key IS NOT NULL AND status IN ${LIVE}`),
+    cancelErased:
+      db.prepare(`UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = @nowMs
+      WHERE event_seq IN (SELECT value FROM json_each(@list)) AND status IN ${LIVE}`),
+    // An ordering key may be a customer's id: it goes with the data.
+    forgetErasedKeys: db.prepare(`UPDATE deliveries SET ordering_key = NULL
+      WHERE event_seq IN (SELECT value FROM json_each(?)) AND ordering_key IS NOT NULL`),
+    clearErasedAttempts: db.prepare(`UPDATE attempts
+      SET request_body = NULL, request_body_truncated = 0, response_body = NULL, response_body_truncated = 0
+      WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)))`),
+    eraseEventData: db.prepare(`UPDATE events SET data = ?, ordering_key = NULL
+      WHERE account_id = ? AND seq IN (SELECT value FROM json_each(?))`),
+    insertErasure: db.prepare(`INSERT INTO erasures (id, account_id, requested_by, address, criteria, events,
+        deliveries_cancelled, attempts_cleared, event_ids, created_at)
+      VALUES (@id, @accountId, @requestedBy, @address, @criteria, @events, @deliveriesCancelled, @attemptsCleared,
+        @eventIds, @createdAt)`),
+    listErasures: db.prepare(
+      'SELECT * FROM erasures WHERE account_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     ),
     // Retention (app/retention.ts): the account's oldest events without a live delivery, read by
     // (account_id, seq) up to the bound, then their attempts, deliveries and the events themselves.
