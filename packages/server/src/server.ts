@@ -13,6 +13,7 @@ import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
+import { cursorKeyFrom, ListCursors } from './app/list-cursors.ts';
 import { sharedQueueDepth } from './app/stats.ts';
 import { type Config, parseAdminToken, type Role } from './config/config.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
@@ -239,6 +240,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     apiKeyUsesWritten: new Map(),
     onBackgroundFailure: (error, what) => logger.warn({ err: error }, what),
     queueDepth,
+    // Keyed by the admin token, which every process of a deployment shares (see list-cursors.ts).
+    cursors: new ListCursors(cursorKeyFrom(admin.token)),
   };
   let accepting = false;
   const dashboardDir = runsApi ? await buildDashboardOrWarn(logger) : undefined;

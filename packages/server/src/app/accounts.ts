@@ -46,7 +46,7 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
 
 /** Lists accounts, oldest first. */
 export function listAccounts(ctx: AppContext, page: PageRequest): Promise<Page<AccountRecord>> {
-  return ctx.store.listAccounts(page);
+  return ctx.cursors.page('accounts', null, page, (inner) => ctx.store.listAccounts(inner));
 }
 
 /** Changes an account's settings (the operator's). */

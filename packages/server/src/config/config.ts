@@ -201,7 +201,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultDoc: 'none: generated on first start',
     unit: 'text',
     description:
-      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. Required with `DATABASE_URL`: every process of a deployment must accept the same token. At least 16 characters, printable ASCII without spaces.',
+      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. Required with `DATABASE_URL`: every process of a deployment must accept the same token. It also keys the signature of list cursors, so changing it ends the cursors handed out before. At least 16 characters, printable ASCII without spaces.',
     parse: parseAdminToken,
   },
   {
