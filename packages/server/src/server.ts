@@ -252,6 +252,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     version: VERSION,
     isAccepting: () => accepting,
+    requestTimeoutMs: config.requestTimeoutMs,
     // A worker process answers the operations routes only (health, readiness, metrics).
     serveApi: runsApi,
     dashboard:
