@@ -591,6 +591,48 @@ describe('authentication and authorisation', () => {
     );
   });
 
+  it('checks who may use the route before the input: 403 for any body or query, even a bad one', async () => {
+    const asAccount = { token: account.apiKey };
+    // Every route only the operator may use, each with input it would refuse from the operator.
+    const adminOnly: Array<[method: 'GET' | 'POST' | 'PATCH', path: string, body?: string]> = [
+      ['POST', '/v1/event-types', '{"name":"shop.sneaky"}'],
+      ['POST', '/v1/accounts', '{}'],
+      ['GET', '/v1/accounts?limit=abc'],
+      ['GET', '/v1/accounts?cursor=forged'],
+      ['PATCH', `/v1/accounts/${account.id}`, '{"maxActiveUrls":"many"}'],
+      ['POST', eventsPath, '{"data":{}}'],
+      ['POST', `${eventsPath}/batch`, '{"events":[]}'],
+      ['POST', eventsPath, '{not json'],
+      ['POST', `${eventsPath}/batch`, 'null'],
+      ['GET', '/v1/stats'],
+    ];
+    for (const [method, path, rawBody] of adminOnly) {
+      const res = await t.api.call(method, path, {
+        ...asAccount,
+        ...(rawBody === undefined ? {} : { rawBody }),
+      });
+      assertProblem(res, 403, 'forbidden', 'authorization');
+    }
+    // The operator gets the complaint about the input, so each case above would have failed on it.
+    for (const [method, path, rawBody] of adminOnly.filter(([, p]) => p !== '/v1/stats')) {
+      const res = await t.api.call(method, path, rawBody === undefined ? {} : { rawBody });
+      assert.ok([400, 422].includes(res.status), `${method} ${path}: ${JSON.stringify(res.body)}`);
+    }
+    // A portal session may not open another, whatever it sends.
+    const opened = await t.api.call('POST', `/v1/accounts/${account.id}/portal-sessions`, { body: {} });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    const session = String(opened.body.url).split('#token=')[1]!;
+    assertProblem(
+      await t.api.call('POST', `/v1/accounts/${account.id}/portal-sessions`, {
+        token: session,
+        body: { expiresInSeconds: 1 },
+      }),
+      403,
+      'forbidden',
+      'authorization',
+    );
+  });
+
   it('lets the account key reach its own account', async () => {
     const res = await t.api.call('GET', `/v1/accounts/${account.id}`, { token: account.apiKey });
     assert.equal(res.status, 200);
