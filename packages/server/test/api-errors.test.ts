@@ -125,6 +125,24 @@ describe('request bodies', () => {
     );
   });
 
+  it('refuses a body of null as not an object, on every kind of route with a body', async () => {
+    // Not a missing body (which reads as `{}` and names the first required field): `null` was sent.
+    for (const [method, path] of [
+      ['POST', () => eventsPath],
+      ['POST', () => `${eventsPath}/batch`],
+      ['POST', () => endpointsPath],
+      ['PATCH', () => `${endpointsPath}/${endpointId}`],
+      ['POST', () => `${endpointsPath}/${endpointId}/secret/rotate`],
+      ['POST', () => `${endpointsPath}/${endpointId}/recover`],
+      ['POST', () => `/v1/accounts/${account.id}/api-keys`],
+      ['POST', () => '/v1/accounts'],
+    ] as const) {
+      assertProblem(await t.api.call(method, path(), { rawBody: 'null' }), 422, 'invalid_field', 'body');
+    }
+    const endpoint = await t.api.call('GET', `${endpointsPath}/${endpointId}`);
+    assert.deepEqual(endpoint.body.urls, ['https://hooks.example.invalid/in'], 'the PATCH changed nothing');
+  });
+
   it('refuses a bad event type name, event id and occurredAt', async () => {
     for (const type of ['Order.Paid', 'order paid', 'order..paid', '.order', 'order.']) {
       assertProblem(

@@ -115,11 +115,16 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     const text = body as string;
     // Routes without a body (rotate, test, retry) are often called with an empty JSON body.
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new AppError('invalid_json', 'the body is not valid JSON', 'body'), undefined);
+      return done(new AppError('invalid_json', 'the body is not valid JSON', 'body'), undefined);
     }
+    // Fastify hands validators `null` for a missing body too, which reads as `{}` (above): a body of
+    // `null` is refused here, as the schemas refuse any other body that is not an object.
+    if (parsed === null) return done(new AppError('invalid_field', 'body must be object', 'body'), undefined);
+    done(null, parsed);
   });
   app.addContentTypeParser('*', (_request, _payload, done) => {
     done(new AppError('unsupported_media_type', 'send the body as application/json', 'content-type'));
