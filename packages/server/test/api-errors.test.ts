@@ -402,11 +402,55 @@ describe('endpoint URLs', () => {
       ' , ',
       'https://hooks.example.invalid/a,https://hooks.example.invalid/a',
       'https://hooks.example.invalid/a, ftp://hooks.example.com/b',
+      // No host right after `//`: a URL parser reads each of these as https://hooks.example.invalid/…
+      'http:///hooks.example.invalid/in',
+      'https:////hooks.example.invalid/in',
+      'https:/hooks.example.invalid/in',
+      'https:hooks.example.invalid/in',
+      'https:\\\\hooks.example.invalid\\in',
+      'https://hooks.example.invalid\\in',
+      'http:///x',
     ]) {
       const res = await t.api.call('POST', endpointsPath, { body: { url } });
       assertProblem(res, 422, 'invalid_url', 'url');
       assert.doesNotMatch(res.body.detail, /secret/, 'a refused URL does not echo its password');
     }
+  });
+
+  it('refuses a URL without a host after // on PATCH and for REST hooks too, changing nothing', async () => {
+    assertProblem(
+      await t.api.call('PATCH', `${endpointsPath}/${endpointId}`, { body: { url: 'http:///x' } }),
+      422,
+      'invalid_url',
+      'url',
+    );
+    assertProblem(
+      await t.api.call('PATCH', `${endpointsPath}/${endpointId}`, {
+        body: { urls: ['https:hooks.example.invalid'] },
+      }),
+      422,
+      'invalid_url',
+      'urls',
+    );
+    assertProblem(
+      await t.api.call('POST', `/v1/accounts/${account.id}/hooks`, {
+        body: { target_url: 'https:///hooks.example.invalid/zap', event: 'shop.order.paid' },
+      }),
+      422,
+      'invalid_url',
+      'target_url',
+    );
+    const endpoint = await t.api.call('GET', `${endpointsPath}/${endpointId}`);
+    assert.deepEqual(endpoint.body.urls, ['https://hooks.example.invalid/in']);
+  });
+
+  it('stores an accepted URL exactly as it was written and checked', async () => {
+    // Spellings the parser changes without changing the target: the scheme's and host's case, a default port.
+    const url = 'HTTPS://Hooks.Example.invalid:443/In?a=1';
+    const created = await t.api.call('POST', endpointsPath, { body: { url } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.urls, [url]);
+    assert.deepEqual((await t.api.call('GET', `${endpointsPath}/${created.body.id}`)).body.urls, [url]);
   });
 
   it('refuses an empty url as an invalid field', async () => {
