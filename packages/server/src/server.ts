@@ -13,6 +13,7 @@ import { buildHttpApp } from './api/http-app.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
+import { cursorKeyFrom, ListCursors } from './app/list-cursors.ts';
 import { afterAttempts } from './app/operational-events.ts';
 import { RetentionPruner } from './app/retention.ts';
 import { sharedQueueDepth } from './app/stats.ts';
@@ -260,6 +261,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     apiKeyUsesWritten: new Map(),
     onBackgroundFailure: (error, what) => logger.warn({ err: error }, what),
     queueDepth,
+    // Keyed by the admin token, which every process of a deployment shares (see list-cursors.ts).
+    cursors: new ListCursors(cursorKeyFrom(admin.token)),
   };
   // Every delivery process prunes; on PostgreSQL, processes pruning at once take different events.
   const pruner = runsWorkers
@@ -286,6 +289,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     version: VERSION,
     isAccepting: () => accepting,
+    requestTimeoutMs: config.requestTimeoutMs,
     // A worker process answers the operations routes only (health, readiness, metrics).
     serveApi: runsApi,
     dashboard:

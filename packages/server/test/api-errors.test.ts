@@ -125,6 +125,24 @@ describe('request bodies', () => {
     );
   });
 
+  it('refuses a body of null as not an object, on every kind of route with a body', async () => {
+    // Not a missing body (which reads as `{}` and names the first required field): `null` was sent.
+    for (const [method, path] of [
+      ['POST', () => eventsPath],
+      ['POST', () => `${eventsPath}/batch`],
+      ['POST', () => endpointsPath],
+      ['PATCH', () => `${endpointsPath}/${endpointId}`],
+      ['POST', () => `${endpointsPath}/${endpointId}/secret/rotate`],
+      ['POST', () => `${endpointsPath}/${endpointId}/recover`],
+      ['POST', () => `/v1/accounts/${account.id}/api-keys`],
+      ['POST', () => '/v1/accounts'],
+    ] as const) {
+      assertProblem(await t.api.call(method, path(), { rawBody: 'null' }), 422, 'invalid_field', 'body');
+    }
+    const endpoint = await t.api.call('GET', `${endpointsPath}/${endpointId}`);
+    assert.deepEqual(endpoint.body.urls, ['https://hooks.example.invalid/in'], 'the PATCH changed nothing');
+  });
+
   it('refuses a bad event type name, event id and occurredAt', async () => {
     for (const type of ['Order.Paid', 'order paid', 'order..paid', '.order', 'order.']) {
       assertProblem(
@@ -384,11 +402,55 @@ describe('endpoint URLs', () => {
       ' , ',
       'https://hooks.example.invalid/a,https://hooks.example.invalid/a',
       'https://hooks.example.invalid/a, ftp://hooks.example.com/b',
+      // No host right after `//`: a URL parser reads each of these as https://hooks.example.invalid/…
+      'http:///hooks.example.invalid/in',
+      'https:////hooks.example.invalid/in',
+      'https:/hooks.example.invalid/in',
+      'https:hooks.example.invalid/in',
+      'https:\\\\hooks.example.invalid\\in',
+      'https://hooks.example.invalid\\in',
+      'http:///x',
     ]) {
       const res = await t.api.call('POST', endpointsPath, { body: { url } });
       assertProblem(res, 422, 'invalid_url', 'url');
       assert.doesNotMatch(res.body.detail, /secret/, 'a refused URL does not echo its password');
     }
+  });
+
+  it('refuses a URL without a host after // on PATCH and for REST hooks too, changing nothing', async () => {
+    assertProblem(
+      await t.api.call('PATCH', `${endpointsPath}/${endpointId}`, { body: { url: 'http:///x' } }),
+      422,
+      'invalid_url',
+      'url',
+    );
+    assertProblem(
+      await t.api.call('PATCH', `${endpointsPath}/${endpointId}`, {
+        body: { urls: ['https:hooks.example.invalid'] },
+      }),
+      422,
+      'invalid_url',
+      'urls',
+    );
+    assertProblem(
+      await t.api.call('POST', `/v1/accounts/${account.id}/hooks`, {
+        body: { target_url: 'https:///hooks.example.invalid/zap', event: 'shop.order.paid' },
+      }),
+      422,
+      'invalid_url',
+      'target_url',
+    );
+    const endpoint = await t.api.call('GET', `${endpointsPath}/${endpointId}`);
+    assert.deepEqual(endpoint.body.urls, ['https://hooks.example.invalid/in']);
+  });
+
+  it('stores an accepted URL exactly as it was written and checked', async () => {
+    // Spellings the parser changes without changing the target: the scheme's and host's case, a default port.
+    const url = 'HTTPS://Hooks.Example.invalid:443/In?a=1';
+    const created = await t.api.call('POST', endpointsPath, { body: { url } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.urls, [url]);
+    assert.deepEqual((await t.api.call('GET', `${endpointsPath}/${created.body.id}`)).body.urls, [url]);
   });
 
   it('refuses an empty url as an invalid field', async () => {
@@ -584,6 +646,48 @@ describe('authentication and authorisation', () => {
       await t.api.call('POST', `${eventsPath}/batch`, {
         ...asAccount,
         body: { events: [{ type: 'shop.order.paid', data: {} }] },
+      }),
+      403,
+      'forbidden',
+      'authorization',
+    );
+  });
+
+  it('checks who may use the route before the input: 403 for any body or query, even a bad one', async () => {
+    const asAccount = { token: account.apiKey };
+    // Every route only the operator may use, each with input it would refuse from the operator.
+    const adminOnly: Array<[method: 'GET' | 'POST' | 'PATCH', path: string, body?: string]> = [
+      ['POST', '/v1/event-types', '{"name":"shop.sneaky"}'],
+      ['POST', '/v1/accounts', '{}'],
+      ['GET', '/v1/accounts?limit=abc'],
+      ['GET', '/v1/accounts?cursor=forged'],
+      ['PATCH', `/v1/accounts/${account.id}`, '{"maxActiveUrls":"many"}'],
+      ['POST', eventsPath, '{"data":{}}'],
+      ['POST', `${eventsPath}/batch`, '{"events":[]}'],
+      ['POST', eventsPath, '{not json'],
+      ['POST', `${eventsPath}/batch`, 'null'],
+      ['GET', '/v1/stats'],
+    ];
+    for (const [method, path, rawBody] of adminOnly) {
+      const res = await t.api.call(method, path, {
+        ...asAccount,
+        ...(rawBody === undefined ? {} : { rawBody }),
+      });
+      assertProblem(res, 403, 'forbidden', 'authorization');
+    }
+    // The operator gets the complaint about the input, so each case above would have failed on it.
+    for (const [method, path, rawBody] of adminOnly.filter(([, p]) => p !== '/v1/stats')) {
+      const res = await t.api.call(method, path, rawBody === undefined ? {} : { rawBody });
+      assert.ok([400, 422].includes(res.status), `${method} ${path}: ${JSON.stringify(res.body)}`);
+    }
+    // A portal session may not open another, whatever it sends.
+    const opened = await t.api.call('POST', `/v1/accounts/${account.id}/portal-sessions`, { body: {} });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    const session = String(opened.body.url).split('#token=')[1]!;
+    assertProblem(
+      await t.api.call('POST', `/v1/accounts/${account.id}/portal-sessions`, {
+        token: session,
+        body: { expiresInSeconds: 1 },
       }),
       403,
       'forbidden',

@@ -15,6 +15,20 @@ export function requireAdmin(request: FastifyRequest): void {
   }
 }
 
+/**
+ * {@link requireAdmin} as a route's `onRequest` hook. The hook runs right after the caller is known,
+ * before the body is read and the input validated, so a caller the route refuses whatever the input
+ * gets 403, never a complaint about input it may not send (a 422 would even describe the body's shape).
+ */
+export async function adminOnly(request: FastifyRequest): Promise<void> {
+  requireAdmin(request);
+}
+
+/** {@link refusePortalSession} as a route's `onRequest` hook (see {@link adminOnly}). */
+export async function noPortalSession(request: FastifyRequest): Promise<void> {
+  refusePortalSession(request);
+}
+
 /** The account in the path, checked against the caller: the admin reaches all, a key only its own. */
 export async function accountInPath(ctx: AppContext, request: FastifyRequest): Promise<string> {
   const { accountId } = request.params as { accountId: string };

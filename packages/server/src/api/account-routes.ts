@@ -24,7 +24,7 @@ import { visibleEndpointIds } from '../app/endpoints.ts';
 import { type PublishResult, publishEvents } from '../app/publish-events.ts';
 import { retentionOf } from '../app/retention.ts';
 import type { AccountRecord } from '../store/store.ts';
-import { accountInPath, endpointScopeOf, requireAdmin, requireWholeAccount } from './access.ts';
+import { accountInPath, adminOnly, endpointScopeOf, requireWholeAccount } from './access.ts';
 import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
 import {
   AccountCreatedOut,
@@ -108,9 +108,11 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.post(
     '/accounts',
-    { schema: { tags: ['accounts'], body: AccountIn, response: responses(201, AccountCreatedOut) } },
+    {
+      onRequest: adminOnly,
+      schema: { tags: ['accounts'], body: AccountIn, response: responses(201, AccountCreatedOut) },
+    },
     async (request, reply) => {
-      requireAdmin(request);
       const { account, apiKey } = await createAccount(ctx, request.body as AccountIn);
       return reply.code(201).send({ ...(await accountView(ctx, account)), apiKey });
     },
@@ -118,9 +120,11 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.get(
     '/accounts',
-    { schema: { tags: ['accounts'], querystring: PageQuery, response: responses(200, ListOf(AccountOut)) } },
+    {
+      onRequest: adminOnly,
+      schema: { tags: ['accounts'], querystring: PageQuery, response: responses(200, ListOf(AccountOut)) },
+    },
     async (request) => {
-      requireAdmin(request);
       const page = await listAccounts(ctx, pageOf(request.query as PageQuery));
       return {
         data: await Promise.all(page.items.map((account) => accountView(ctx, account))),
@@ -141,6 +145,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.patch(
     '/accounts/:accountId',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['accounts'],
         summary: 'Change an account’s settings (admin)',
@@ -150,7 +155,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request) => {
-      requireAdmin(request);
       const accountId = await accountInPath(ctx, request);
       return accountView(ctx, await updateAccount(ctx, accountId, request.body as AccountPatch));
     },
@@ -159,6 +163,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.post(
     '/accounts/:accountId/events',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['events'],
         summary: 'Publish one event',
@@ -169,7 +174,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       const accountId = await accountInPath(ctx, request);
       const body = request.body as EventIn;
       const key = request.headers['idempotency-key'] as string | undefined;
@@ -189,6 +193,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     '/accounts/:accountId/events/batch',
     {
       bodyLimit: MAX_BATCH_BODY_BYTES,
+      onRequest: adminOnly,
       schema: {
         tags: ['events'],
         summary: 'Publish up to 1,000 events in one transaction',
@@ -199,7 +204,6 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       const accountId = await accountInPath(ctx, request);
       const key = request.headers['idempotency-key'] as string | undefined;
       // With an Idempotency-Key, events without an id get `<key>:<index>`, so resending the batch is a no-op.

@@ -13,6 +13,7 @@ export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'invalid_json':
     case 'invalid_cursor':
+    case 'malformed_request':
       return 400;
     case 'unauthorized':
       return 401;
@@ -29,10 +30,14 @@ export function statusOf(code: ErrorCode): number {
     case 'active_url_limit':
     case 'api_key_expiring':
       return 409;
+    case 'request_timeout':
+      return 408;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':
       return 415;
+    case 'headers_too_large':
+      return 431;
     case 'missing_field':
     case 'unknown_field':
     case 'invalid_field':
@@ -54,31 +59,41 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-/** Sends an {@link AppError} as problem details. */
-export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+/** The problem details of an {@link AppError}: what every error response carries. */
+export function problemOf(error: AppError): { status: number; title: string; body: Record<string, unknown> } {
   const status = statusOf(error.code);
-  // RFC 9110 §11.6.1: a 401 must name the authentication scheme the client is to use.
-  if (status === 401) reply.header('www-authenticate', 'Bearer');
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({
+  const title = TITLES[status] ?? 'Error';
+  return {
+    status,
+    title,
+    body: {
       type: `https://hookline.dev/errors#${error.code}`,
-      title: TITLES[status] ?? 'Error',
+      title,
       status,
       code: error.code,
       detail: error.message,
       ...(error.field === undefined ? {} : { field: error.field }),
       ...error.details,
-    });
+    },
+  };
+}
+
+/** Sends an {@link AppError} as problem details. */
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+  const { status, body } = problemOf(error);
+  // RFC 9110 §11.6.1: a 401 must name the authentication scheme the client is to use.
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.code(status).type('application/problem+json').send(body);
 }
 
 interface AjvError {
@@ -135,6 +150,12 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
   }
   if (e.statusCode === 400 && error instanceof SyntaxError) {
     return new AppError('invalid_json', 'the body is not valid JSON', 'body');
+  }
+  // The connection closed while the body was being read: the client gave up (or was cut off by the
+  // request timeout). Nothing failed here and nobody is left to answer: one line, no stack.
+  if (e.code === 'ECONNRESET' && request.raw.readableAborted) {
+    request.log.info('the connection closed before the whole request was read');
+    return new AppError('malformed_request', 'the connection was closed before the whole request arrived');
   }
   request.log.error({ err: error }, 'unexpected error');
   return new AppError('internal_error', 'something went wrong on our side (logged with the request id)');

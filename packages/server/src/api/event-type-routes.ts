@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import type { EventType } from '../app/event-types.ts';
-import { accountInPath, requireAdmin } from './access.ts';
+import { accountInPath, adminOnly } from './access.ts';
 import {
   AccountEventTypeParams,
   EventTypeIn,
@@ -41,6 +41,7 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): 
   app.post(
     '/event-types',
     {
+      onRequest: adminOnly,
       schema: {
         tags,
         summary: 'Register an event type (admin)',
@@ -49,7 +50,6 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       return reply.code(201).send(await ctx.catalog.register(request.body as EventTypeIn));
     },
   );

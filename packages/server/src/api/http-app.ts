@@ -19,6 +19,7 @@ import type { AppContext } from '../app/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { registerAccountRoutes } from './account-routes.ts';
 import { registerApiKeyRoutes } from './api-key-routes.ts';
+import { answerClientError } from './client-errors.ts';
 import {
   type Dashboard,
   type DashboardOptions,
@@ -55,6 +56,8 @@ export interface HttpAppOptions {
   readonly serveApi?: boolean;
   /** The built web dashboard to serve at `/`; without it, `/` answers what the server is in JSON. */
   readonly dashboard?: DashboardOptions | undefined;
+  /** How long a request (headers and body) may take to arrive before it is answered 408. */
+  readonly requestTimeoutMs: number;
 }
 
 /** Builds the Fastify application (not listening yet). */
@@ -72,6 +75,22 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     routerOptions: { maxParamLength: 128 },
     // Paths the router cannot match (bad percent-encoding, a longer segment) answer as problems too.
     frameworkErrors: (error, request, reply) => sendProblem(reply, toAppError(error, request)),
+    // A body that stops coming would otherwise hold its connection until the client gives up. Node
+    // looks for late requests every `connectionsCheckingInterval`, 30 s by default, which would make
+    // a 30 s timeout anything up to 60 s: every tenth of the timeout, at most every second, keeps the
+    // answer within 10 % of it.
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(options.requestTimeoutMs / 10)),
+    },
+    // Malformed, late and oversized requests that never reach a route answer as problems too.
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error, socket, {
+        logger: options.logger,
+        requestTimeoutMs: options.requestTimeoutMs,
+      }),
   });
 
   // Two validators: bodies are taken exactly as sent (no type coercion, unknown fields refused by the
@@ -97,11 +116,16 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     const text = body as string;
     // Routes without a body (rotate, test, retry) are often called with an empty JSON body.
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new AppError('invalid_json', 'the body is not valid JSON', 'body'), undefined);
+      return done(new AppError('invalid_json', 'the body is not valid JSON', 'body'), undefined);
     }
+    // Fastify hands validators `null` for a missing body too, which reads as `{}` (above): a body of
+    // `null` is refused here, as the schemas refuse any other body that is not an object.
+    if (parsed === null) return done(new AppError('invalid_field', 'body must be object', 'body'), undefined);
+    done(null, parsed);
   });
   app.addContentTypeParser('*', (_request, _payload, done) => {
     done(new AppError('unsupported_media_type', 'send the body as application/json', 'content-type'));

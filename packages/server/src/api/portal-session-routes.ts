@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { createPortalSession, describePortalSession } from '../app/portal-sessions.ts';
-import { accountInPath, refusePortalSession, requirePortalSession } from './access.ts';
+import { accountInPath, noPortalSession, requirePortalSession } from './access.ts';
 import {
   AccountParams,
   PortalSessionCreatedOut,
@@ -32,6 +32,7 @@ export function registerPortalSessionRoutes(app: FastifyInstance, ctx: AppContex
   app.post(
     '/accounts/:accountId/portal-sessions',
     {
+      onRequest: noPortalSession,
       schema: {
         tags,
         summary: 'Open a merchant portal session (the link is shown once)',
@@ -41,7 +42,6 @@ export function registerPortalSessionRoutes(app: FastifyInstance, ctx: AppContex
       },
     },
     async (request, reply) => {
-      refusePortalSession(request);
       const accountId = await accountInPath(ctx, request);
       const { session, token } = await createPortalSession(ctx, accountId, request.body as PortalSessionIn);
       // In the fragment, the token never reaches a server: browsers do not send it, nor put it in a

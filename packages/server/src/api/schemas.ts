@@ -582,7 +582,10 @@ export const ListOf = <T extends TSchema>(item: T) =>
 /** Paging parameters of every list. */
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  // No length limit here: any cursor the server did not hand out, however long, is `invalid_cursor`.
+  cursor: Type.Optional(
+    Type.String({ description: 'The `nextCursor` of the previous page of this list, exactly as received' }),
+  ),
 });
 export type PageQuery = Static<typeof PageQuery>;
 

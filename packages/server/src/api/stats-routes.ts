@@ -7,7 +7,7 @@ import type { AppContext } from '../app/context.ts';
 import { visibleEndpointIds } from '../app/endpoints.ts';
 import { endpointStats, storeOverview } from '../app/stats.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { accountInPath, endpointScopeOf, requireAdmin } from './access.ts';
+import { accountInPath, adminOnly, endpointScopeOf } from './access.ts';
 import { endpointStatsOut } from './representations.ts';
 import { AccountParams, EndpointStatsOut, EndpointStatsQuery, responses, StatsOut } from './schemas.ts';
 
@@ -40,6 +40,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext, metri
   app.get(
     '/stats',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['operations'],
         summary: 'The server’s own figures for a live overview (admin)',
@@ -53,8 +54,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext, metri
         response: responses(200, StatsOut),
       },
     },
-    async (request) => {
-      requireAdmin(request);
+    async () => {
       const at = ctx.now();
       const [counters, store] = await Promise.all([metrics.totals(), storeOverview(ctx)]);
       return { at: new Date(at).toISOString(), ...counters, ...store };

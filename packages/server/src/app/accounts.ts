@@ -49,7 +49,7 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
 
 /** Lists accounts, oldest first. */
 export function listAccounts(ctx: AppContext, page: PageRequest): Promise<Page<AccountRecord>> {
-  return ctx.store.listAccounts(page);
+  return ctx.cursors.page('accounts', null, page, (inner) => ctx.store.listAccounts(inner));
 }
 
 /** A retention as the API takes it (`90d`, `12h`), in milliseconds; `null` stays `null`. */

@@ -60,7 +60,9 @@ export function listApiKeys(
   accountId: string,
   page: PageRequest,
 ): Promise<Page<ApiKeyRecord>> {
-  return ctx.store.listApiKeys(accountId, page, ctx.now());
+  return ctx.cursors.page('api-keys', accountId, page, (inner) =>
+    ctx.store.listApiKeys(accountId, inner, ctx.now()),
+  );
 }
 
 /** Revokes a key: it stops working with the next request. An expired key is gone already: not found. */

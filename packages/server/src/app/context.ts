@@ -8,6 +8,7 @@ import type { HealthWindows } from '../domain/endpoint-health.ts';
 import { formatId, type IdKind } from '../domain/ids.ts';
 import type { AccountRecord, Store } from '../store/store.ts';
 import type { EventCatalog } from './event-types.ts';
+import type { ListCursors } from './list-cursors.ts';
 
 /** Checks a webhook URL before it is stored (the SSRF guard, from `delivery/`). */
 export interface UrlChecker {
@@ -56,6 +57,8 @@ export interface AppContext {
   readonly apiKeyUsesWritten: Map<string, number>;
   /** Logs a failure of work that no request waits for (such as writing a key's last use). */
   readonly onBackgroundFailure: (error: unknown, what: string) => void;
+  /** Seals the cursors of every list the API pages through, and opens them when they come back. */
+  readonly cursors: ListCursors;
 }
 
 // Random bytes are drawn 10 KiB at a time: one `randomBytes` call per id cost about 7 % of the

@@ -21,7 +21,9 @@ export function listEvents(
   page: PageRequest,
   filter: EventFilter,
 ): Promise<Page<EventRecord>> {
-  return ctx.store.listEvents(accountId, page, filter);
+  return ctx.cursors.page('events', accountId, page, (inner) =>
+    ctx.store.listEvents(accountId, inner, filter),
+  );
 }
 
 /**
@@ -80,7 +82,9 @@ export function listDeliveries(
   page: PageRequest,
   filter: DeliveryFilter,
 ): Promise<Page<DeliveryRecord>> {
-  return ctx.store.listDeliveries(accountId, page, filter);
+  return ctx.cursors.page('deliveries', accountId, page, (inner) =>
+    ctx.store.listDeliveries(accountId, inner, filter),
+  );
 }
 
 /** One delivery with every attempt. */

@@ -297,7 +297,6 @@ export async function getEndpoint(
   return endpoint;
 }
 
-/** The account's endpoints that the caller may see, oldest first. */
 /**
  * The ids of the account's endpoints a caller limited to `visible` may see, for the logs and figures
  * of those endpoints only; `undefined` when the caller is not limited (every endpoint, deleted ones
@@ -319,13 +318,27 @@ export async function visibleEndpointIds(
   return ids;
 }
 
-export async function listEndpoints(
+/** The account's endpoints that the caller may see, oldest first. */
+export function listEndpoints(
   ctx: AppContext,
   accountId: string,
   page: PageRequest,
   visible: EndpointScope | null = null,
 ): Promise<Page<EndpointRecord>> {
-  if (visible === null) return ctx.store.listEndpoints(accountId, page);
+  return ctx.cursors.page('endpoints', accountId, page, (inner) =>
+    visible === null
+      ? ctx.store.listEndpoints(accountId, inner)
+      : listVisibleEndpoints(ctx, accountId, inner, visible),
+  );
+}
+
+/** A page of the endpoints scoped within `visible`, with store cursors. */
+async function listVisibleEndpoints(
+  ctx: AppContext,
+  accountId: string,
+  page: PageRequest,
+  visible: EndpointScope,
+): Promise<Page<EndpointRecord>> {
   // Filtered after reading, so the store is asked for exactly the items still missing: a page that
   // fills up then ends on an item shown, and the store's cursor after it is the right one to continue
   // from. A page with items left out is followed by the next, until the page is full or the list ends.

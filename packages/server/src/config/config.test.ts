@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(config.allowTargets, []);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.maxEventBytes, 256 * 1024);
+    assert.equal(config.requestTimeoutMs, 30 * SECOND);
     assert.equal(config.secretGraceMs, 24 * HOUR);
     assert.equal(config.retryAfterMaxMs, HOUR);
     assert.equal(config.workerConcurrency, 512);
@@ -133,6 +134,8 @@ describe('loadConfig reads each variable', () => {
     ['HOOKLINE_LOG_LEVEL', 'DEBUG', 'logLevel', 'debug'],
     ['HOOKLINE_LOG_LEVEL', 'silent', 'logLevel', 'silent'],
     ['HOOKLINE_MAX_EVENT_BYTES', '1048576', 'maxEventBytes', 1_048_576],
+    ['HOOKLINE_REQUEST_TIMEOUT', '300ms', 'requestTimeoutMs', 300],
+    ['HOOKLINE_REQUEST_TIMEOUT', '2m', 'requestTimeoutMs', 2 * MINUTE],
     ['HOOKLINE_SECRET_GRACE', '0s', 'secretGraceMs', 0],
     ['HOOKLINE_SECRET_GRACE', '7d', 'secretGraceMs', 7 * 24 * HOUR],
     ['HOOKLINE_MAX_ACTIVE_URLS', '25', 'maxActiveUrls', 25],
@@ -224,6 +227,9 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     ['HOOKLINE_ALLOW_TARGETS', '127.0.0.0/33', /prefix length/],
     ['HOOKLINE_LOG_LEVEL', 'verbose', /"verbose" is not a log level/],
     ['HOOKLINE_MAX_EVENT_BYTES', '100', /100 is outside 1024\.\.16777216/],
+    ['HOOKLINE_REQUEST_TIMEOUT', '50ms', /shorter than 100ms/],
+    ['HOOKLINE_REQUEST_TIMEOUT', '2h', /longer than 1h/],
+    ['HOOKLINE_REQUEST_TIMEOUT', '30', /"30" is not a duration/],
     ['HOOKLINE_SECRET_GRACE', '24', /"24" is not a duration/],
     ['HOOKLINE_ROLE', 'both', /"both" is not one of api, worker, all/],
     ['DATABASE_URL', 'mysql://db/hookline', /must start with postgres:\/\//],

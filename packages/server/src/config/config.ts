@@ -24,6 +24,7 @@ export interface Config {
   readonly allowTargets: readonly Cidr[];
   readonly logLevel: LogLevel;
   readonly maxEventBytes: number;
+  readonly requestTimeoutMs: number;
   readonly secretGraceMs: number;
   readonly maxActiveUrls: number;
   readonly retryAfterMaxMs: number;
@@ -218,7 +219,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultDoc: 'none: generated on first start',
     unit: 'text',
     description:
-      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. Required with `DATABASE_URL`: every process of a deployment must accept the same token. At least 16 characters, printable ASCII without spaces.',
+      'The operator token (`Authorization: Bearer …`) that reaches every account. When unset, the first start generates one, stores it in `<data dir>/admin-token` (mode 0600) and prints it. Required with `DATABASE_URL`: every process of a deployment must accept the same token. It also keys the signature of list cursors, so changing it ends the cursors handed out before. At least 16 characters, printable ASCII without spaces.',
     parse: parseAdminToken,
   },
   {
@@ -273,6 +274,19 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'Largest accepted event, in bytes of its JSON `data` (256 KiB by default). Larger events are refused with 413 `payload_too_large`.',
     parse: integer(1_024, 16 * 1024 * 1024),
+  },
+  {
+    env: 'HOOKLINE_REQUEST_TIMEOUT',
+    key: 'requestTimeoutMs',
+    defaultText: '30s',
+    unit: 'duration',
+    description:
+      'How long a client may take to send one whole request, headers and body, from its first byte. A request still incomplete then is answered 408 `request_timeout` and its connection closed, so a client that stops sending does not hold a connection. Raise it for clients on slow links that publish large batches.',
+    parse: (text) => {
+      const ms = duration(100)(text);
+      if (ms > 3_600_000) throw new Error(`${text} is longer than 1h`);
+      return ms;
+    },
   },
   {
     env: 'HOOKLINE_SECRET_GRACE',

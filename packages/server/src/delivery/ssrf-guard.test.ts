@@ -132,6 +132,30 @@ describe('checkUrl', () => {
     }
   });
 
+  test('refuses a URL whose text does not name its host right after // (the parser would read another)', async () => {
+    for (const url of [
+      'http:///93.184.216.34/',
+      'http:////93.184.216.34/',
+      'http:/93.184.216.34/',
+      'http:93.184.216.34/',
+      'https:\\\\93.184.216.34\\x',
+      'https:/\\93.184.216.34/',
+      'https://93.184.216.34\\x',
+      'http://93.184.216.34/a?b=\\',
+    ]) {
+      const check = await guard('').checkUrl(url);
+      assert.equal(!check.ok && check.code, 'invalid_url', url);
+    }
+    // What the parser changes without changing the target stays accepted, as written.
+    for (const url of [
+      'HTTP://93.184.216.34:80/A',
+      'https://93.184.216.34/%7Euser',
+      'http://0x5d.0xb8.0xd8.0x22/',
+    ]) {
+      assert.deepEqual(await guard('').checkUrl(url), { ok: true }, url);
+    }
+  });
+
   test('accepts a public IP literal without resolving or connecting', async () => {
     assert.deepEqual(await guard('').checkUrl('http://93.184.216.34/'), { ok: true });
     assert.deepEqual(await guard('').checkUrl('https://[2606:4700:4700::1111]:8443/x'), { ok: true });

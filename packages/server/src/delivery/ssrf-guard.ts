@@ -138,6 +138,9 @@ export class SsrfGuard {
    *
    * - Only `http:` and `https:` are accepted (`unsupported_scheme`).
    * - A user name or password is refused (`invalid_url`): it would be stored and logged in clear.
+   * - A text that does not name its host right after `http://` or `https://` (`http:///x`), or that
+   *   holds a backslash, is refused (`invalid_url`): the parser would read another URL than the one
+   *   stored (see {@link checkSpelling}).
    * - An IP literal is classified directly; `localhost` and `*.localhost` are loopback by definition
    *   (RFC 6761 §6.3) and never reach DNS; any other name is resolved and refused when ANY of its
    *   addresses is not allowed (`blocked_address`), because a connection may land on any of them.
@@ -153,6 +156,10 @@ export class SsrfGuard {
     const shape = checkShape(parsed);
     if (!shape.ok) {
       return shape;
+    }
+    const spelling = checkSpelling(url);
+    if (!spelling.ok) {
+      return spelling;
     }
     const hostname = unbracket(parsed.hostname);
     const literal = parseAddress(hostname);
@@ -328,6 +335,24 @@ function checkShape(url: URL): TargetCheck {
   }
   if (url.hostname === '') {
     return refuse('invalid_url', 'The endpoint URL has no host.');
+  }
+  return { ok: true };
+}
+
+/**
+ * Checks that the URL as written names the host that is checked. WHATWG `URL` is lenient with
+ * http(s) URLs: it reads `http:///x`, `http:/x`, `http:x` and `http:\\x` all as `http://x/`, and a
+ * backslash in the path as a slash. An endpoint keeps its URL as written, so such a text would be
+ * stored and shown without the host it delivers to, or with another path than the one requested; it
+ * is refused instead. What the parser still changes (the case of the scheme and host, a default
+ * port, percent-encoding, the spellings of an IPv4 address) names the same target.
+ */
+function checkSpelling(url: string): TargetCheck {
+  if (!/^https?:\/\/[^/\\]/i.test(url)) {
+    return refuse('invalid_url', 'The endpoint URL must name its host right after http:// or https://.');
+  }
+  if (url.includes('\\')) {
+    return refuse('invalid_url', 'The endpoint URL must not contain a backslash; use / in paths.');
   }
   return { ok: true };
 }

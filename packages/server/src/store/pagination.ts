@@ -1,6 +1,8 @@
 /**
  * Opaque list cursors. A cursor wraps the storage position of the last item of a page; callers
- * must not build one, so the encoding can change without breaking them.
+ * must not build one, so the encoding can change without breaking them. The API hands them out
+ * signed and bound to their list and account (`app/list-cursors.ts`), so one that does not decode
+ * here has passed that check: this is the second line of defence.
  */
 
 /** Raised for a cursor this server did not issue. */
