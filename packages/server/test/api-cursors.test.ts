@@ -22,7 +22,7 @@ function assertInvalidCursor(res: ApiResponse, context: string): void {
 }
 
 /** Each list of an account, as a path under `/v1/accounts/{accountId}`. */
-const ACCOUNT_LISTS = ['api-keys', 'endpoints', 'events', 'deliveries'] as const;
+const ACCOUNT_LISTS = ['api-keys', 'endpoints', 'events', 'deliveries', 'erasures'] as const;
 type ListName = (typeof ACCOUNT_LISTS)[number] | 'accounts';
 
 /** Gives an account three of each item, so every list has a second page at `limit=1`. */
@@ -42,6 +42,10 @@ async function fill(t: TestServer, accountId: string): Promise<void> {
     body: { events: [0, 1, 2].map((n) => ({ type: 'shop.order.paid', data: { n } })) },
   });
   assert.equal(published.status, 202, JSON.stringify(published.body));
+  for (const customerId of ['cus_1', 'cus_2']) {
+    const erasure = await t.api.call('POST', `${base}/erasures`, { body: { customerId } });
+    assert.equal(erasure.status, 201, JSON.stringify(erasure.body));
+  }
 }
 
 describe('list cursors', () => {

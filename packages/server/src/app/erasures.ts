@@ -86,5 +86,5 @@ export function listErasures(
   accountId: string,
   page: PageRequest,
 ): Promise<Page<ErasureRecord>> {
-  return ctx.store.listErasures(accountId, page);
+  return ctx.cursors.page('erasures', accountId, page, (inner) => ctx.store.listErasures(accountId, inner));
 }
