@@ -55,6 +55,7 @@ export async function publishEvents(
   const at = (index: number, field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
   // Schemas first (they may load registered types): a batch is refused whole, before anything is built.
   for (const [index, input] of inputs.entries()) {
+    ctx.catalog.checkPublishedType(input.type, at(index, 'type'));
     await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
   }
   const newEvents = inputs.map((input, index): NewEvent => {
