@@ -66,6 +66,25 @@ export class HooklineClient {
     await this.expect(200, 'PATCH', `/v1/accounts/${accountId}`, { maxActiveUrls });
   }
 
+  /**
+   * `POST /v1/event-types`: registers one of the bench's own types (`bench.delivery`), whose data may
+   * be anything, since an endpoint names only types the catalogue knows. One registered before is
+   * left as it is.
+   */
+  async registerEventType(name: string): Promise<void> {
+    const response = await this.call('POST', '/v1/event-types', {
+      name,
+      description: `A benchmark event type, ${name}`,
+      schema: {},
+      example: {},
+    });
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(
+        `POST /v1/event-types ${name}: got ${response.status} ${JSON.stringify(response.body)}`,
+      );
+    }
+  }
+
   /** `POST /v1/accounts/{id}/endpoints`, with other endpoint options if given. */
   async createEndpoint(
     accountId: string,

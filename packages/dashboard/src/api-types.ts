@@ -71,6 +71,8 @@ export interface EventType {
   readonly description: string;
   readonly schema: JsonSchema;
   readonly example: Record<string, unknown>;
+  /** The seed platforms' own names for it (`payment.card.success`); the API stores the type's name instead. */
+  readonly aliases: string[];
   readonly origin: 'builtin' | 'registered';
 }
 

@@ -55,6 +55,8 @@ export const common = defineMessages(
       'This address is on a private or local network; webhooks can only go to public addresses.',
     errorScopeForbidden: 'This webhook would reach beyond the products this page manages.',
     errorRequired: 'This field is required.',
+    errorUnknownEventType: 'An event type is not in the catalogue, so nothing would ever arrive for it.',
+    errorDidYouMean: 'Did you mean {names}?',
   },
   {
     appName: 'Hookline',
@@ -107,5 +109,8 @@ export const common = defineMessages(
       'Dit adres ligt op een privé- of lokaal netwerk; webhooks gaan alleen naar openbare adressen.',
     errorScopeForbidden: 'Deze webhook zou verder reiken dan de producten die deze pagina beheert.',
     errorRequired: 'Dit veld is verplicht.',
+    errorUnknownEventType:
+      'Een gebeurtenistype staat niet in de catalogus, dus daarvoor zou nooit iets binnenkomen.',
+    errorDidYouMean: 'Bedoel je {names}?',
   },
 );

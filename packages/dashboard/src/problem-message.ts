@@ -28,6 +28,12 @@ export function useProblemMessage(): (error: unknown) => string {
         return t('errorScopeForbidden');
       case 'missing_field':
         return t('errorRequired');
+      case 'unknown_event_type': {
+        const suggestions = error.problem['suggestions'];
+        const names = Array.isArray(suggestions) ? suggestions.join(', ') : '';
+        const unknown = t('errorUnknownEventType');
+        return names === '' ? unknown : `${unknown} ${t('errorDidYouMean', { names })}`;
+      }
       default:
         return error.message;
     }

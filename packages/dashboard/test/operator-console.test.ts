@@ -310,6 +310,12 @@ describe('the operator console', { skip: browserSkipReason() }, () => {
     assert.match(String(await entry.locator('pre').nth(1).textContent()), /"sub_/);
     await checkAndShoot(page, 'event-types-search');
 
+    // A platform's own name finds the type it stands for, which lists it among its aliases.
+    await page.getByLabel('Search').fill('subscribe.cancelled.success');
+    await entry.locator('.event-type-aliases').getByText('subscribe.cancelled.success').waitFor();
+    assert.match(String(await entry.locator('.event-type-aliases').textContent()), /^Also accepted as: /);
+    assert.equal(await page.locator('li.event-type-entry').count(), 1);
+
     await page.getByLabel('Search').fill('no such thing at all');
     await page.getByText('No event type matches “no such thing at all”.').waitFor();
     assert.deepEqual(errors, []);

@@ -35,6 +35,16 @@ before(async () => {
   failing.answer({ status: 500, body: 'down' });
   // One retry 50 ms after the first attempt: a delivery to a 500 fails for good within a second.
   t = await startTestServer({ HOOKLINE_RETRY_SCHEDULE: '50ms' });
+  // The tests' own types; `other.idle` is never published, so an `other.*` endpoint stays idle.
+  await t.registerEventTypes(
+    'dash.paid',
+    'dash.refunded',
+    'dash.shipped',
+    'stats.one',
+    'stats.two',
+    'other.idle',
+    'overview.paid',
+  );
 });
 
 after(async () => {

@@ -12,6 +12,7 @@ let base: string;
 before(async () => {
   t = await startTestServer({ HOOKLINE_RETRY_SCHEDULE: '50ms' });
   base = `/v1/accounts/${(await t.createAccount()).id}`;
+  await t.registerEventTypes('moved.check');
 });
 
 after(async () => {

@@ -39,6 +39,19 @@ before(async () => {
   t = await startTestServer({ HOOKLINE_RETRY_SCHEDULE: '1h' });
   accountId = (await t.createAccount('Endpoint shop')).id;
   endpointsPath = `/v1/accounts/${accountId}/endpoints`;
+  // Each test publishes a type of its own, so no endpoint receives another test's events.
+  await t.registerEventTypes(
+    'shop.order.split',
+    'shop.order.paid',
+    'shop.subscription.cancelled',
+    'custom.secret',
+    'rotation.check',
+    'nothing.here',
+    'header.check',
+    'disable.check',
+    'delete.check',
+    'never.sent',
+  );
 });
 
 after(async () => {

@@ -543,12 +543,7 @@ describe('endpoint URLs', () => {
       t.api.call('POST', endpointsPath, { body: { url: 'https://hooks.example.invalid/', ...extra } });
     assertProblem(await create({ timeoutMs: 5 }), 422, 'invalid_field', 'timeoutMs');
     assertProblem(await create({ eventTypes: [] }), 422, 'invalid_field', 'eventTypes');
-    assertProblem(
-      await create({ eventTypes: ['shop.order.paid', 'Bad'] }),
-      422,
-      'invalid_field',
-      'eventTypes[1]',
-    );
+    assertProblem(await create({ eventTypes: ['order.paid', 'Bad'] }), 422, 'invalid_field', 'eventTypes[1]');
     assertProblem(await create({ enabled: 'yes' }), 422, 'invalid_field', 'enabled');
     assertProblem(await create({ secret: 'not-a-secret' }), 422, 'invalid_field', 'secret');
   });
@@ -744,6 +739,7 @@ describe('state conflicts', () => {
   });
 
   it('refuses to retry or recover deliveries of a disabled or deleted endpoint with 409 endpoint_disabled', async () => {
+    await t.registerEventTypes('paused.check');
     const created = await t.api.call('POST', endpointsPath, {
       body: { url: 'https://paused.example.invalid/', eventTypes: ['paused.check'] },
     });

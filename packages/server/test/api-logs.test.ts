@@ -71,6 +71,15 @@ before(async () => {
   t = await startTestServer({ HOOKLINE_RETRY_SCHEDULE: '50ms' });
   accountId = (await t.createAccount('Log shop')).id;
   base = `/v1/accounts/${accountId}`;
+  await t.registerEventTypes(
+    'shop.order.paid',
+    'shop.order.refunded',
+    'detail.check',
+    'long.id',
+    'filter.check',
+    'recover.check',
+    'window.check',
+  );
 });
 
 after(async () => {

@@ -29,6 +29,7 @@ before(async () => {
   receiver = await startReceiver();
   t = await startTestServer({ HOOKLINE_RETRY_SCHEDULE: '20ms' });
   accountId = (await t.createAccount('Operations shop')).id;
+  await t.registerEventTypes('metrics.ok', 'metrics.failed');
 });
 
 after(async () => {

@@ -77,6 +77,7 @@ before(async () => {
   t = await startTestServer();
   a = await t.createAccount('Shop A');
   b = await t.createAccount('Shop B');
+  await t.registerEventTypes('shop.order.shipped', 'shop.order.paid');
 
   const createdA = await t.api.call('POST', `/v1/accounts/${a.id}/endpoints`, {
     token: a.apiKey,

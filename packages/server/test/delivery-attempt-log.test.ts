@@ -33,6 +33,7 @@ describe('the attempt log', () => {
   async function server(env: Record<string, string> = {}) {
     const ts = await startTestServer(env);
     servers.push(ts);
+    await ts.registerEventTypes('attempt.log', 'attempt.unanswered', 'attempt.form');
     return { ts, accountId: (await ts.createAccount()).id };
   }
 

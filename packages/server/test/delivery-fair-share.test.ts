@@ -50,6 +50,7 @@ describe('fair share between accounts', { concurrency: true }, () => {
   }
 
   async function endpoint(ts: TestServer, accountId: string, url: string, type: string) {
+    await ts.registerEventTypes(type);
     const created = await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
       body: { url, eventTypes: [type] },
     });

@@ -59,6 +59,7 @@ describe('delivery on the wire', () => {
   before(async () => {
     ts = await startTestServer();
     accountId = (await ts.createAccount()).id;
+    await ts.registerEventTypes('shop.invoice.paid', 'shop.order.refunded');
   });
 
   after(async () => {
@@ -112,6 +113,7 @@ describe('delivery on the wire', () => {
     const everything = await receiver();
     const fresh = await startTestServer();
     try {
+      await fresh.registerEventTypes('shop.order.paid', 'shop.subscription.created');
       const account = (await fresh.createAccount()).id;
       const familyEndpoint = await createEndpoint(fresh, account, {
         url: family.url,

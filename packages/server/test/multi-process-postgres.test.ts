@@ -22,7 +22,7 @@ import {
   runHookline,
   waitUntilReady,
 } from './support/server-process.ts';
-import { type ApiClient, apiClient, waitFor } from './support/test-server.ts';
+import { type ApiClient, apiClient, registerEventTypes, waitFor } from './support/test-server.ts';
 
 const ADMIN_TOKEN = 'hookline-multi-process-admin-token';
 const ENDPOINTS = 12;
@@ -144,6 +144,9 @@ describe('several processes on one PostgreSQL', { timeout: 300_000, skip: postgr
     const account = await api.call('POST', '/v1/accounts', { body: { name: 'Scale-out shop' } });
     accountId = account.body.id;
     await api.call('PATCH', `/v1/accounts/${accountId}`, { body: { maxActiveUrls: ENDPOINTS } });
+    // A type per endpoint (and per test), so each event reaches exactly one endpoint.
+    const types = Array.from({ length: ENDPOINTS }, (_, i) => `mp.e${i}`);
+    await registerEventTypes(api, [...types, 'mp.capped', 'mp.rated', 'mp.shared']);
     const create = async (i: number): Promise<string> => {
       const created = await api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
         body: { url: `${receiver.url}/e${i}`, eventTypes: [`mp.e${i}`] },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
 import { type Receiver, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { registerEventTypes, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 const MINUTE = 60_000;
 const skipPostgres = postgresSkip();
@@ -38,6 +38,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
         env['HOOKLINE_ADMIN_TOKEN'] = 'retention-test-admin-token';
       }
       ts = await startTestServer(env, { now: () => Date.now() + offsetMs });
+      await registerEventTypes(ts.api, ['shop.order.paid', 'shop.order.refunded']);
       ok = await startReceiver();
       failing = await startReceiver();
       failing.answer({ status: 500 });

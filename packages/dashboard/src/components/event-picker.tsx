@@ -3,6 +3,8 @@
  * family (`order`, `invoice`, `cart`, … — the part of the name before the first dot), with a search
  * box, `*` for every event, and per family a wildcard (`order.*`) that also takes the types the
  * operator adds later. The value is what the API's `eventTypes` takes, so a form sends it as it is.
+ * The search also finds a type by a platform's own name for it (InPlayer's `payment.card.success`
+ * finds `payment.succeeded`); the type is what is chosen, as the API would store it anyway.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api-client.ts';
@@ -20,7 +22,9 @@ const messages = defineMessages(
     allOfFamily: 'All {family} events',
     allOfFamilyHint: 'Includes {family} types added later ({wildcard}).',
     other: 'Other',
-    notInCatalogue: 'No longer in the catalogue.',
+    alsoCalled: '{description} Also called {alias}.',
+    notInCatalogue: 'Not in the catalogue: nothing arrives for it. Remove it to save the webhook.',
+    savedAs: 'Another name for {names}; saved as that.',
     noMatch: 'No event type matches “{query}”.',
     selected: '{count} selected',
     loadFailed: 'The event types could not be loaded: {detail}',
@@ -33,7 +37,10 @@ const messages = defineMessages(
     allOfFamily: 'Alle {family}-gebeurtenissen',
     allOfFamilyHint: 'Ook {family}-types die later worden toegevoegd ({wildcard}).',
     other: 'Overig',
-    notInCatalogue: 'Staat niet meer in de catalogus.',
+    alsoCalled: '{description} Ook {alias} genoemd.',
+    notInCatalogue:
+      'Staat niet in de catalogus: hiervoor komt niets binnen. Haal het weg om de webhook op te slaan.',
+    savedAs: 'Een andere naam voor {names}; zo wordt het opgeslagen.',
     noMatch: 'Geen gebeurtenistype komt overeen met “{query}”.',
     selected: '{count} gekozen',
     loadFailed: 'De gebeurtenistypes konden niet worden geladen: {detail}',
@@ -129,10 +136,16 @@ export function EventPicker({ id, legend, value, onChange, error }: EventPickerP
   };
 
   const needle = query.trim().toLowerCase();
+  /** The alias the search found a type by, when not its name or description. */
+  const aliasFound = (type: EventType): string | undefined =>
+    needle === '' || type.name.toLowerCase().includes(needle)
+      ? undefined
+      : type.aliases.find((alias) => alias.includes(needle));
   const matches = (type: EventType) =>
     needle === '' ||
     type.name.toLowerCase().includes(needle) ||
-    type.description.toLowerCase().includes(needle);
+    type.description.toLowerCase().includes(needle) ||
+    aliasFound(type) !== undefined;
 
   const families = new Map<string, EventType[]>();
   for (const type of types ?? []) {
@@ -140,7 +153,12 @@ export function EventPicker({ id, legend, value, onChange, error }: EventPickerP
     families.set(family, [...(families.get(family) ?? []), type]);
   }
   const known = new Set((types ?? []).map((type) => type.name));
-  // A type the endpoint has but the catalogue no longer lists stays visible, so it can be removed.
+  const aliasOf = new Map<string, string[]>();
+  for (const type of types ?? []) {
+    for (const alias of type.aliases) aliasOf.set(alias, [...(aliasOf.get(alias) ?? []), type.name]);
+  }
+  // What an endpoint stored before the API checked its names may hold: an alias (saved as its
+  // types) or a name the catalogue does not know (refused on save). Either stays visible here.
   const unknown = value.filter(
     (v) => v !== '*' && !known.has(v) && !(v.endsWith('.*') && families.has(v.slice(0, -2))),
   );
@@ -208,7 +226,11 @@ export function EventPicker({ id, legend, value, onChange, error }: EventPickerP
                   key={type.name}
                   id={`${id}-type-${slug(type.name)}`}
                   label={type.name}
-                  hint={type.description}
+                  hint={
+                    aliasFound(type) === undefined
+                      ? type.description
+                      : t('alsoCalled', { description: type.description, alias: aliasFound(type) ?? '' })
+                  }
                   checked={familyChosen || chosen.has(type.name)}
                   disabled={familyChosen}
                   onChecked={(on) => toggle(type.name, on)}
@@ -225,7 +247,11 @@ export function EventPicker({ id, legend, value, onChange, error }: EventPickerP
                 key={name}
                 id={`${id}-type-${slug(name)}`}
                 label={name}
-                hint={t('notInCatalogue')}
+                hint={
+                  aliasOf.has(name)
+                    ? t('savedAs', { names: (aliasOf.get(name) ?? []).join(', ') })
+                    : t('notInCatalogue')
+                }
                 checked={true}
                 onChecked={(on) => toggle(name, on)}
               />

@@ -1,8 +1,9 @@
 /**
  * The operator console's event catalogue at `/console/event-types`: every type the server knows
  * (`GET /v1/event-types`), grouped by family (the part of the name before the first dot, which says
- * what object the data carries), with a search over names and descriptions. Each type's JSON Schema
- * and example open on demand, so the list stays short enough to scan.
+ * what object the data carries), with a search over names, descriptions and aliases (the seed
+ * platforms' own names for a type). Each type's JSON Schema and example open on demand, so the list
+ * stays short enough to scan.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -20,12 +21,13 @@ const messages = defineMessages(
     intro:
       'The events this server knows, by family: what each one means, the JSON Schema its data follows and an example. Endpoints subscribe to a type by its name, or to a whole family with `family.*`.',
     search: 'Search',
-    searchHint: 'Part of a name or a description, e.g. subscription.cancelled or refund.',
+    searchHint: 'Part of a name, an alias or a description, e.g. subscription.cancelled or refund.',
     count: '{shown} of {total} event types',
     noMatch: 'No event type matches “{query}”.',
     familyCount: '{count} types',
     familyCountOne: '1 type',
     registered: 'Added by the operator',
+    aliases: 'Also accepted as',
     details: 'Schema and example',
     schema: 'JSON Schema of the data',
     example: 'Example data',
@@ -35,12 +37,13 @@ const messages = defineMessages(
     intro:
       'De gebeurtenissen die deze server kent, per familie: wat elk betekent, het JSON Schema dat de data volgt en een voorbeeld. Endpoints abonneren zich op een type met de naam, of op een hele familie met `familie.*`.',
     search: 'Zoeken',
-    searchHint: 'Een deel van een naam of omschrijving, bijv. subscription.cancelled of refund.',
+    searchHint: 'Een deel van een naam, alias of omschrijving, bijv. subscription.cancelled of refund.',
     count: '{shown} van {total} gebeurtenistypes',
     noMatch: 'Geen gebeurtenistype komt overeen met “{query}”.',
     familyCount: '{count} types',
     familyCountOne: '1 type',
     registered: 'Toegevoegd door de beheerder',
+    aliases: 'Ook geaccepteerd als',
     details: 'Schema en voorbeeld',
     schema: 'JSON Schema van de data',
     example: 'Voorbeelddata',
@@ -53,13 +56,13 @@ export function familyOf(name: string): string {
   return dot === -1 ? name : name.slice(0, dot);
 }
 
-/** Whether a type matches every word of a search, in its name or its description (any case). */
+/** Whether a type matches every word of a search, in its name, aliases or description (any case). */
 export function matchesSearch(eventType: EventType, query: string): boolean {
   const words = query
     .toLowerCase()
     .split(/\s+/)
     .filter((word) => word !== '');
-  const text = `${eventType.name} ${eventType.description}`.toLowerCase();
+  const text = `${eventType.name} ${eventType.aliases.join(' ')} ${eventType.description}`.toLowerCase();
   return words.every((word) => text.includes(word));
 }
 
@@ -161,6 +164,15 @@ function EventTypeEntry({ eventType }: { eventType: EventType }) {
         {eventType.origin === 'registered' ? <span class="badge off">{t('registered')}</span> : null}
       </h3>
       <p class="event-type-text">{withCode(eventType.description)}</p>
+      {eventType.aliases.length > 0 ? (
+        <p class="event-type-aliases">
+          {t('aliases')}:{' '}
+          {eventType.aliases.flatMap((alias, index) => [
+            index > 0 ? ', ' : null,
+            <code key={alias}>{alias}</code>,
+          ])}
+        </p>
+      ) : null}
       <details class="event-type-details">
         <summary>
           {t('details')}

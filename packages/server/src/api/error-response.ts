@@ -44,6 +44,7 @@ export function statusOf(code: ErrorCode): number {
     case 'invalid_url':
     case 'endpoint_url_blocked':
     case 'event_data_invalid':
+    case 'unknown_event_type':
       return 422;
     case 'internal_error':
       return 500;

@@ -3,7 +3,7 @@
  * sample an integration platform asks for while a user maps fields.
  */
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../app/app-error.ts';
+import { AppError, notFound } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
 import type { EventType } from '../app/event-types.ts';
 import { accountInPath, adminOnly } from './access.ts';
@@ -22,8 +22,13 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): 
   const tags = ['event types'];
   const find = async (name: string): Promise<EventType> => {
     const eventType = await ctx.catalog.get(name);
-    if (!eventType) throw notFound('event type', 'name');
-    return eventType;
+    if (eventType) return eventType;
+    const aliased = ctx.catalog.aliasOf(name);
+    if (aliased !== undefined) {
+      // An alias is no type of its own (events never carry it): point at the types it stands for.
+      throw new AppError('not_found', `${name} is an alias of ${aliased.join(' and ')}`, 'name');
+    }
+    throw notFound('event type', 'name');
   };
 
   app.get(
@@ -59,22 +64,23 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         tags,
-        summary: 'A list with one example webhook body (for integration platforms)',
+        summary:
+          'A list with one example webhook body, one per type for an alias (for integration platforms)',
         params: AccountEventTypeParams,
         response: responses(200, SampleOut),
       },
     },
     async (request) => {
       await accountInPath(ctx, request);
-      const eventType = await find((request.params as { name: string }).name);
-      return [
-        {
-          id: 'evt_sample',
-          type: eventType.name,
-          timestamp: new Date(ctx.now()).toISOString(),
-          data: eventType.example,
-        },
-      ];
+      const name = (request.params as { name: string }).name;
+      // A hook subscribed with an alias receives the types it stands for: one sample of each.
+      const types = await Promise.all((ctx.catalog.aliasOf(name) ?? [name]).map(find));
+      return types.map((eventType, index) => ({
+        id: index === 0 ? 'evt_sample' : `evt_sample_${index + 1}`,
+        type: eventType.name,
+        timestamp: new Date(ctx.now()).toISOString(),
+        data: eventType.example,
+      }));
     },
   );
 }

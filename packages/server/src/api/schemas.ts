@@ -28,6 +28,11 @@ export const Problem = Type.Object(
     detail: Type.String(),
     field: Type.Optional(Type.String({ description: 'The input at fault, e.g. `url` or `events[2].type`' })),
     limit: Type.Optional(Type.Integer({ description: 'The limit that was reached (`active_url_limit`)' })),
+    suggestions: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'The known names closest to the one refused (`unknown_event_type`); may be empty',
+      }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
@@ -285,7 +290,8 @@ const endpointFields = {
   eventTypes: Type.Array(Type.String({ pattern: EVENT_TYPE_FILTER_PATTERN, maxLength: 130 }), {
     minItems: 1,
     maxItems: 500,
-    description: 'Event type names, family wildcards such as `order.*`, or `["*"]` for all (the default)',
+    description:
+      'Event types of the catalogue, their aliases (stored as the types they stand for), family wildcards such as `order.*` that cover a type, or `["*"]` for all (the default)',
   }),
   enabled: Type.Boolean(),
   headers: Type.Record(Type.String(), Type.String({ maxLength: 4_000 }), {
@@ -510,6 +516,10 @@ export const EventTypeOut = Type.Object({
   description: Type.String(),
   schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of the event data' }),
   example: Type.Record(Type.String(), Type.Unknown(), { description: 'An example of the event data' }),
+  aliases: Type.Array(Type.String(), {
+    description:
+      "The seed platforms' own names for this type (InPlayer's `payment.card.success`), accepted in an endpoint's `eventTypes` and stored as this name",
+  }),
   origin: Type.Union([Type.Literal('builtin'), Type.Literal('registered')]),
 });
 
@@ -548,7 +558,8 @@ export const HookIn = Type.Object(
     event: Type.String({
       pattern: EVENT_TYPE_FILTER_PATTERN,
       maxLength: 130,
-      description: 'The event type to subscribe to (`order.paid`, `order.*` or `*`)',
+      description:
+        'The event type to subscribe to (`order.paid`, `order.*` or `*`), or an alias of one (`payment.card.success`)',
     }),
   },
   { additionalProperties: false },

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'idempotency_conflict',
   'event_data_invalid',
   'event_type_exists',
+  'unknown_event_type',
   'active_url_limit',
   'api_key_expiring',
   'not_ready',

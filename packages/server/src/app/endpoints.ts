@@ -42,6 +42,10 @@ export interface EndpointInput {
   readonly format?: EndpointFormat | undefined;
   readonly userAgent?: string | null | undefined;
   readonly description?: string | undefined;
+  /**
+   * Types of the catalogue, their aliases (stored as the types they stand for) and wildcards that
+   * cover a type; `["*"]` when left out.
+   */
   readonly eventTypes?: readonly string[] | undefined;
   readonly enabled?: boolean | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -250,13 +254,15 @@ export async function createEndpoint(
   const urls = await urlsOf(ctx, input);
   if (urls === undefined) throw new AppError('missing_field', 'url is required', 'url');
   const ownSecret = checkSecret(input.secret);
+  const eventTypes =
+    input.eventTypes === undefined ? ['*'] : await ctx.catalog.resolveFilters(input.eventTypes, 'eventTypes');
   const nowMs = ctx.now();
   const endpoint: EndpointRecord = {
     id: ctx.newId('endpoint'),
     accountId,
     urls,
     description: input.description ?? '',
-    eventTypes: input.eventTypes ?? ['*'],
+    eventTypes,
     enabled: input.enabled ?? true,
     disabledReason: null,
     secret: ownSecret ?? generateSecret(),
@@ -378,7 +384,9 @@ export async function updateEndpoint(
   if (patch.format !== undefined) changes.format = patch.format;
   if (patch.userAgent !== undefined) changes.userAgent = checkUserAgent(patch.userAgent) ?? null;
   if (patch.description !== undefined) changes.description = patch.description;
-  if (patch.eventTypes !== undefined) changes.eventTypes = patch.eventTypes;
+  if (patch.eventTypes !== undefined) {
+    changes.eventTypes = await ctx.catalog.resolveFilters(patch.eventTypes, 'eventTypes');
+  }
   if (patch.headers !== undefined) changes.headers = checkHeaders(patch.headers);
   if (patch.timeoutMs !== undefined) changes.timeoutMs = patch.timeoutMs;
   if (patch.maxConcurrency !== undefined) changes.maxConcurrency = patch.maxConcurrency;

@@ -2,11 +2,14 @@
  * The event catalogue: the built-in commerce event types plus those the operator registers, each with
  * a description, a JSON Schema of its `data` and an example. Publishing an event of a catalogued type
  * checks its data against the schema; a type outside the catalogue is accepted as it comes (register it
- * to have it checked).
+ * to have it checked). An endpoint's `eventTypes`, on the other hand, must name what the catalogue
+ * knows (`resolveFilters`): a name nobody publishes would be stored and silently receive nothing.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { BUILTIN_EVENT_TYPES } from '../domain/event-catalog/builtin-event-types.ts';
+import { EVENT_TYPE_ALIASES } from '../domain/event-catalog/platform-labels.ts';
+import { checkEventTypeFilters, type KnownEventTypes } from '../domain/event-type.ts';
 import { fieldPathOf, joinFieldPath } from '../domain/field-path.ts';
 import type { EventTypeRecord, Store } from '../store/store.ts';
 import { AppError } from './app-error.ts';
@@ -17,6 +20,8 @@ export interface EventType {
   readonly description: string;
   readonly schema: Readonly<Record<string, unknown>>;
   readonly example: Readonly<Record<string, unknown>>;
+  /** The seed platforms' own names for it, accepted in an endpoint's `eventTypes` (none for a registered type). */
+  readonly aliases: readonly string[];
   /** `builtin` ships with Hookline; `registered` was added by the operator. */
   readonly origin: 'builtin' | 'registered';
 }
@@ -39,6 +44,8 @@ export class EventCatalog {
   private readonly builtin = new Map<string, EventType>(
     BUILTIN_EVENT_TYPES.map((t) => [t.name, { ...t, origin: 'builtin' as const }]),
   );
+  /** Each alias of a built-in type and the types it stands for. */
+  private readonly aliases = EVENT_TYPE_ALIASES;
   private registered = new Map<string, EventType>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private readonly validators = new Map<string, ValidateFunction>();
@@ -63,10 +70,64 @@ export class EventCatalog {
     return this.registered.get(name);
   }
 
+  /** The types an alias stands for, or `undefined` when `name` is no alias. */
+  aliasOf(name: string): readonly string[] | undefined {
+    return this.aliases.get(name);
+  }
+
+  /**
+   * Refuses an event published under an alias: an endpoint that named the alias stores the types it
+   * stands for, so the event would miss the very endpoints that asked for it.
+   * @param field how the type is named in the error (`type`, `events[3].type`).
+   */
+  checkPublishedType(type: string, field: string): void {
+    const aliased = this.aliases.get(type);
+    if (aliased === undefined) return;
+    throw new AppError(
+      'invalid_field',
+      `${type} is an alias in the catalogue; publish the event as ${orList(aliased)}`,
+      field,
+    );
+  }
+
+  /**
+   * Checks an endpoint's `eventTypes` and returns them as they are to be stored: every entry a type of
+   * the catalogue, an alias (replaced by its types) or a wildcard covering a type; each once.
+   * @param field how the list is named in the error (`eventTypes`); an entry is `eventTypes[2]`.
+   */
+  async resolveFilters(filters: readonly string[], field: string): Promise<string[]> {
+    await this.reloadIfStale();
+    const known: KnownEventTypes = {
+      names: new Set([...this.builtin.keys(), ...this.registered.keys()]),
+      aliases: this.aliases,
+    };
+    const check = checkEventTypeFilters(filters, known);
+    if (check.ok) return check.filters;
+    const what = check.filter.endsWith('.*')
+      ? `${check.filter} covers no event type of the catalogue`
+      : `${check.filter} is not an event type of the catalogue`;
+    const hint =
+      check.suggestions.length > 0
+        ? `did you mean ${orList(check.suggestions)}?`
+        : 'GET /v1/event-types lists the names';
+    throw new AppError('unknown_event_type', `${what}; ${hint}`, `${field}[${check.index}]`, {
+      suggestions: check.suggestions,
+    });
+  }
+
   /** Registers a type; its schema must compile and its example must pass it. */
   async register(input: EventTypeInput): Promise<EventType> {
     if (this.builtin.has(input.name) || (await this.get(input.name))) {
       throw new AppError('event_type_exists', `event type ${input.name} already exists`, 'name');
+    }
+    const aliased = this.aliases.get(input.name);
+    if (aliased !== undefined) {
+      // An endpoint that names it receives the aliased types: a type of that name would never reach it.
+      throw new AppError(
+        'event_type_exists',
+        `${input.name} is an alias of ${orList(aliased, 'and')} in the catalogue`,
+        'name',
+      );
     }
     let validate: ValidateFunction;
     try {
@@ -144,8 +205,15 @@ function toEventType(record: EventTypeRecord): EventType {
     description: record.description,
     schema: JSON.parse(record.schemaJson),
     example: JSON.parse(record.exampleJson),
+    aliases: [],
     origin: 'registered',
   };
+}
+
+/** `a`, `a or b`, `a, b or c` (with `and` instead of `or` if asked). */
+function orList(names: readonly string[], last: 'or' | 'and' = 'or'): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} ${last} ${names.at(-1)}`;
 }
 
 /** The first schema failure as a field path (`data.order.lines[0].total`) and a sentence. */

@@ -62,6 +62,7 @@ export async function publishEvents(
         at(index, 'type'),
       );
     }
+    ctx.catalog.checkPublishedType(input.type, at(index, 'type'));
     await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
   }
   const newEvents = inputs.map((input, index): NewEvent => {

@@ -29,9 +29,12 @@ export async function subscribeHook(
       'rest_hook',
     );
   } catch (error) {
-    // The platform sent `target_url`: name that field, not the endpoint's.
+    // The platform sent `target_url` and `event`: name those fields, not the endpoint's.
     if (error instanceof AppError && error.field === 'urls') {
       throw new AppError(error.code, error.message, 'target_url', error.details);
+    }
+    if (error instanceof AppError && error.field === 'eventTypes[0]') {
+      throw new AppError(error.code, error.message, 'event', error.details);
     }
     throw error;
   }

@@ -21,6 +21,7 @@ export async function firstAttempt(
   receivers.push(target);
   target.answer(answer);
   const type = `first.t${receivers.length}`;
+  await ts.registerEventTypes(type);
   const endpoint = await ts.api.call('POST', `/v1/accounts/${accountId}/endpoints`, {
     body: { url: target.url, eventTypes: [type] },
   });

@@ -37,6 +37,11 @@ export interface TestServer {
   readonly api: ApiClient;
   /** Creates an account; returns its id and API key. */
   createAccount(name?: string): Promise<{ id: string; apiKey: string }>;
+  /**
+   * Registers event types of the test's own (`shop.order.paid`), whose data may be anything: an
+   * endpoint may name only types the catalogue knows. A type registered before is left as it is.
+   */
+  registerEventTypes(...names: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,11 +107,29 @@ export async function startTestServer(
         throw new Error(`account creation failed: ${JSON.stringify(response.body)}`);
       return { id: response.body.id, apiKey: response.body.apiKey };
     },
+    async registerEventTypes(...names) {
+      await registerEventTypes(api, names);
+    },
     async close() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers each of `names` as an event type whose data may be anything, through `api` (which must hold
+ * the admin token); one registered before (409 `event_type_exists`) is fine.
+ */
+export async function registerEventTypes(api: ApiClient, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const response = await api.call('POST', '/v1/event-types', {
+      body: { name, description: `A test's own event type, ${name}`, schema: {}, example: {} },
+    });
+    if (response.status !== 201 && response.body?.code !== 'event_type_exists') {
+      throw new Error(`registering ${name} failed: ${JSON.stringify(response.body)}`);
+    }
+  }
 }
 
 /** Polls `check` until it returns a value other than `undefined`/`false`, or fails after `timeoutMs`. */

@@ -6,9 +6,11 @@
  * selects one kind of object, and each family carries that object under the same key: `order.*` events
  * carry `data.order`, `subscription.*` events `data.subscription`, and so on. Endpoint scoping and
  * order-line splitting read those keys, so a new type of a family must carry its object too.
- * `docs/event-catalog.md` maps every seed label to these names.
+ * `docs/event-catalog.md` maps every seed label to these names; the labels that are names of their own
+ * (InPlayer's `payment.card.success`) are each type's `aliases` (see `platform-labels.ts`).
  */
 
+import { aliasesOf } from './platform-labels.ts';
 import {
   accessGrantSchema,
   cartSchema,
@@ -41,6 +43,8 @@ export interface EventTypeDefinition {
   readonly schema: Readonly<Record<string, unknown>>;
   /** A realistic `data` value that the schema accepts. */
   readonly example: Readonly<Record<string, unknown>>;
+  /** The seed platforms' own names for it, which an endpoint's `eventTypes` accepts in its place. */
+  readonly aliases: readonly string[];
 }
 
 type Example = Readonly<Record<string, unknown>>;
@@ -62,6 +66,7 @@ function eventType(input: {
       required: input.required,
     }),
     example: input.example,
+    aliases: aliasesOf(input.name),
   };
 }
 

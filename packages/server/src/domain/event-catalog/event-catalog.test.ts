@@ -5,6 +5,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { EVENT_TYPE_PATTERN, wantsEventType } from '../event-type.ts';
 import { BUILTIN_EVENT_TYPES, type EventTypeDefinition } from './builtin-event-types.ts';
+import { type LabelPlatform, PLATFORM_LABELS } from './platform-labels.ts';
 
 /** The names the seeds and the API promise; renaming one breaks every endpoint that lists it. */
 const FIXED_NAMES = [
@@ -303,6 +304,59 @@ describe('what the schemas refuse', () => {
   });
 });
 
+describe("the seed platforms' labels", () => {
+  const names = new Set(BUILTIN_EVENT_TYPES.map((type) => type.name));
+  const labelsOf = (platform: LabelPlatform) =>
+    PLATFORM_LABELS.filter((label) => label.platform === platform);
+
+  test('every Plug&Paid trigger, InPlayer event and PayGate trigger has its label', () => {
+    assert.equal(labelsOf('Plug&Paid').length, 14);
+    assert.equal(labelsOf('InPlayer').length, 27);
+    assert.equal(labelsOf('PayGate').length, 4);
+  });
+
+  test('each stands for types of the catalogue, under a well-formed name of its own', () => {
+    const pattern = new RegExp(EVENT_TYPE_PATTERN);
+    const aliases = new Set<string>();
+    for (const label of PLATFORM_LABELS) {
+      assert.ok(label.types.length > 0, label.trigger);
+      for (const type of label.types) assert.ok(names.has(type), `${label.trigger} stands for ${type}`);
+      assert.match(label.alias, pattern);
+      assert.ok(!aliases.has(label.alias), `${label.alias} is one platform label's alias`);
+      aliases.add(label.alias);
+      // A type's own name may be a label (InPlayer's customer.updated), but then only for that type.
+      if (names.has(label.alias)) assert.deepEqual(label.types, [label.alias]);
+    }
+  });
+
+  test('no alias falls into a wildcard of the catalogue it could be mistaken for', () => {
+    for (const label of PLATFORM_LABELS) {
+      if (label.platform === 'InPlayer') continue;
+      const family = label.alias.split('.')[0] ?? '';
+      assert.ok(
+        ![...names].some((name) => name.startsWith(`${family}.`)),
+        `${label.alias}: no type of the ${family} family`,
+      );
+    }
+  });
+
+  test('each type lists as aliases every label that stands for it, except its own name', () => {
+    for (const type of BUILTIN_EVENT_TYPES) {
+      const expected = PLATFORM_LABELS.filter(
+        (label) => label.types.includes(type.name) && label.alias !== type.name,
+      ).map((label) => label.alias);
+      assert.deepEqual(type.aliases, expected, type.name);
+    }
+    assert.deepEqual(definition('payment.succeeded').aliases, ['payment.card.success']);
+    assert.deepEqual(definition('subscription.created').aliases, [
+      'plugandpaid.recurring_subscription_created',
+      'subscribe.success',
+      'paygate.agreement_created',
+    ]);
+    assert.deepEqual(definition('customer.updated').aliases, []);
+  });
+});
+
 describe('docs/event-catalog.md', () => {
   const page = readFileSync(new URL('../../../../../docs/event-catalog.md', import.meta.url), 'utf8');
   const names = new Set(BUILTIN_EVENT_TYPES.map((type) => type.name));
@@ -338,6 +392,11 @@ describe('docs/event-catalog.md', () => {
     return /`([^`]+)`/.exec(cell ?? '')?.[1];
   }
 
+  /** Every inline-code span of a cell. */
+  function codes(cell: string | undefined): string[] {
+    return [...(cell ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
+  }
+
   test('lists every type once, with the description of the code', () => {
     const [table] = tablesWith('description');
     assert.ok(table);
@@ -357,8 +416,26 @@ describe('docs/event-catalog.md', () => {
         assert.ok(target && names.has(target), `${row[0]} maps to a known type, not ${target}`);
       }
     }
-    const counts = tables.map((table) => table.rows.length);
-    assert.deepEqual(counts.slice(1), [14, 27, 4], 'every Plug&Paid, InPlayer and PayGate trigger');
+  });
+
+  test("shows each platform's labels: trigger, alias and types, as platform-labels.ts has them", () => {
+    const tables = tablesWith('alias');
+    const platforms: LabelPlatform[] = ['Plug&Paid', 'InPlayer', 'PayGate'];
+    assert.equal(tables.length, platforms.length);
+    tables.forEach(({ column, rows }, index) => {
+      const platform = platforms[index];
+      const listed = rows.map((row) => ({
+        trigger: row[0],
+        alias: firstCode(row[column]),
+        types: codes(row[column + 1]),
+      }));
+      const expected = PLATFORM_LABELS.filter((label) => label.platform === platform).map((label) => ({
+        trigger: label.trigger,
+        alias: label.alias,
+        types: label.types,
+      }));
+      assert.deepEqual(listed, expected, `the ${platform} table`);
+    });
   });
 
   test('shows the order.paid example', () => {
