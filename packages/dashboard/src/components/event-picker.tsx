@@ -18,7 +18,8 @@ const messages = defineMessages(
   {
     search: 'Search events',
     allEvents: 'All events',
-    allEventsHint: 'Every event type, including types added later (*).',
+    allEventsHint:
+      'Every event type, including types added later (*); Hookline’s own notices about your webhooks (hookline.*) are chosen on their own.',
     allOfFamily: 'All {family} events',
     allOfFamilyHint: 'Includes {family} types added later ({wildcard}).',
     other: 'Other',
@@ -33,7 +34,8 @@ const messages = defineMessages(
   {
     search: 'Gebeurtenissen zoeken',
     allEvents: 'Alle gebeurtenissen',
-    allEventsHint: 'Elk gebeurtenistype, ook types die later worden toegevoegd (*).',
+    allEventsHint:
+      'Elk gebeurtenistype, ook types die later worden toegevoegd (*); de meldingen van Hookline zelf over je webhooks (hookline.*) kies je apart.',
     allOfFamily: 'Alle {family}-gebeurtenissen',
     allOfFamilyHint: 'Ook {family}-types die later worden toegevoegd ({wildcard}).',
     other: 'Overig',
