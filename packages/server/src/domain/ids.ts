@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   attempt: 'att',
   api_key: 'key',
   portal_session: 'ps',
+  audit_entry: 'aud',
 } as const;
 
 /** A kind of id. */
