@@ -4,7 +4,8 @@
  *
  * Every use case takes the scope the caller is limited to (`visibleEndpointScope` of a principal;
  * `null` for none): a limited caller sees only endpoints scoped within it, as if the others did not
- * exist, and may give an endpoint no scope beyond it.
+ * exist, and may give an endpoint no scope beyond it. Those that change an endpoint, recover its
+ * deliveries or reveal its secret also take the actor, whose audit entry goes with the change.
  */
 import { decodeSecret, generateSecret } from '@hookline/receiver';
 import { assertNever } from '../domain/assert-never.ts';
