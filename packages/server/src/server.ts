@@ -275,7 +275,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         onPass: (pruned, durationMs) =>
           logger.info(
             { ...pruned, durationMs: Math.round(durationMs) },
-            'pruned events past their retention',
+            'pruned what was past its retention',
           ),
         onFailure: (error) => logger.warn({ err: error }, 'pruning failed; the next pass tries again'),
       })

@@ -2,7 +2,8 @@
  * Retention end to end, on SQLite and on PostgreSQL: a server whose clock the test moves forward, the
  * pruner on its own timer, real receivers. Events past their account's retention go with their
  * deliveries and attempts; an event with a delivery still waiting for its retry stays; an account's
- * own retention wins over the server's; a retention is set, shown and refused through the API.
+ * own retention wins over the server's; a retention is set, shown and refused through the API. The
+ * audit log is kept for the same retention, and the operator's entries of no account for the server's.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -86,7 +87,27 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal(reset.body.retention, '10m');
     });
 
+    /** The actions of an account's audit log (`undefined`: the operator's event type entries), newest first. */
+    const auditActions = async (accountId?: string) => {
+      const path =
+        accountId === undefined
+          ? '/v1/audit-log?action=event_type.created'
+          : `/v1/accounts/${accountId}/audit-log`;
+      const response = await ts.api.call('GET', path);
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      return (response.body.data as { action: string }[]).map((entry) => entry.action);
+    };
+
     test('old events go with their deliveries and attempts; a live one and a longer-kept account stay', async () => {
+      const registered = await ts.api.call('POST', '/v1/event-types', {
+        body: {
+          name: `retention.${backend.toLowerCase()}`,
+          description: 'Kept 10m',
+          schema: {},
+          example: {},
+        },
+      });
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
       const shop = await ts.createAccount('Shop');
       const keeper = await ts.createAccount('Keeper');
       const kept = await ts.api.call('PATCH', `/v1/accounts/${keeper.id}`, { body: { retention: '1h' } });
@@ -127,6 +148,19 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
         listed.body.data.map((e: { id: string }) => e.id),
         [waiting.id],
       );
+      // The audit log goes with the same retention: the shop's entries and the operator's event type
+      // are past ten minutes, the keeper's within its hour.
+      await waitFor(async () => (await auditActions(shop.id)).length === 0, {
+        what: "the shop's audit entries pruned",
+      });
+      await waitFor(async () => (await auditActions()).length === 0, {
+        what: "the operator's entry pruned",
+      });
+      assert.deepEqual(await auditActions(keeper.id), [
+        'endpoint.created',
+        'account.updated',
+        'account.created',
+      ]);
 
       // Past the keeper's hour too (the retry is due meanwhile and fails again: still live).
       offsetMs += 50 * MINUTE;
@@ -141,6 +175,9 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       );
       assert.equal((await get(shop.id, `/deliveries/${waiting.deliveries[0]}`)).body.status, 'pending');
       assert.equal((await get(shop.id, `/events/${waiting.id}`)).status, 200);
+      await waitFor(async () => (await auditActions(keeper.id)).length === 0, {
+        what: "the keeper's audit entries pruned",
+      });
     });
   });
 }

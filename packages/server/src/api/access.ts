@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { type Principal, requireAccount, visibleEndpointScope } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
+import type { Actor } from '../app/audit-log.ts';
 import type { AppContext } from '../app/context.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
 
@@ -66,6 +67,11 @@ export function requirePortalSession(
     throw new AppError('forbidden', 'this route needs a portal session token', 'authorization');
   }
   return principal;
+}
+
+/** Who is making the request and from which address (`request.ip`), as the audit log records them. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { principal: principalOf(request), address: request.ip };
 }
 
 /** The endpoints the caller may see: those scoped within the returned scope, or all (`null`). */

@@ -24,7 +24,7 @@ import { visibleEndpointIds } from '../app/endpoints.ts';
 import { type PublishResult, publishEvents } from '../app/publish-events.ts';
 import { retentionOf } from '../app/retention.ts';
 import type { AccountRecord } from '../store/store.ts';
-import { accountInPath, adminOnly, endpointScopeOf, requireWholeAccount } from './access.ts';
+import { accountInPath, actorOf, adminOnly, endpointScopeOf, requireWholeAccount } from './access.ts';
 import { accountOut, attemptOut, deliveryOut, eventOut } from './representations.ts';
 import {
   AccountCreatedOut,
@@ -113,7 +113,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       schema: { tags: ['accounts'], body: AccountIn, response: responses(201, AccountCreatedOut) },
     },
     async (request, reply) => {
-      const { account, apiKey } = await createAccount(ctx, request.body as AccountIn);
+      const { account, apiKey } = await createAccount(ctx, request.body as AccountIn, actorOf(request));
       return reply.code(201).send({ ...(await accountView(ctx, account)), apiKey });
     },
   );
@@ -156,7 +156,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (request) => {
       const accountId = await accountInPath(ctx, request);
-      return accountView(ctx, await updateAccount(ctx, accountId, request.body as AccountPatch));
+      const changes = request.body as AccountPatch;
+      return accountView(ctx, await updateAccount(ctx, accountId, changes, actorOf(request)));
     },
   );
 
@@ -302,7 +303,13 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
       const { deliveryId } = request.params as { deliveryId: string };
-      const retried = await retryDelivery(ctx, accountId, deliveryId, await visibleIds(request, accountId));
+      const retried = await retryDelivery(
+        ctx,
+        accountId,
+        deliveryId,
+        await visibleIds(request, accountId),
+        actorOf(request),
+      );
       return reply.code(202).send(deliveryOut(retried));
     },
   );

@@ -13,7 +13,7 @@ import {
   rollApiKey,
 } from '../app/api-keys.ts';
 import type { AppContext } from '../app/context.ts';
-import { accountInPath, requireWholeAccount } from './access.ts';
+import { accountInPath, actorOf, requireWholeAccount } from './access.ts';
 import { apiKeyOut } from './representations.ts';
 import {
   AccountParams,
@@ -58,7 +58,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request, reply) => {
       const accountId = await accountOf(request);
-      const created = await createApiKey(ctx, accountId, (request.body as ApiKeyIn).name);
+      const created = await createApiKey(ctx, accountId, (request.body as ApiKeyIn).name, actorOf(request));
       return reply.code(201).send(apiKeyCreatedOut(created));
     },
   );
@@ -93,7 +93,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request, reply) => {
       const accountId = await accountOf(request);
-      await revokeApiKey(ctx, accountId, keyIdOf(request.params));
+      await revokeApiKey(ctx, accountId, keyIdOf(request.params), actorOf(request));
       return reply.code(204).send();
     },
   );
@@ -117,6 +117,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: AppContext): voi
         accountId,
         keyIdOf(request.params),
         expiresInSeconds ?? DEFAULT_ROLL_GRACE_SECONDS,
+        actorOf(request),
       );
       return reply.code(201).send(apiKeyCreatedOut(created));
     },

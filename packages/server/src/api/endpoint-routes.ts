@@ -11,12 +11,13 @@ import {
   getEndpoint,
   listEndpoints,
   recoverEndpoint,
+  revealSecret,
   rotateSecret,
   sendTestEvent,
   updateEndpoint,
 } from '../app/endpoints.ts';
 import type { EndpointRecord } from '../store/store.ts';
-import { accountInPath, endpointScopeOf } from './access.ts';
+import { accountInPath, actorOf, endpointScopeOf } from './access.ts';
 import { endpointOut } from './representations.ts';
 import {
   AccountParams,
@@ -62,6 +63,7 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
         request.body as EndpointIn,
         'api',
         endpointScopeOf(request),
+        actorOf(request),
       );
       return reply.code(201).send({ ...endpointOut(endpoint), secret: endpoint.secret });
     },
@@ -107,7 +109,14 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
       const accountId = await accountInPath(ctx, request);
       const patch = (request.body ?? {}) as EndpointPatch;
       return endpointOut(
-        await updateEndpoint(ctx, accountId, endpointIdOf(request.params), patch, endpointScopeOf(request)),
+        await updateEndpoint(
+          ctx,
+          accountId,
+          endpointIdOf(request.params),
+          patch,
+          endpointScopeOf(request),
+          actorOf(request),
+        ),
       );
     },
   );
@@ -117,7 +126,13 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags, params: EndpointParams, response: responses(204, Type.Null()) } },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
-      await deleteEndpoint(ctx, accountId, endpointIdOf(request.params), endpointScopeOf(request));
+      await deleteEndpoint(
+        ctx,
+        accountId,
+        endpointIdOf(request.params),
+        endpointScopeOf(request),
+        actorOf(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -128,7 +143,13 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request) => {
       const accountId = await accountInPath(ctx, request);
       return secretOut(
-        await getEndpoint(ctx, accountId, endpointIdOf(request.params), endpointScopeOf(request)),
+        await revealSecret(
+          ctx,
+          accountId,
+          endpointIdOf(request.params),
+          endpointScopeOf(request),
+          actorOf(request),
+        ),
       );
     },
   );
@@ -140,7 +161,14 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
       const accountId = await accountInPath(ctx, request);
       const body = (request.body ?? {}) as { secret?: string };
       return secretOut(
-        await rotateSecret(ctx, accountId, endpointIdOf(request.params), body, endpointScopeOf(request)),
+        await rotateSecret(
+          ctx,
+          accountId,
+          endpointIdOf(request.params),
+          body,
+          endpointScopeOf(request),
+          actorOf(request),
+        ),
       );
     },
   );
@@ -171,6 +199,7 @@ export function registerEndpointRoutes(app: FastifyInstance, ctx: AppContext): v
         endpointIdOf(request.params),
         request.body as RecoverIn,
         endpointScopeOf(request),
+        actorOf(request),
       );
       return reply.code(202).send(result);
     },

@@ -5,9 +5,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
-import { eraseCustomer, listErasures, requesterOf } from '../app/erasures.ts';
+import { eraseCustomer, listErasures } from '../app/erasures.ts';
 import type { ErasureRecord } from '../store/store.ts';
-import { accountInPath, refusePortalSession } from './access.ts';
+import { accountInPath, actorOf, refusePortalSession } from './access.ts';
 import { AccountParams, ListOf, PageQuery, pageOf, responses } from './schemas.ts';
 
 const ErasureIn = Type.Object(
@@ -66,10 +66,7 @@ export function registerErasureRoutes(app: FastifyInstance, ctx: AppContext): vo
         ctx,
         accountId,
         request.body as { customerId?: string; email?: string },
-        {
-          by: requesterOf(request.principal!),
-          address: request.ip ?? null,
-        },
+        actorOf(request),
       );
       return reply.code(201).send(erasureOut(erasure));
     },

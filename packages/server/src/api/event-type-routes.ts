@@ -5,8 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
-import type { EventType } from '../app/event-types.ts';
-import { accountInPath, adminOnly } from './access.ts';
+import { type EventType, registerEventType } from '../app/event-types.ts';
+import { accountInPath, actorOf, adminOnly } from './access.ts';
 import {
   AccountEventTypeParams,
   EventTypeIn,
@@ -55,7 +55,8 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: AppContext): 
       },
     },
     async (request, reply) => {
-      return reply.code(201).send(await ctx.catalog.register(request.body as EventTypeIn));
+      const registered = await registerEventType(ctx, request.body as EventTypeIn, actorOf(request));
+      return reply.code(201).send(registered);
     },
   );
 

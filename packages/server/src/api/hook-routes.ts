@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { subscribeHook, unsubscribeHook } from '../app/rest-hooks.ts';
-import { accountInPath, requireWholeAccount } from './access.ts';
+import { accountInPath, actorOf, requireWholeAccount } from './access.ts';
 import { AccountParams, HookIn, HookOut, HookParams, responses } from './schemas.ts';
 
 /** Registers the REST Hooks routes. */
@@ -27,7 +27,12 @@ export function registerHookRoutes(app: FastifyInstance, ctx: AppContext): void 
       const accountId = await accountInPath(ctx, request);
       requireWholeAccount(request);
       const body = request.body as HookIn;
-      const endpoint = await subscribeHook(ctx, accountId, { targetUrl: body.target_url, event: body.event });
+      const endpoint = await subscribeHook(
+        ctx,
+        accountId,
+        { targetUrl: body.target_url, event: body.event },
+        actorOf(request),
+      );
       return reply.code(201).send({
         id: endpoint.id,
         target_url: endpoint.urls.join(','),
@@ -44,7 +49,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
       requireWholeAccount(request);
-      await unsubscribeHook(ctx, accountId, (request.params as { hookId: string }).hookId);
+      await unsubscribeHook(ctx, accountId, (request.params as { hookId: string }).hookId, actorOf(request));
       return reply.code(204).send();
     },
   );

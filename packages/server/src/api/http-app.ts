@@ -19,6 +19,7 @@ import type { AppContext } from '../app/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { registerAccountRoutes } from './account-routes.ts';
 import { registerApiKeyRoutes } from './api-key-routes.ts';
+import { registerAuditLogRoutes } from './audit-log-routes.ts';
 import { answerClientError } from './client-errors.ts';
 import {
   type Dashboard,
@@ -185,6 +186,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       registerErasureRoutes(v1, ctx);
       registerStatsRoutes(v1, ctx, options.metrics);
       registerWhoamiRoute(v1, ctx);
+      registerAuditLogRoutes(v1, ctx);
     },
     { prefix: '/v1' },
   );

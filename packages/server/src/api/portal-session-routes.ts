@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { createPortalSession, describePortalSession } from '../app/portal-sessions.ts';
-import { accountInPath, noPortalSession, requirePortalSession } from './access.ts';
+import { accountInPath, actorOf, noPortalSession, requirePortalSession } from './access.ts';
 import {
   AccountParams,
   PortalSessionCreatedOut,
@@ -43,7 +43,12 @@ export function registerPortalSessionRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (request, reply) => {
       const accountId = await accountInPath(ctx, request);
-      const { session, token } = await createPortalSession(ctx, accountId, request.body as PortalSessionIn);
+      const { session, token } = await createPortalSession(
+        ctx,
+        accountId,
+        request.body as PortalSessionIn,
+        actorOf(request),
+      );
       // In the fragment, the token never reaches a server: browsers do not send it, nor put it in a
       // Referer, so no proxy or access log on the way to the portal sees it.
       return reply.code(201).send({

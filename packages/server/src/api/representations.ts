@@ -6,6 +6,7 @@ import type {
   AccountRecord,
   ApiKeyRecord,
   AttemptRecord,
+  AuditEntryRecord,
   DeliveryRecord,
   EndpointAttemptStats,
   EndpointRecord,
@@ -145,4 +146,18 @@ export function attemptOut(attempt: AttemptRecord) {
 /** Headers kept as JSON text (see `domain/attempt-record.ts`), as an object. */
 function headersOut(json: string | null): Record<string, string> | null {
   return json === null ? null : (JSON.parse(json) as Record<string, string>);
+}
+
+/** An audit log entry. */
+export function auditEntryOut(entry: AuditEntryRecord) {
+  return {
+    id: entry.id,
+    accountId: entry.accountId,
+    at: iso(entry.at),
+    actor: { type: entry.actorType, id: entry.actorId, label: entry.actorLabel },
+    address: entry.address,
+    action: entry.action,
+    target: { type: entry.targetType, id: entry.targetId },
+    details: entry.details,
+  };
 }

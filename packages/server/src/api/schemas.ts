@@ -4,6 +4,7 @@
  * behaviour.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES } from '../domain/audit-log.ts';
 import { DELIVERY_STATUSES } from '../domain/delivery-state.ts';
 import { EVENT_TYPE_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '../domain/event-type.ts';
 import type { PageRequest } from '../store/store.ts';
@@ -626,6 +627,45 @@ export const DeliveryListQuery = Type.Object({
   ...createdRange,
 });
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
+
+/** Query of an account's audit log. */
+export const AuditLogQuery = Type.Object({
+  ...PageQuery.properties,
+  action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)))),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Made at or after (ISO 8601)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Made before (ISO 8601)' })),
+});
+export type AuditLogQuery = Static<typeof AuditLogQuery>;
+
+/** Query of the operator's audit log, across accounts. */
+export const OperatorAuditLogQuery = Type.Object({
+  ...AuditLogQuery.properties,
+  accountId: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Only this account’s entries; without it, every entry' }),
+  ),
+});
+export type OperatorAuditLogQuery = Static<typeof OperatorAuditLogQuery>;
+
+/** One entry of the audit log. */
+export const AuditEntryOut = Type.Object({
+  id: Type.String(),
+  accountId: Nullable(Type.String({ description: '`null` for an operator action that concerns no account' })),
+  at: Instant,
+  actor: Type.Object({
+    type: Type.Union(AUDIT_ACTOR_TYPES.map((t) => Type.Literal(t))),
+    id: Nullable(Type.String({ description: 'The API key’s or portal session’s id; `null` for the admin' })),
+    label: Nullable(Type.String({ description: 'An API key’s name and prefix' })),
+  }),
+  address: Type.String({ description: 'The client address of the request' }),
+  action: Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a))),
+  target: Type.Object({
+    type: Type.Union(AUDIT_TARGET_TYPES.map((t) => Type.Literal(t))),
+    id: Type.String(),
+  }),
+  details: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'What the action changed or concerned (see docs/operations.md); never a secret',
+  }),
+});
 
 /** Query of the endpoint statistics. */
 export const EndpointStatsQuery = Type.Object({

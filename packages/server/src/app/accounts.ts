@@ -5,9 +5,10 @@
  */
 import { parseDurationMs } from '../domain/duration.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
-import type { AccountRecord, Page, PageRequest, PortalLocale } from '../store/store.ts';
+import type { AccountRecord, ApiKeyRecord, Page, PageRequest, PortalLocale } from '../store/store.ts';
 import { apiKeyOf, DEFAULT_API_KEY_NAME, newApiKey } from './api-keys.ts';
 import { AppError, notFound } from './app-error.ts';
+import { type Actor, accountChanges, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 import { PORTAL_TOKEN_PREFIX, tokensEqual } from './credentials.ts';
 import { portalSessionOf } from './portal-sessions.ts';
@@ -16,7 +17,12 @@ import { checkRetention } from './retention.ts';
 /** Who made a request. */
 export type Principal =
   | { readonly kind: 'admin' }
-  | { readonly kind: 'account'; readonly accountId: string }
+  | {
+      readonly kind: 'account';
+      readonly accountId: string;
+      /** The key the request came with, as the audit log names it. */
+      readonly apiKey: Pick<ApiKeyRecord, 'id' | 'name' | 'prefix'>;
+    }
   | {
       readonly kind: 'portal';
       readonly accountId: string;
@@ -33,7 +39,11 @@ export interface CreatedAccount {
 }
 
 /** Creates an account and its first API key (named `Default`) together; only the key's hash is stored. */
-export async function createAccount(ctx: AppContext, input: { name: string }): Promise<CreatedAccount> {
+export async function createAccount(
+  ctx: AppContext,
+  input: { name: string },
+  actor: Actor,
+): Promise<CreatedAccount> {
   const account: AccountRecord = {
     id: ctx.newId('account'),
     name: input.name,
@@ -43,7 +53,18 @@ export async function createAccount(ctx: AppContext, input: { name: string }): P
     createdAt: ctx.now(),
   };
   const { record, apiKey, keyHash } = newApiKey(ctx, account.id, DEFAULT_API_KEY_NAME);
-  await ctx.store.createAccount(account, record, keyHash);
+  await ctx.store.createAccount(
+    account,
+    record,
+    keyHash,
+    auditEntry(ctx, actor, {
+      action: 'account.created',
+      accountId: account.id,
+      targetType: 'account',
+      targetId: account.id,
+      details: { name: account.name, apiKeyId: record.id, apiKeyPrefix: record.prefix },
+    }),
+  );
   return { account, apiKey };
 }
 
@@ -78,12 +99,24 @@ export async function updateAccount(
     /** A duration such as `90d`; `null` goes back to `HOOKLINE_RETENTION`. */
     readonly retention?: string | null | undefined;
   },
+  actor: Actor,
 ): Promise<AccountRecord> {
-  const updated = await ctx.store.updateAccount(accountId, {
-    ...(changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls }),
-    ...(changes.maxConcurrency === undefined ? {} : { maxConcurrency: changes.maxConcurrency }),
-    ...(changes.retention === undefined ? {} : { retentionMs: parseRetention(changes.retention) }),
-  });
+  const updated = await ctx.store.updateAccount(
+    accountId,
+    {
+      ...(changes.maxActiveUrls === undefined ? {} : { maxActiveUrls: changes.maxActiveUrls }),
+      ...(changes.maxConcurrency === undefined ? {} : { maxConcurrency: changes.maxConcurrency }),
+      ...(changes.retention === undefined ? {} : { retentionMs: parseRetention(changes.retention) }),
+    },
+    ({ before, after }) =>
+      auditEntry(ctx, actor, {
+        action: 'account.updated',
+        accountId,
+        targetType: 'account',
+        targetId: accountId,
+        details: accountChanges(before, after),
+      }),
+  );
   if (!updated) throw notFound('account', 'accountId');
   ctx.onAccountChanged?.(updated);
   return updated;
@@ -116,7 +149,7 @@ export async function authenticate(
     return { kind: 'portal', accountId, sessionId, scope, locale };
   }
   const key = await apiKeyOf(ctx, token);
-  return key ? { kind: 'account', accountId: key.accountId } : undefined;
+  return key ? { kind: 'account', accountId: key.accountId, apiKey: key } : undefined;
 }
 
 /** Whether a bearer token is meant as a portal session (so a refusal can say that the session ended). */

@@ -6,6 +6,7 @@
 import { assertNever } from '../domain/assert-never.ts';
 import type { ApiKeyRecord, Page, PageRequest } from '../store/store.ts';
 import { AppError, notFound } from './app-error.ts';
+import { type Actor, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 import { apiKeyPrefixOf, generateApiKey, hashToken } from './credentials.ts';
 
@@ -48,9 +49,24 @@ export function newApiKey(
 }
 
 /** Adds a key to an account; only its hash is stored. */
-export async function createApiKey(ctx: AppContext, accountId: string, name: string): Promise<CreatedApiKey> {
+export async function createApiKey(
+  ctx: AppContext,
+  accountId: string,
+  name: string,
+  actor: Actor,
+): Promise<CreatedApiKey> {
   const { record, apiKey, keyHash } = newApiKey(ctx, accountId, name);
-  await ctx.store.createApiKey(record, keyHash);
+  await ctx.store.createApiKey(
+    record,
+    keyHash,
+    auditEntry(ctx, actor, {
+      action: 'api_key.created',
+      accountId,
+      targetType: 'api_key',
+      targetId: record.id,
+      details: { name: record.name, prefix: record.prefix },
+    }),
+  );
   return { record, apiKey };
 }
 
@@ -66,11 +82,22 @@ export function listApiKeys(
 }
 
 /** Revokes a key: it stops working with the next request. An expired key is gone already: not found. */
-export async function revokeApiKey(ctx: AppContext, accountId: string, keyId: string): Promise<void> {
+export async function revokeApiKey(
+  ctx: AppContext,
+  accountId: string,
+  keyId: string,
+  actor: Actor,
+): Promise<void> {
   const key = await ctx.store.getApiKey(accountId, keyId);
-  if (!key || isExpired(key, ctx.now()) || !(await ctx.store.deleteApiKey(accountId, keyId))) {
-    throw notFound('API key', 'keyId');
-  }
+  if (!key || isExpired(key, ctx.now())) throw notFound('API key', 'keyId');
+  const audit = auditEntry(ctx, actor, {
+    action: 'api_key.revoked',
+    accountId,
+    targetType: 'api_key',
+    targetId: keyId,
+    details: { name: key.name, prefix: key.prefix },
+  });
+  if (!(await ctx.store.deleteApiKey(accountId, keyId, audit))) throw notFound('API key', 'keyId');
 }
 
 /**
@@ -84,18 +111,32 @@ export async function rollApiKey(
   accountId: string,
   keyId: string,
   graceSeconds: number,
+  actor: Actor,
 ): Promise<CreatedApiKey> {
   const nowMs = ctx.now();
   const current = await ctx.store.getApiKey(accountId, keyId);
   if (!current || isExpired(current, nowMs)) throw notFound('API key', 'keyId');
   const { record, apiKey, keyHash } = newApiKey(ctx, accountId, current.name);
+  const oldExpiresAt = nowMs + graceSeconds * 1000;
   const result = await ctx.store.rollApiKey(
     accountId,
     keyId,
     record,
     keyHash,
-    nowMs + graceSeconds * 1000,
+    oldExpiresAt,
     nowMs,
+    auditEntry(ctx, actor, {
+      action: 'api_key.rolled',
+      accountId,
+      targetType: 'api_key',
+      targetId: keyId,
+      details: {
+        name: current.name,
+        prefix: current.prefix,
+        expiresAt: new Date(oldExpiresAt).toISOString(),
+        replacedBy: { id: record.id, prefix: record.prefix },
+      },
+    }),
   );
   switch (result) {
     case 'rolled':

@@ -12,6 +12,7 @@ import type {
   PageRequest,
 } from '../store/store.ts';
 import { AppError, notFound } from './app-error.ts';
+import { type Actor, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 
 /** The account's events, newest first, filtered by type and creation time. */
@@ -105,7 +106,8 @@ export async function retryDelivery(
   ctx: AppContext,
   accountId: string,
   deliveryId: string,
-  endpointIds?: readonly string[],
+  endpointIds: readonly string[] | undefined,
+  actor: Actor,
 ): Promise<DeliveryRecord> {
   const delivery = await ctx.store.getDelivery(accountId, deliveryId);
   if (!delivery) throw notFound('delivery', 'deliveryId');
@@ -125,7 +127,18 @@ export async function retryDelivery(
       'deliveryId',
     );
   }
-  const retried = await ctx.store.retryDelivery(accountId, deliveryId, ctx.now());
+  const retried = await ctx.store.retryDelivery(
+    accountId,
+    deliveryId,
+    ctx.now(),
+    auditEntry(ctx, actor, {
+      action: 'delivery.resent',
+      accountId,
+      targetType: 'delivery',
+      targetId: deliveryId,
+      details: { endpointId: delivery.endpointId, eventId: delivery.eventId, url: delivery.url },
+    }),
+  );
   if (!retried)
     throw new AppError('delivery_in_progress', 'the delivery is already queued or being sent', 'deliveryId');
   return retried;

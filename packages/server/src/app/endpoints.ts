@@ -4,7 +4,8 @@
  *
  * Every use case takes the scope the caller is limited to (`visibleEndpointScope` of a principal;
  * `null` for none): a limited caller sees only endpoints scoped within it, as if the others did not
- * exist, and may give an endpoint no scope beyond it.
+ * exist, and may give an endpoint no scope beyond it. Those that change an endpoint, recover its
+ * deliveries or reveal its secret also take the actor, whose audit entry goes with the change.
  */
 import { decodeSecret, generateSecret } from '@hookline/receiver';
 import { assertNever } from '../domain/assert-never.ts';
@@ -21,6 +22,7 @@ import {
 } from '../store/store.ts';
 import { activeUrlLimitOf } from './accounts.ts';
 import { AppError, notFound } from './app-error.ts';
+import { type Actor, auditEntry, endpointChanges, endpointSettings } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 import { publishDisabled } from './operational-events.ts';
 import { storeEvents } from './publish-events.ts';
@@ -246,8 +248,9 @@ export async function createEndpoint(
   ctx: AppContext,
   accountId: string,
   input: EndpointInput,
-  source: EndpointSource = 'api',
-  visible: EndpointScope | null = null,
+  source: EndpointSource,
+  visible: EndpointScope | null,
+  actor: Actor,
 ): Promise<EndpointRecord> {
   const scope = visible !== null && !hasScopeInput(input) ? visible : scopeOf(input);
   checkScopeAllowed(scope, visible, input);
@@ -285,8 +288,15 @@ export async function createEndpoint(
     createdAt: nowMs,
     updatedAt: nowMs,
   };
+  const audit = auditEntry(ctx, actor, {
+    action: 'endpoint.created',
+    accountId,
+    targetType: 'endpoint',
+    targetId: endpoint.id,
+    details: endpointSettings(endpoint),
+  });
   await withinActiveUrlLimit(ctx, accountId, input.urls === undefined ? 'url' : 'urls', (limits) =>
-    ctx.store.createEndpoint(endpoint, limits),
+    ctx.store.createEndpoint(endpoint, limits, audit),
   );
   return endpoint;
 }
@@ -365,7 +375,8 @@ export async function updateEndpoint(
   accountId: string,
   endpointId: string,
   patch: EndpointPatch,
-  visible: EndpointScope | null = null,
+  visible: EndpointScope | null,
+  actor: Actor,
 ): Promise<EndpointRecord> {
   const changes: { -readonly [K in keyof EndpointChanges]: EndpointChanges[K] } = {};
   const changesScope = hasScopeInput(patch);
@@ -403,7 +414,15 @@ export async function updateEndpoint(
   const wasEnabled =
     patch.enabled === false && (current ?? (await getEndpoint(ctx, accountId, endpointId, visible))).enabled;
   const updated = await withinActiveUrlLimit(ctx, accountId, field, (limits) =>
-    ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now(), limits),
+    ctx.store.updateEndpoint(accountId, endpointId, changes, ctx.now(), limits, ({ before, after }) =>
+      auditEntry(ctx, actor, {
+        action: 'endpoint.updated',
+        accountId,
+        targetType: 'endpoint',
+        targetId: endpointId,
+        details: endpointChanges(before, after),
+      }),
+    ),
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
   if (wasEnabled && !updated.enabled) await publishDisabled(ctx, updated, 'manual', updated.failingSince);
@@ -415,12 +434,43 @@ export async function deleteEndpoint(
   ctx: AppContext,
   accountId: string,
   endpointId: string,
-  visible: EndpointScope | null = null,
+  visible: EndpointScope | null,
+  actor: Actor,
 ): Promise<void> {
   if (visible !== null) await getEndpoint(ctx, accountId, endpointId, visible);
-  if (!(await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now()))) {
-    throw notFound('endpoint', 'endpointId');
-  }
+  const deleted = await ctx.store.deleteEndpoint(accountId, endpointId, ctx.now(), (endpoint) =>
+    auditEntry(ctx, actor, {
+      action: 'endpoint.deleted',
+      accountId,
+      targetType: 'endpoint',
+      targetId: endpointId,
+      details: endpointSettings(endpoint),
+    }),
+  );
+  if (!deleted) throw notFound('endpoint', 'endpointId');
+}
+
+/**
+ * An endpoint's signing secret, for the caller to copy. Showing it is recorded in the audit log
+ * (`endpoint.secret_revealed`) before it is returned: anyone holding it can sign as Hookline.
+ */
+export async function revealSecret(
+  ctx: AppContext,
+  accountId: string,
+  endpointId: string,
+  visible: EndpointScope | null,
+  actor: Actor,
+): Promise<EndpointRecord> {
+  const endpoint = await getEndpoint(ctx, accountId, endpointId, visible);
+  await ctx.store.appendAuditEntry(
+    auditEntry(ctx, actor, {
+      action: 'endpoint.secret_revealed',
+      accountId,
+      targetType: 'endpoint',
+      targetId: endpointId,
+    }),
+  );
+  return endpoint;
 }
 
 /**
@@ -432,22 +482,36 @@ export async function rotateSecret(
   accountId: string,
   endpointId: string,
   input: { secret?: string | undefined },
-  visible: EndpointScope | null = null,
+  visible: EndpointScope | null,
+  actor: Actor,
 ): Promise<EndpointRecord> {
   const ownSecret = checkSecret(input.secret);
   const current = await getEndpoint(ctx, accountId, endpointId, visible);
   const nowMs = ctx.now();
+  const previousSecretExpiresAt = nowMs + ctx.secretGraceMs;
   const updated = await ctx.store.updateEndpoint(
     accountId,
     endpointId,
     {
       secret: ownSecret ?? generateSecret(),
       previousSecret: current.secret,
-      previousSecretExpiresAt: nowMs + ctx.secretGraceMs,
+      previousSecretExpiresAt,
     },
     nowMs,
     // A new secret adds no URL: the limit cannot bite.
     { maxActiveUrls: Number.POSITIVE_INFINITY },
+    () =>
+      auditEntry(ctx, actor, {
+        action: 'endpoint.secret_rotated',
+        accountId,
+        targetType: 'endpoint',
+        targetId: endpointId,
+        // Whether the caller chose the new secret, and until when the old one signs: never either secret.
+        details: {
+          ownSecret: ownSecret !== undefined,
+          previousSecretExpiresAt: new Date(previousSecretExpiresAt).toISOString(),
+        },
+      }),
   );
   if (!updated) throw notFound('endpoint', 'endpointId');
   return updated;
@@ -500,7 +564,8 @@ export async function recoverEndpoint(
   accountId: string,
   endpointId: string,
   input: { since: string; until?: string | undefined },
-  visible: EndpointScope | null = null,
+  visible: EndpointScope | null,
+  actor: Actor,
 ): Promise<{ recovered: number }> {
   const endpoint = await getEndpoint(ctx, accountId, endpointId, visible);
   // A disabled endpoint's deliveries would be cancelled again at once: say so instead.
@@ -521,6 +586,23 @@ export async function recoverEndpoint(
     if (input.until === undefined) throw new AppError('invalid_field', 'since must be in the past', 'since');
     throw new AppError('invalid_field', 'until must be after since', 'until');
   }
-  const recovered = await ctx.store.recoverDeliveries(accountId, endpointId, { sinceMs, untilMs }, nowMs);
+  const recovered = await ctx.store.recoverDeliveries(
+    accountId,
+    endpointId,
+    { sinceMs, untilMs },
+    nowMs,
+    (count) =>
+      auditEntry(ctx, actor, {
+        action: 'deliveries.recovered',
+        accountId,
+        targetType: 'endpoint',
+        targetId: endpointId,
+        details: {
+          since: new Date(sinceMs).toISOString(),
+          until: new Date(untilMs).toISOString(),
+          recovered: count,
+        },
+      }),
+  );
   return { recovered };
 }

@@ -14,6 +14,7 @@ import { type ErasureCriteria, erasedData, erasureNeedles, mentionsCustomer } fr
 import { type ErasureRecord, MAX_ERASURE_EVENT_IDS, type Page, type PageRequest } from '../store/store.ts';
 import type { Principal } from './accounts.ts';
 import { AppError } from './app-error.ts';
+import { type Actor, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 
 /** Events read per page. */
@@ -29,7 +30,7 @@ export async function eraseCustomer(
   ctx: AppContext,
   accountId: string,
   criteria: ErasureCriteria,
-  requester: { readonly by: string; readonly address: string | null },
+  actor: Actor,
 ): Promise<ErasureRecord> {
   const customerId = criteria.customerId?.trim() || undefined;
   const email = criteria.email?.trim() || undefined;
@@ -66,8 +67,8 @@ export async function eraseCustomer(
   const record: ErasureRecord = {
     id,
     accountId,
-    requestedBy: requester.by,
-    address: requester.address,
+    requestedBy: requesterOf(actor.principal),
+    address: actor.address,
     criteria: [
       ...(customerId === undefined ? [] : ['customerId' as const]),
       ...(email === undefined ? [] : ['email' as const]),
@@ -76,7 +77,17 @@ export async function eraseCustomer(
     eventIds,
     createdAt: nowMs,
   };
-  await ctx.store.recordErasure(record);
+  const { events, deliveriesCancelled, attemptsCleared } = record;
+  await ctx.store.recordErasure(
+    record,
+    auditEntry(ctx, actor, {
+      action: 'erasure.created',
+      accountId,
+      targetType: 'erasure',
+      targetId: id,
+      details: { criteria: record.criteria, events, deliveriesCancelled, attemptsCleared },
+    }),
+  );
   return record;
 }
 

@@ -11,8 +11,10 @@ import { BUILTIN_EVENT_TYPES } from '../domain/event-catalog/builtin-event-types
 import { EVENT_TYPE_ALIASES } from '../domain/event-catalog/platform-labels.ts';
 import { checkEventTypeFilters, type KnownEventTypes } from '../domain/event-type.ts';
 import { fieldPathOf, joinFieldPath } from '../domain/field-path.ts';
-import type { EventTypeRecord, Store } from '../store/store.ts';
+import type { AuditEntryRecord, EventTypeRecord, Store } from '../store/store.ts';
 import { AppError } from './app-error.ts';
+import { type Actor, auditEntry } from './audit-log.ts';
+import type { AppContext } from './context.ts';
 
 /** An event type as the API shows it. */
 export interface EventType {
@@ -115,8 +117,11 @@ export class EventCatalog {
     });
   }
 
-  /** Registers a type; its schema must compile and its example must pass it. */
-  async register(input: EventTypeInput): Promise<EventType> {
+  /**
+   * Registers a type; its schema must compile and its example must pass it. `audit` is written with
+   * the type (see {@link registerEventType}).
+   */
+  async register(input: EventTypeInput, audit?: AuditEntryRecord): Promise<EventType> {
     if (this.builtin.has(input.name) || (await this.get(input.name))) {
       throw new AppError('event_type_exists', `event type ${input.name} already exists`, 'name');
     }
@@ -150,7 +155,7 @@ export class EventCatalog {
       exampleJson: JSON.stringify(input.example),
       createdAt: this.now(),
     };
-    if (!(await this.store.createEventType(record))) {
+    if (!(await this.store.createEventType(record, audit))) {
       throw new AppError('event_type_exists', `event type ${input.name} already exists`, 'name');
     }
     const type = toEventType(record);
@@ -186,6 +191,20 @@ export class EventCatalog {
     const records = await this.store.listEventTypes();
     this.registered = new Map(records.map((r) => [r.name, toEventType(r)]));
   }
+}
+
+/** Registers an event type for the operator: an action of no account in the audit log. */
+export function registerEventType(ctx: AppContext, input: EventTypeInput, actor: Actor): Promise<EventType> {
+  return ctx.catalog.register(
+    input,
+    auditEntry(ctx, actor, {
+      action: 'event_type.created',
+      accountId: null,
+      targetType: 'event_type',
+      targetId: input.name,
+      details: { description: input.description },
+    }),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@
 import { type EndpointScope, isGeneralScope } from '../domain/endpoint-scope.ts';
 import type { AccountRecord, PortalLocale, PortalSessionRecord } from '../store/store.ts';
 import { AppError } from './app-error.ts';
+import { type Actor, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 import { generatePortalToken, hashToken } from './credentials.ts';
 
@@ -36,6 +37,7 @@ export async function createPortalSession(
   ctx: AppContext,
   accountId: string,
   input: PortalSessionInput,
+  actor: Actor,
 ): Promise<CreatedPortalSession> {
   const nowMs = ctx.now();
   const token = generatePortalToken();
@@ -48,7 +50,21 @@ export async function createPortalSession(
     expiresAt: nowMs + (input.expiresInSeconds ?? DEFAULT_PORTAL_SESSION_SECONDS) * 1_000,
   };
   await ctx.store.deleteExpiredPortalSessions(accountId, nowMs - KEEP_EXPIRED_MS);
-  await ctx.store.createPortalSession(session, hashToken(token));
+  await ctx.store.createPortalSession(
+    session,
+    hashToken(token),
+    auditEntry(ctx, actor, {
+      action: 'portal_session.created',
+      accountId,
+      targetType: 'portal_session',
+      targetId: session.id,
+      details: {
+        scope: session.scope,
+        locale: session.locale,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      },
+    }),
+  );
   return { session, token };
 }
 

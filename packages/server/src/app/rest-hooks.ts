@@ -6,6 +6,7 @@
  */
 import type { EndpointRecord } from '../store/store.ts';
 import { AppError, notFound } from './app-error.ts';
+import type { Actor } from './audit-log.ts';
 import type { AppContext } from './context.ts';
 import { createEndpoint, deleteEndpoint } from './endpoints.ts';
 
@@ -20,6 +21,7 @@ export async function subscribeHook(
   ctx: AppContext,
   accountId: string,
   input: HookInput,
+  actor: Actor,
 ): Promise<EndpointRecord> {
   try {
     return await createEndpoint(
@@ -27,6 +29,8 @@ export async function subscribeHook(
       accountId,
       { urls: [input.targetUrl], eventTypes: [input.event], description: `REST hook for ${input.event}` },
       'rest_hook',
+      null,
+      actor,
     );
   } catch (error) {
     // The platform sent `target_url` and `event`: name those fields, not the endpoint's.
@@ -41,8 +45,13 @@ export async function subscribeHook(
 }
 
 /** Removes a subscription; only hooks are reachable this way, never endpoints made by hand. */
-export async function unsubscribeHook(ctx: AppContext, accountId: string, hookId: string): Promise<void> {
+export async function unsubscribeHook(
+  ctx: AppContext,
+  accountId: string,
+  hookId: string,
+  actor: Actor,
+): Promise<void> {
   const endpoint = await ctx.store.getEndpoint(accountId, hookId);
   if (endpoint?.source !== 'rest_hook') throw notFound('hook', 'hookId');
-  await deleteEndpoint(ctx, accountId, hookId);
+  await deleteEndpoint(ctx, accountId, hookId, null, actor);
 }

@@ -21,6 +21,7 @@ describe('formatId', () => {
       attempt: 'att',
       api_key: 'key',
       portal_session: 'ps',
+      audit_entry: 'aud',
     });
   });
 

@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   api_key: 'key',
   portal_session: 'ps',
   erasure: 'era',
+  audit_entry: 'aud',
 } as const;
 
 /** A kind of id. */

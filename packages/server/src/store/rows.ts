@@ -3,6 +3,7 @@
  * PostgreSQL, and so are the column lists below. Where the drivers differ, the value is read either way: JSON columns arrive as text from
  * SQLite and parsed from PostgreSQL's `jsonb`; flags as 0/1 from SQLite and as booleans from PostgreSQL.
  */
+import type { AuditAction, AuditActorType, AuditTargetType } from '../domain/audit-log.ts';
 import type { DeliveryStatus } from '../domain/delivery-state.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
 import type { SendErrorCode } from '../domain/send-outcome.ts';
@@ -11,6 +12,7 @@ import type {
   AccountRecord,
   ApiKeyRecord,
   AttemptRecord,
+  AuditEntryRecord,
   ClaimedDelivery,
   DeliveryRecord,
   EndpointAttemptStats,
@@ -279,4 +281,20 @@ export function toErasure(row: Row): ErasureRecord {
 /** A text to find inside stored JSON with `LIKE … ESCAPE '\'`: its wildcards taken literally. */
 export function likeNeedle(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+/** An `audit_log` row; `details` is JSON text (SQLite) or `jsonb` (PostgreSQL). */
+export function toAuditEntry(row: Row): AuditEntryRecord {
+  return {
+    id: row['id'] as string,
+    accountId: row['account_id'] as string | null,
+    at: row['created_at'] as number,
+    actorType: row['actor_type'] as AuditActorType,
+    actorId: row['actor_id'] as string | null,
+    actorLabel: row['actor_label'] as string | null,
+    address: row['address'] as string,
+    action: row['action'] as AuditAction,
+    targetType: row['target_type'] as AuditTargetType,
+    targetId: row['target_id'] as string,
+    details: json(row['details']),
+  };
 }

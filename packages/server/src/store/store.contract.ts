@@ -2,12 +2,14 @@
  * The contract every `Store` passes: one suite, run against each backend (`store-contract.*.test.ts`),
  * so the SQLite and PostgreSQL stores behave alike. It drives the store directly with an explicit clock
  * (`nowMs`, no sleeping): publishing and idempotency, fan-out rows, claims and leases, fencing, retry
- * scheduling, recover, pagination, tenant isolation, limits, event types, API keys and portal sessions.
+ * scheduling, recover, pagination, tenant isolation, limits, event types, API keys and portal sessions;
+ * and the audit log (`audit-log.contract.ts`).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { formatId, type IdKind } from '../domain/ids.ts';
+import { auditLogContract } from './audit-log.contract.ts';
 import {
   ActiveUrlLimitError,
   type ApiKeyRecord,
@@ -158,6 +160,8 @@ export function storeContract(
   options: { readonly skip?: string | false } = {},
 ): void {
   describe(`the ${name} store contract`, { skip: options.skip ?? false }, () => {
+    auditLogContract(open);
+
     let subject: ContractSubject;
     let store: Store;
 

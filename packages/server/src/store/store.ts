@@ -5,7 +5,7 @@
  * Instants are milliseconds since the epoch (`…At`); event data is kept as the JSON text it was
  * published as, so it is parsed and serialised once, not once per delivery.
  */
-
+import type { AuditAction, AuditActorType, AuditTargetType } from '../domain/audit-log.ts';
 import type { DeliveryStatus, EndpointSource } from '../domain/delivery-state.ts';
 import type { AttemptsSummary } from '../domain/endpoint-health.ts';
 import type { EndpointScope } from '../domain/endpoint-scope.ts';
@@ -215,6 +215,46 @@ export interface AttemptRecord {
   readonly requestBody: string | null;
   readonly requestBodyTruncated: boolean;
   readonly succeeded: boolean;
+}
+
+/**
+ * One entry of the audit log: who did what, when and from where. Entries are only ever added, and
+ * deleted by retention; nothing changes one.
+ */
+export interface AuditEntryRecord {
+  readonly id: string;
+  /** The account the action concerns; `null` for an operator's action that concerns none (an event type). */
+  readonly accountId: string | null;
+  readonly at: number;
+  readonly actorType: AuditActorType;
+  /** The API key's or portal session's id; `null` for the admin. Never a token or a hash. */
+  readonly actorId: string | null;
+  /** How people tell the actor apart: an API key's name and prefix; `null` otherwise. */
+  readonly actorLabel: string | null;
+  /** The client address of the request. */
+  readonly address: string;
+  readonly action: AuditAction;
+  readonly targetType: AuditTargetType;
+  readonly targetId: string;
+  /** What the action changed or concerned (see `app/audit-log.ts`); never a secret. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The audit entry of a change, written in the change's own transaction: the change is not committed
+ * without its entry, nor the entry without the change. A function when the entry tells what only the
+ * transaction finds (an endpoint before and after a change, how many deliveries a recover re-queued);
+ * it is called inside the transaction, once the change is made.
+ */
+export type AuditOf<Found> = (found: Found) => AuditEntryRecord;
+
+/** Filters of the audit log; instants select by the entry's time, in `[sinceMs, untilMs)`. */
+export interface AuditLogFilter {
+  /** Only this account's entries; `undefined`: every entry, those concerning no account included. */
+  readonly accountId?: string | undefined;
+  readonly action?: AuditAction | undefined;
+  readonly sinceMs?: number | undefined;
+  readonly untilMs?: number | undefined;
 }
 
 /**
@@ -454,28 +494,43 @@ export interface ClaimRequest {
   readonly accountRoom?: ReadonlyMap<string, number> | undefined;
 }
 
-/** The storage interface. All methods that take an account id only ever see that account's rows. */
+/**
+ * The storage interface. All methods that take an account id only ever see that account's rows.
+ *
+ * The methods that make a change someone asks for through the API take an optional `audit` (see
+ * {@link AuditOf}): the change's audit entry, written in the same transaction, and only when the change
+ * is made (a key not found, a delivery still live: no entry).
+ */
 export interface Store {
   /** Creates an account and its first API key (with the key's hash), in one transaction. */
-  createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void>;
+  createAccount(
+    account: AccountRecord,
+    firstKey: ApiKeyRecord,
+    keyHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   /** Whether the account exists. Accounts are never deleted, so a store may remember a yes. */
   accountExists(accountId: string): Promise<boolean>;
   listAccounts(page: PageRequest): Promise<Page<AccountRecord>>;
   /** Changes an account's settings; `undefined` when it does not exist. */
-  updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined>;
+  updateAccount(
+    accountId: string,
+    changes: AccountChanges,
+    audit?: AuditOf<{ before: AccountRecord; after: AccountRecord }>,
+  ): Promise<AccountRecord | undefined>;
   /** The accounts of these ids that exist, in no particular order. */
   getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]>;
 
   /** Adds an API key to an account. */
-  createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void>;
+  createApiKey(key: ApiKeyRecord, keyHash: string, audit?: AuditEntryRecord): Promise<void>;
   /** The key with this hash, expired or not (the caller judges `expiresAt`). */
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   getApiKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
   /** The account's keys that have not expired at `nowMs`, oldest first. */
   listApiKeys(accountId: string, page: PageRequest, nowMs: number): Promise<Page<ApiKeyRecord>>;
   /** Deletes a key, so it stops working at once; `false` when the account has no such key. */
-  deleteApiKey(accountId: string, keyId: string): Promise<boolean>;
+  deleteApiKey(accountId: string, keyId: string, audit?: AuditEntryRecord): Promise<boolean>;
   /**
    * Replaces a key by `next` in one transaction: the old key expires at `oldExpiresAt`, or is deleted
    * when that is not after `nowMs`. A key already expiring is not rolled again (`expiring`); an
@@ -489,12 +544,17 @@ export interface Store {
     nextHash: string,
     oldExpiresAt: number,
     nowMs: number,
+    audit?: AuditEntryRecord,
   ): Promise<RollApiKeyResult>;
   /** Records that a key authenticated a request at `nowMs`. */
   touchApiKey(keyId: string, nowMs: number): Promise<void>;
 
   /** Stores a portal session with the hash of its token. */
-  createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void>;
+  createPortalSession(
+    session: PortalSessionRecord,
+    tokenHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void>;
   /** The session with this token hash, expired or not (the caller judges `expiresAt`). */
   findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined>;
   getPortalSession(accountId: string, sessionId: string): Promise<PortalSessionRecord | undefined>;
@@ -506,7 +566,11 @@ export interface Store {
    * beyond `maxActiveUrls`, nothing is written and {@link ActiveUrlLimitError} is thrown; the count and
    * the insert are one transaction, so concurrent creates cannot both slip under the limit.
    */
-  createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void>;
+  createEndpoint(
+    endpoint: EndpointRecord,
+    limits: { readonly maxActiveUrls: number },
+    audit?: AuditEntryRecord,
+  ): Promise<void>;
   getEndpoint(accountId: string, endpointId: string): Promise<EndpointRecord | undefined>;
   listEndpoints(accountId: string, page: PageRequest): Promise<Page<EndpointRecord>>;
   /** Every enabled endpoint of an account: the candidates for fan-out. */
@@ -524,12 +588,18 @@ export interface Store {
     changes: EndpointChanges,
     nowMs: number,
     limits: { readonly maxActiveUrls: number },
+    audit?: AuditOf<{ before: EndpointRecord; after: EndpointRecord }>,
   ): Promise<EndpointRecord | undefined>;
   /** Deletes an endpoint and cancels its live deliveries; the delivery log is kept. */
-  deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean>;
+  deleteEndpoint(
+    accountId: string,
+    endpointId: string,
+    nowMs: number,
+    audit?: AuditOf<EndpointRecord>,
+  ): Promise<boolean>;
 
   /** Registers an event type; `false` when the name is taken. */
-  createEventType(eventType: EventTypeRecord): Promise<boolean>;
+  createEventType(eventType: EventTypeRecord, audit?: AuditEntryRecord): Promise<boolean>;
   /** Every registered event type, by name. */
   listEventTypes(): Promise<readonly EventTypeRecord[]>;
 
@@ -546,13 +616,19 @@ export interface Store {
   listDeliveries(accountId: string, page: PageRequest, filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
   listAttempts(accountId: string, deliveryId: string): Promise<readonly AttemptRecord[]>;
   /** Puts one delivery back in the queue, due now, with a fresh retry schedule; only from a terminal state. */
-  retryDelivery(accountId: string, deliveryId: string, nowMs: number): Promise<DeliveryRecord | undefined>;
+  retryDelivery(
+    accountId: string,
+    deliveryId: string,
+    nowMs: number,
+    audit?: AuditEntryRecord,
+  ): Promise<DeliveryRecord | undefined>;
   /** Re-queues an endpoint's failed and cancelled deliveries created in `[sinceMs, untilMs)`, with a fresh retry schedule. */
   recoverDeliveries(
     accountId: string,
     endpointId: string,
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
+    audit?: AuditOf<number>,
   ): Promise<number>;
 
   /**
@@ -583,7 +659,8 @@ export interface Store {
     dataJson: string,
     nowMs: number,
   ): Promise<ErasedCounts>;
-  recordErasure(erasure: ErasureRecord): Promise<void>;
+  /** Records an erasure, with its audit entry in the same transaction. */
+  recordErasure(erasure: ErasureRecord, audit?: AuditEntryRecord): Promise<void>;
   /** The account's erasures, newest first. */
   listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>>;
 
@@ -600,6 +677,16 @@ export interface Store {
    * deliveries: nothing waiting to be sent loses its data.
    */
   pruneEvents(accountId: string, bounds: PruneBounds, limit: number): Promise<PruneCounts>;
+
+  /** Adds an entry to the audit log on its own: for actions that change nothing (a secret revealed). */
+  appendAuditEntry(entry: AuditEntryRecord): Promise<void>;
+  /** The audit log, newest first, filtered by account, action and time. */
+  listAuditLog(page: PageRequest, filter: AuditLogFilter): Promise<Page<AuditEntryRecord>>;
+  /**
+   * Deletes up to `limit` of the audit entries of an account (`null`: of no account) made before
+   * `cutoffMs`, oldest first; returns how many. Retention is the only way an entry goes.
+   */
+  pruneAuditLog(accountId: string | null, cutoffMs: number, limit: number): Promise<number>;
 
   /**
    * Claims up to `limit` due deliveries under a lease, fairly between accounts: the batch is split

@@ -260,6 +260,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX erasures_account_seq ON erasures (account_id, seq);
   `,
+  `
+  -- SQLite's step 13: the audit log (see there). details is jsonb, as the endpoint
+  -- settings are; it is only ever read back whole.
+  CREATE TABLE audit_log (
+    seq          bigserial PRIMARY KEY,
+    id           text NOT NULL,
+    account_id   text,
+    created_at   bigint NOT NULL,
+    actor_type   text NOT NULL,
+    actor_id     text,
+    actor_label  text,
+    address      text NOT NULL,
+    action       text NOT NULL,
+    target_type  text NOT NULL,
+    target_id    text NOT NULL,
+    details      jsonb NOT NULL
+  );
+  CREATE INDEX audit_log_account_seq ON audit_log (account_id, seq);
+  CREATE INDEX audit_log_account_action ON audit_log (account_id, action, seq);
+  CREATE INDEX audit_log_action ON audit_log (action, seq);
+  CREATE INDEX audit_log_account_created ON audit_log (account_id, created_at);
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

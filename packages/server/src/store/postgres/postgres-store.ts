@@ -44,6 +44,7 @@ import {
   toAccount,
   toApiKey,
   toAttempt,
+  toAuditEntry,
   toClaimedDeliveriesWithEvents,
   toDelivery,
   toEndpoint,
@@ -59,6 +60,9 @@ import type {
   ApiKeyRecord,
   AttemptRecord,
   AttemptResult,
+  AuditEntryRecord,
+  AuditLogFilter,
+  AuditOf,
   ClaimedDelivery,
   ClaimRequest,
   DeliveryFilter,
@@ -221,6 +225,8 @@ const SQL = {
 
   insertAccount: 'INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)',
   getAccount: 'SELECT * FROM accounts WHERE id = $1',
+  // The account before a change of its settings, locked so that the audit entry says what it replaced.
+  getAccountForUpdate: 'SELECT * FROM accounts WHERE id = $1 FOR UPDATE',
   accountExists: 'SELECT 1 FROM accounts WHERE id = $1',
   listAccounts: 'SELECT * FROM accounts WHERE seq > $1 ORDER BY seq LIMIT $2',
   insertApiKey: `INSERT INTO api_keys (id, account_id, name, prefix, key_hash, created_at, last_used_at, expires_at)
@@ -273,7 +279,7 @@ const SQL = {
   getEndpointsByIds: 'SELECT * FROM endpoints WHERE id = ANY($1::text[])',
   updateEndpoint: (sets: readonly string[]) =>
     `UPDATE endpoints SET ${sets.join(', ')} WHERE id = $1 AND account_id = $2 RETURNING *`,
-  deleteEndpoint: 'DELETE FROM endpoints WHERE id = $1 AND account_id = $2',
+  deleteEndpoint: 'DELETE FROM endpoints WHERE id = $1 AND account_id = $2 RETURNING *',
   cancelLiveForEndpoint: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
     WHERE endpoint_id = $1 AND account_id = $2 AND status IN ${LIVE}`,
   // A URL replaced by another: every delivery not yet delivered follows it, so "fix the URL, then
@@ -282,6 +288,22 @@ const SQL = {
     WHERE endpoint_id = $1 AND account_id = $2 AND url = $4 AND status <> 'succeeded'`,
   cancelLiveForUrls: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
     WHERE endpoint_id = $1 AND account_id = $2 AND url = ANY($4::text[]) AND status IN ${LIVE}`,
+
+  insertAuditEntry: `INSERT INTO audit_log (id, account_id, created_at, actor_type, actor_id, actor_label, address,
+      action, target_type, target_id, details)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)`,
+  // Retention of the audit log: an account's oldest entries, or those of no account (a separate
+  // statement: \`IS NOT DISTINCT FROM\` would not use audit_log_account_created). Locked and skipped when
+  // another process prunes them at the same moment.
+  pruneAuditLog: `DELETE FROM audit_log WHERE seq IN (
+      SELECT seq FROM audit_log WHERE account_id = $1 AND created_at < $2 ORDER BY created_at LIMIT $3
+      FOR UPDATE SKIP LOCKED)`,
+  pruneOperatorAuditLog: `DELETE FROM audit_log WHERE seq IN (
+      SELECT seq FROM audit_log WHERE account_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2
+      FOR UPDATE SKIP LOCKED)`,
+  listAuditLog: (where: readonly string[]) =>
+    `SELECT * FROM audit_log WHERE seq < $1 ${where.map((term) => `AND ${term}`).join(' ')}
+     ORDER BY seq DESC LIMIT $2`,
 
   insertEventType: `INSERT INTO event_types (name, description, schema, example, created_at)
     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
@@ -855,11 +877,17 @@ export class PostgresStore implements Store {
     }
   }
 
-  async createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void> {
+  async createAccount(
+    account: AccountRecord,
+    firstKey: ApiKeyRecord,
+    keyHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
     await this.transaction(async ({ client }) => {
       // As in SQLite, `maxActiveUrls` is not written here: an account starts with the server's default.
       await client.query(SQL.insertAccount, [account.id, account.name, account.createdAt]);
       await client.query(SQL.insertApiKey, apiKeyParams(firstKey, keyHash));
+      await writeAudit(client, audit);
     });
   }
 
@@ -888,17 +916,29 @@ export class PostgresStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined> {
-    const [row] = await this.query(SQL.updateAccount, [
-      accountId,
-      changes.maxActiveUrls !== undefined,
-      changes.maxActiveUrls ?? null,
-      changes.maxConcurrency !== undefined,
-      changes.maxConcurrency ?? null,
-      changes.retentionMs !== undefined,
-      changes.retentionMs ?? null,
-    ]);
-    return row && toAccount(row);
+  async updateAccount(
+    accountId: string,
+    changes: AccountChanges,
+    audit?: AuditOf<{ before: AccountRecord; after: AccountRecord }>,
+  ): Promise<AccountRecord | undefined> {
+    return this.transaction(async ({ client }) => {
+      const [beforeRow] = (await client.query<Row>(SQL.getAccountForUpdate, [accountId])).rows;
+      if (!beforeRow) return undefined;
+      const [row] = (
+        await client.query<Row>(SQL.updateAccount, [
+          accountId,
+          changes.maxActiveUrls !== undefined,
+          changes.maxActiveUrls ?? null,
+          changes.maxConcurrency !== undefined,
+          changes.maxConcurrency ?? null,
+          changes.retentionMs !== undefined,
+          changes.retentionMs ?? null,
+        ])
+      ).rows;
+      const after = toAccount(row as Row);
+      await writeAudit(client, audit?.({ before: toAccount(beforeRow), after }));
+      return after;
+    });
   }
 
   async getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]> {
@@ -906,8 +946,11 @@ export class PostgresStore implements Store {
     return (await this.query(SQL.getAccountsByIds, [[...new Set(accountIds)]])).map(toAccount);
   }
 
-  async createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void> {
-    await this.query(SQL.insertApiKey, apiKeyParams(key, keyHash));
+  async createApiKey(key: ApiKeyRecord, keyHash: string, audit?: AuditEntryRecord): Promise<void> {
+    await this.transaction(async ({ client }) => {
+      await client.query(SQL.insertApiKey, apiKeyParams(key, keyHash));
+      await writeAudit(client, audit);
+    });
   }
 
   async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
@@ -926,8 +969,12 @@ export class PostgresStore implements Store {
     return toPage(rows, page.limit, toApiKey);
   }
 
-  async deleteApiKey(accountId: string, keyId: string): Promise<boolean> {
-    return ((await this.run(this.pool, SQL.deleteApiKey, [keyId, accountId])).rowCount ?? 0) === 1;
+  async deleteApiKey(accountId: string, keyId: string, audit?: AuditEntryRecord): Promise<boolean> {
+    return this.transaction(async ({ client }) => {
+      if ((await client.query(SQL.deleteApiKey, [keyId, accountId])).rowCount !== 1) return false;
+      await writeAudit(client, audit);
+      return true;
+    });
   }
 
   async rollApiKey(
@@ -937,6 +984,7 @@ export class PostgresStore implements Store {
     nextHash: string,
     oldExpiresAt: number,
     nowMs: number,
+    audit?: AuditEntryRecord,
   ): Promise<RollApiKeyResult> {
     return this.transaction(async ({ client }): Promise<RollApiKeyResult> => {
       await client.query(SQL.deleteExpiredApiKeys, [accountId, nowMs]);
@@ -946,6 +994,7 @@ export class PostgresStore implements Store {
       if (oldExpiresAt <= nowMs) await client.query(SQL.deleteApiKey, [keyId, accountId]);
       else await client.query(SQL.setApiKeyExpiry, [keyId, accountId, oldExpiresAt]);
       await client.query(SQL.insertApiKey, apiKeyParams(next, nextHash));
+      await writeAudit(client, audit);
       return 'rolled';
     });
   }
@@ -954,16 +1003,23 @@ export class PostgresStore implements Store {
     await this.query(SQL.touchApiKey, [keyId, nowMs]);
   }
 
-  async createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void> {
-    await this.query(SQL.insertPortalSession, [
-      session.id,
-      session.accountId,
-      tokenHash,
-      session.scope === null ? null : JSON.stringify(session.scope),
-      session.locale,
-      session.createdAt,
-      session.expiresAt,
-    ]);
+  async createPortalSession(
+    session: PortalSessionRecord,
+    tokenHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
+    await this.transaction(async ({ client }) => {
+      await client.query(SQL.insertPortalSession, [
+        session.id,
+        session.accountId,
+        tokenHash,
+        session.scope === null ? null : JSON.stringify(session.scope),
+        session.locale,
+        session.createdAt,
+        session.expiresAt,
+      ]);
+      await writeAudit(client, audit);
+    });
   }
 
   async findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
@@ -980,13 +1036,18 @@ export class PostgresStore implements Store {
     return (await this.run(this.pool, SQL.deleteExpiredPortalSessions, [accountId, beforeMs])).rowCount ?? 0;
   }
 
-  async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
+  async createEndpoint(
+    endpoint: EndpointRecord,
+    limits: { readonly maxActiveUrls: number },
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
     await this.transaction(async ({ client }) => {
       if (endpoint.enabled) {
         await client.query(SQL.lockAccount, [endpoint.accountId]);
         await checkActiveUrls(client, endpoint.accountId, endpoint.urls, undefined, limits);
       }
       await client.query(SQL.insertEndpoint, endpointParams(endpoint));
+      await writeAudit(client, audit);
     });
   }
 
@@ -1016,6 +1077,7 @@ export class PostgresStore implements Store {
     changes: EndpointChanges,
     nowMs: number,
     limits: { readonly maxActiveUrls: number },
+    audit?: AuditOf<{ before: EndpointRecord; after: EndpointRecord }>,
   ): Promise<EndpointRecord | undefined> {
     return this.transaction(async ({ client }) => {
       // Lock order everywhere: account, endpoint, deliveries. The account is locked only when the
@@ -1050,29 +1112,41 @@ export class PostgresStore implements Store {
         }
       }
       await client.query(SQL.notifyEndpoint, [endpointId]);
-      return toEndpoint(updated);
+      const after = toEndpoint(updated);
+      await writeAudit(client, audit?.({ before, after }));
+      return after;
     });
   }
 
-  async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
+  async deleteEndpoint(
+    accountId: string,
+    endpointId: string,
+    nowMs: number,
+    audit?: AuditOf<EndpointRecord>,
+  ): Promise<boolean> {
     return this.transaction(async ({ client }) => {
-      const deleted = await client.query(SQL.deleteEndpoint, [endpointId, accountId]);
-      if (deleted.rowCount === 0) return false;
+      const [deleted] = (await client.query<Row>(SQL.deleteEndpoint, [endpointId, accountId])).rows;
+      if (!deleted) return false;
       await client.query(SQL.cancelLiveForEndpoint, [endpointId, accountId, nowMs]);
       await client.query(SQL.notifyEndpoint, [endpointId]);
+      await writeAudit(client, audit?.(toEndpoint(deleted)));
       return true;
     });
   }
 
-  async createEventType(eventType: EventTypeRecord): Promise<boolean> {
-    const result = await this.run(this.pool, SQL.insertEventType, [
-      eventType.name,
-      eventType.description,
-      eventType.schemaJson,
-      eventType.exampleJson,
-      eventType.createdAt,
-    ]);
-    return result.rowCount === 1;
+  async createEventType(eventType: EventTypeRecord, audit?: AuditEntryRecord): Promise<boolean> {
+    return this.transaction(async ({ client }) => {
+      const result = await client.query(SQL.insertEventType, [
+        eventType.name,
+        eventType.description,
+        eventType.schemaJson,
+        eventType.exampleJson,
+        eventType.createdAt,
+      ]);
+      if (result.rowCount !== 1) return false;
+      await writeAudit(client, audit);
+      return true;
+    });
   }
 
   async listEventTypes(): Promise<readonly EventTypeRecord[]> {
@@ -1327,19 +1401,22 @@ export class PostgresStore implements Store {
     });
   }
 
-  async recordErasure(erasure: ErasureRecord): Promise<void> {
-    await this.query(SQL.insertErasure, [
-      erasure.id,
-      erasure.accountId,
-      erasure.requestedBy,
-      erasure.address,
-      JSON.stringify(erasure.criteria),
-      erasure.events,
-      erasure.deliveriesCancelled,
-      erasure.attemptsCleared,
-      JSON.stringify(erasure.eventIds),
-      erasure.createdAt,
-    ]);
+  async recordErasure(erasure: ErasureRecord, audit?: AuditEntryRecord): Promise<void> {
+    await this.transaction(async ({ client }) => {
+      await client.query(SQL.insertErasure, [
+        erasure.id,
+        erasure.accountId,
+        erasure.requestedBy,
+        erasure.address,
+        JSON.stringify(erasure.criteria),
+        erasure.events,
+        erasure.deliveriesCancelled,
+        erasure.attemptsCleared,
+        JSON.stringify(erasure.eventIds),
+        erasure.createdAt,
+      ]);
+      await writeAudit(client, audit);
+    });
   }
 
   async listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>> {
@@ -1369,6 +1446,7 @@ export class PostgresStore implements Store {
     accountId: string,
     deliveryId: string,
     nowMs: number,
+    audit?: AuditEntryRecord,
   ): Promise<DeliveryRecord | undefined> {
     return this.transaction(async (tx) => {
       const { client } = tx;
@@ -1384,6 +1462,7 @@ export class PostgresStore implements Store {
       }
       const [row] = (await client.query<Row>(SQL.requeueDelivery, [deliveryId, accountId, nowMs])).rows;
       if (!row) return undefined;
+      await writeAudit(client, audit);
       if (key !== null && (await client.query(SQL.waitBehindLane, [deliveryId])).rowCount === 1) {
         const [waiting] = (await client.query<Row>(SQL.getDelivery, [deliveryId, accountId])).rows;
         return toDelivery(waiting as Row);
@@ -1398,6 +1477,7 @@ export class PostgresStore implements Store {
     endpointId: string,
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
+    audit?: AuditOf<number>,
   ): Promise<number> {
     return this.transaction(async (tx) => {
       const { client } = tx;
@@ -1420,8 +1500,39 @@ export class PostgresStore implements Store {
       if (members.length > 0) await client.query(SQL.promoteLanes, [nowMs, ...laneColumns(members)]);
       const count = result.rowCount ?? 0;
       if (count > 0) tx.dueOnCommit([endpointId]);
+      await writeAudit(client, audit?.(count));
       return count;
     });
+  }
+
+  async appendAuditEntry(entry: AuditEntryRecord): Promise<void> {
+    await this.run(this.pool, SQL.insertAuditEntry, auditParams(entry));
+  }
+
+  /** The audit log, newest first; the planner picks the index, and a time range is a range of `seq`. */
+  async listAuditLog(page: PageRequest, filter: AuditLogFilter): Promise<Page<AuditEntryRecord>> {
+    if (isEmptyRange(filter)) return { items: [], nextCursor: null };
+    const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor);
+    const values: unknown[] = [before, page.limit + 1];
+    const where = createdAtTerms('audit_log', '', filter, values);
+    if (filter.accountId !== undefined) {
+      values.push(filter.accountId);
+      where.push(`account_id = $${values.length}`);
+    }
+    if (filter.action !== undefined) {
+      values.push(filter.action);
+      where.push(`action = $${values.length}`);
+    }
+    const rows = await this.query(SQL.listAuditLog(where), values);
+    return toPage(rows, page.limit, toAuditEntry);
+  }
+
+  async pruneAuditLog(accountId: string | null, cutoffMs: number, limit: number): Promise<number> {
+    const result =
+      accountId === null
+        ? await this.run(this.pool, SQL.pruneOperatorAuditLog, [cutoffMs, limit])
+        : await this.run(this.pool, SQL.pruneAuditLog, [accountId, cutoffMs, limit]);
+    return result.rowCount ?? 0;
   }
 
   /**
@@ -1889,7 +2000,7 @@ function finishColumns(results: readonly AttemptResult[]): unknown[] {
  * {@link CREATED_AT_SLACK_MS} ({@link firstSeqCreatedAtSql}), and `created_at` itself.
  */
 function createdAtTerms(
-  table: 'events' | 'deliveries',
+  table: 'events' | 'deliveries' | 'audit_log',
   prefix: string,
   filter: { sinceMs?: number | undefined; untilMs?: number | undefined },
   values: unknown[],
@@ -1920,7 +2031,7 @@ function createdAtTerms(
  * at or after the middle (a primary-key lookup), about 20 steps for a million rows. It is evaluated
  * once per statement, before the index it bounds is read.
  */
-function firstSeqCreatedAtSql(table: 'events' | 'deliveries', at: string): string {
+function firstSeqCreatedAtSql(table: 'events' | 'deliveries' | 'audit_log', at: string): string {
   return `(WITH RECURSIVE search (lo, hi) AS (
       SELECT (SELECT min(seq) FROM ${table}), (SELECT max(seq) FROM ${table}) + 1
       UNION ALL
@@ -1987,6 +2098,27 @@ function claimColumns(claims: readonly ClaimedDelivery[]): [string[], number[]] 
 function toSqlValue(value: unknown): unknown {
   if (Array.isArray(value) || (typeof value === 'object' && value !== null)) return JSON.stringify(value);
   return value;
+}
+
+/** Writes an audit entry in the caller's transaction; nothing without one. */
+async function writeAudit(client: Queryable, entry: AuditEntryRecord | undefined): Promise<void> {
+  if (entry !== undefined) await client.query(SQL.insertAuditEntry, auditParams(entry));
+}
+
+function auditParams(entry: AuditEntryRecord): unknown[] {
+  return [
+    entry.id,
+    entry.accountId,
+    entry.at,
+    entry.actorType,
+    entry.actorId,
+    entry.actorLabel,
+    entry.address,
+    entry.action,
+    entry.targetType,
+    entry.targetId,
+    JSON.stringify(entry.details),
+  ];
 }
 
 function apiKeyParams(key: ApiKeyRecord, keyHash: string): unknown[] {

@@ -248,4 +248,30 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX erasures_account_seq ON erasures (account_id, seq);
   `,
+  `
+  -- The audit log (app/audit-log.ts): who changed what, when and from which address. Rows are only
+  -- inserted, each in the transaction of the change it records, and deleted by retention (oldest
+  -- first, by audit_log_account_created). account_id is NULL for the operator's actions that concern
+  -- no account. The list reads the account's entries newest first (audit_log_account_seq), or those of
+  -- one action (audit_log_account_action; audit_log_action across accounts); a time range is a range
+  -- of seq, as in the other logs. No index serves publishing or delivery, which write no entry.
+  CREATE TABLE audit_log (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL,
+    account_id   TEXT,
+    created_at   INTEGER NOT NULL,
+    actor_type   TEXT NOT NULL,  -- admin, api_key or portal_session
+    actor_id     TEXT,  -- the API key's or portal session's id; NULL for the admin
+    actor_label  TEXT,
+    address      TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    target_type  TEXT NOT NULL,
+    target_id    TEXT NOT NULL,
+    details      TEXT NOT NULL  -- JSON object, never a secret
+  );
+  CREATE INDEX audit_log_account_seq ON audit_log (account_id, seq);
+  CREATE INDEX audit_log_account_action ON audit_log (account_id, action, seq);
+  CREATE INDEX audit_log_action ON audit_log (action, seq);
+  CREATE INDEX audit_log_account_created ON audit_log (account_id, created_at);
+  `,
 ];

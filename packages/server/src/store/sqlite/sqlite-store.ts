@@ -35,6 +35,7 @@ import {
   toAccount,
   toApiKey,
   toAttempt,
+  toAuditEntry,
   toClaimedDeliveries,
   toDelivery,
   toEndpoint,
@@ -50,6 +51,9 @@ import type {
   ApiKeyRecord,
   AttemptRecord,
   AttemptResult,
+  AuditEntryRecord,
+  AuditLogFilter,
+  AuditOf,
   ClaimedDelivery,
   ClaimRequest,
   DeliveryFilter,
@@ -156,10 +160,16 @@ export class SqliteStore implements Store {
     return store;
   }
 
-  async createAccount(account: AccountRecord, firstKey: ApiKeyRecord, keyHash: string): Promise<void> {
+  async createAccount(
+    account: AccountRecord,
+    firstKey: ApiKeyRecord,
+    keyHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
     this.db.transaction(() => {
       this.statements.insertAccount.run(account);
       this.statements.insertApiKey.run({ ...firstKey, keyHash });
+      this.writeAudit(audit);
     })();
   }
 
@@ -183,18 +193,25 @@ export class SqliteStore implements Store {
     return toPage(rows, page.limit, toAccount);
   }
 
-  async updateAccount(accountId: string, changes: AccountChanges): Promise<AccountRecord | undefined> {
-    this.db.transaction(() => {
-      if (changes.maxActiveUrls !== undefined) {
-        this.statements.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
-      }
-      if (changes.maxConcurrency !== undefined) {
-        this.statements.setMaxConcurrency.run(changes.maxConcurrency, accountId);
-      }
-      if (changes.retentionMs !== undefined) this.statements.setRetention.run(changes.retentionMs, accountId);
-    })();
+  async updateAccount(
+    accountId: string,
+    changes: AccountChanges,
+    audit?: AuditOf<{ before: AccountRecord; after: AccountRecord }>,
+  ): Promise<AccountRecord | undefined> {
+    const s = this.statements;
     this.forgetAccount(accountId);
-    return this.getAccount(accountId);
+    const updated = this.db.transaction(() => {
+      const beforeRow = s.getAccount.get(accountId) as Row | undefined;
+      if (!beforeRow) return undefined;
+      if (changes.maxActiveUrls !== undefined) s.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
+      if (changes.maxConcurrency !== undefined) s.setMaxConcurrency.run(changes.maxConcurrency, accountId);
+      if (changes.retentionMs !== undefined) s.setRetention.run(changes.retentionMs, accountId);
+      const after = toAccount(s.getAccount.get(accountId) as Row);
+      this.writeAudit(audit?.({ before: toAccount(beforeRow), after }));
+      return after;
+    })();
+    if (updated) this.accountsById.set(accountId, updated);
+    return updated;
   }
 
   async getAccountsByIds(accountIds: readonly string[]): Promise<readonly AccountRecord[]> {
@@ -211,8 +228,11 @@ export class SqliteStore implements Store {
     this.accountsById.delete(accountId);
   }
 
-  async createApiKey(key: ApiKeyRecord, keyHash: string): Promise<void> {
-    this.statements.insertApiKey.run({ ...key, keyHash });
+  async createApiKey(key: ApiKeyRecord, keyHash: string, audit?: AuditEntryRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertApiKey.run({ ...key, keyHash });
+      this.writeAudit(audit);
+    })();
   }
 
   async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
@@ -236,10 +256,14 @@ export class SqliteStore implements Store {
     return toPage(rows, page.limit, toApiKey);
   }
 
-  async deleteApiKey(accountId: string, keyId: string): Promise<boolean> {
+  async deleteApiKey(accountId: string, keyId: string, audit?: AuditEntryRecord): Promise<boolean> {
     // The cache is keyed by hash, which the id does not give: any change of a key clears it.
     this.apiKeysByHash.clear();
-    return this.statements.deleteApiKey.run(keyId, accountId).changes === 1;
+    return this.db.transaction(() => {
+      if (this.statements.deleteApiKey.run(keyId, accountId).changes !== 1) return false;
+      this.writeAudit(audit);
+      return true;
+    })();
   }
 
   async rollApiKey(
@@ -249,6 +273,7 @@ export class SqliteStore implements Store {
     nextHash: string,
     oldExpiresAt: number,
     nowMs: number,
+    audit?: AuditEntryRecord,
   ): Promise<RollApiKeyResult> {
     const s = this.statements;
     this.apiKeysByHash.clear();
@@ -260,6 +285,7 @@ export class SqliteStore implements Store {
       if (oldExpiresAt <= nowMs) s.deleteApiKey.run(keyId, accountId);
       else s.setApiKeyExpiry.run(oldExpiresAt, keyId, accountId);
       s.insertApiKey.run({ ...next, keyHash: nextHash });
+      this.writeAudit(audit);
       return 'rolled';
     })();
   }
@@ -269,12 +295,19 @@ export class SqliteStore implements Store {
     this.statements.touchApiKey.run(nowMs, keyId);
   }
 
-  async createPortalSession(session: PortalSessionRecord, tokenHash: string): Promise<void> {
-    this.statements.insertPortalSession.run({
-      ...session,
-      scopeJson: session.scope === null ? null : JSON.stringify(session.scope),
-      tokenHash,
-    });
+  async createPortalSession(
+    session: PortalSessionRecord,
+    tokenHash: string,
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertPortalSession.run({
+        ...session,
+        scopeJson: session.scope === null ? null : JSON.stringify(session.scope),
+        tokenHash,
+      });
+      this.writeAudit(audit);
+    })();
   }
 
   async findPortalSessionByHash(tokenHash: string): Promise<PortalSessionRecord | undefined> {
@@ -291,10 +324,15 @@ export class SqliteStore implements Store {
     return this.statements.deleteExpiredPortalSessions.run(accountId, beforeMs).changes;
   }
 
-  async createEndpoint(endpoint: EndpointRecord, limits: { readonly maxActiveUrls: number }): Promise<void> {
+  async createEndpoint(
+    endpoint: EndpointRecord,
+    limits: { readonly maxActiveUrls: number },
+    audit?: AuditEntryRecord,
+  ): Promise<void> {
     this.db.transaction(() => {
       if (endpoint.enabled) this.checkActiveUrls(endpoint.accountId, endpoint.urls, undefined, limits);
       this.statements.insertEndpoint.run(endpointParams(endpoint));
+      this.writeAudit(audit);
     })();
     this.enabledEndpoints.delete(endpoint.accountId);
   }
@@ -397,6 +435,7 @@ export class SqliteStore implements Store {
     changes: EndpointChanges,
     nowMs: number,
     limits: { readonly maxActiveUrls: number },
+    audit?: AuditOf<{ before: EndpointRecord; after: EndpointRecord }>,
   ): Promise<EndpointRecord | undefined> {
     this.endpointsChanged(accountId, endpointId);
     const updated = this.db.transaction(() => {
@@ -420,7 +459,9 @@ export class SqliteStore implements Store {
       if (changes.enabled === false) this.statements.cancelLiveForEndpoint.run(target);
       if (changes.ordered === false && before.ordered) this.statements.releaseLanes.run(target);
       if (changes.urls !== undefined) this.followUrlChange(target, before as EndpointRecord, changes.urls);
-      return toEndpoint(this.statements.getEndpoint.get(endpointId, accountId) as Row);
+      const after = toEndpoint(this.statements.getEndpoint.get(endpointId, accountId) as Row);
+      this.writeAudit(audit?.({ before, after }));
+      return after;
     })();
     if (updated) this.endpointCommitted(endpointId);
     return updated;
@@ -440,12 +481,18 @@ export class SqliteStore implements Store {
     }
   }
 
-  async deleteEndpoint(accountId: string, endpointId: string, nowMs: number): Promise<boolean> {
+  async deleteEndpoint(
+    accountId: string,
+    endpointId: string,
+    nowMs: number,
+    audit?: AuditOf<EndpointRecord>,
+  ): Promise<boolean> {
     this.endpointsChanged(accountId, endpointId);
     const deleted = this.db.transaction(() => {
-      const result = this.statements.deleteEndpoint.run(endpointId, accountId);
-      if (result.changes === 0) return false;
+      const row = this.statements.deleteEndpoint.get(endpointId, accountId) as Row | undefined;
+      if (!row) return false;
       this.statements.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
+      this.writeAudit(audit?.(toEndpoint(row)));
       return true;
     })();
     if (deleted) this.endpointCommitted(endpointId);
@@ -537,8 +584,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  async createEventType(eventType: EventTypeRecord): Promise<boolean> {
-    return this.statements.insertEventType.run(eventType).changes === 1;
+  async createEventType(eventType: EventTypeRecord, audit?: AuditEntryRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.statements.insertEventType.run(eventType).changes !== 1) return false;
+      this.writeAudit(audit);
+      return true;
+    })();
   }
 
   async listEventTypes(): Promise<readonly EventTypeRecord[]> {
@@ -685,7 +736,7 @@ export class SqliteStore implements Store {
    * Each probe is one primary-key lookup: about 20 for a million rows, well under a millisecond.
    */
   private seqRange(
-    table: 'events' | 'deliveries',
+    table: 'events' | 'deliveries' | 'audit_log',
     filter: { sinceMs?: number | undefined; untilMs?: number | undefined },
   ): { lo: number; hi: number } {
     return {
@@ -701,7 +752,7 @@ export class SqliteStore implements Store {
   }
 
   /** The first `seq` from which on the rows of `table` were created at or after `atMs` (see {@link seqRange}). */
-  private firstSeqCreatedAt(table: 'events' | 'deliveries', atMs: number): number {
+  private firstSeqCreatedAt(table: 'events' | 'deliveries' | 'audit_log', atMs: number): number {
     const s = this.statements.seqSearch[table];
     const ends = s.ends.get() as { first: number | null; last: number | null };
     if (ends.first === null || ends.last === null) return 0;
@@ -807,12 +858,15 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  async recordErasure(erasure: ErasureRecord): Promise<void> {
-    this.statements.insertErasure.run({
-      ...erasure,
-      criteria: JSON.stringify(erasure.criteria),
-      eventIds: JSON.stringify(erasure.eventIds),
-    });
+  async recordErasure(erasure: ErasureRecord, audit?: AuditEntryRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertErasure.run({
+        ...erasure,
+        criteria: JSON.stringify(erasure.criteria),
+        eventIds: JSON.stringify(erasure.eventIds),
+      });
+      this.writeAudit(audit);
+    })();
   }
 
   async listErasures(accountId: string, page: PageRequest): Promise<Page<ErasureRecord>> {
@@ -849,11 +903,13 @@ export class SqliteStore implements Store {
     accountId: string,
     deliveryId: string,
     nowMs: number,
+    audit?: AuditEntryRecord,
   ): Promise<DeliveryRecord | undefined> {
     const s = this.statements;
     const requeued = this.db.transaction(() => {
       if (s.requeueDelivery.run({ nowMs, id: deliveryId, accountId }).changes === 0) return false;
       s.waitBehindLane.run({ id: deliveryId });
+      this.writeAudit(audit);
       return true;
     })();
     if (!requeued) return undefined;
@@ -866,6 +922,7 @@ export class SqliteStore implements Store {
     endpointId: string,
     range: { sinceMs: number; untilMs: number },
     nowMs: number,
+    audit?: AuditOf<number>,
   ): Promise<number> {
     const s = this.statements;
     const recovered = this.db.transaction(() => {
@@ -876,10 +933,67 @@ export class SqliteStore implements Store {
       for (const lane of lanes) {
         s.promoteLane.run({ nowMs, endpointId, key: lane['ordering_key'], url: lane['url'] });
       }
+      this.writeAudit(audit?.(count));
       return count;
     })();
     if (recovered > 0) this.madeDue();
     return recovered;
+  }
+
+  /** Writes an audit entry, in the caller's transaction when there is one. */
+  private writeAudit(entry: AuditEntryRecord | undefined): void {
+    if (entry === undefined) return;
+    this.statements.insertAuditEntry.run(
+      entry.id,
+      entry.accountId,
+      entry.at,
+      entry.actorType,
+      entry.actorId,
+      entry.actorLabel,
+      entry.address,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      JSON.stringify(entry.details),
+    );
+  }
+
+  async appendAuditEntry(entry: AuditEntryRecord): Promise<void> {
+    this.writeAudit(entry);
+  }
+
+  /**
+   * The audit log, newest first: an account's entries (audit_log_account_seq), or one action's
+   * (audit_log_account_action, or audit_log_action across accounts), or every entry by `seq`. A time
+   * range is a range of `seq` (see {@link seqRange}).
+   */
+  async listAuditLog(page: PageRequest, filter: AuditLogFilter): Promise<Page<AuditEntryRecord>> {
+    if (isEmptyRange(filter)) return { items: [], nextCursor: null };
+    const range = this.seqRange('audit_log', filter);
+    const before = Math.min(
+      page.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(page.cursor),
+      range.hi,
+    );
+    const where = ['seq < @before', 'seq >= @lo', ...createdAtTerms('', filter)];
+    if (filter.accountId !== undefined) where.push('account_id = @accountId');
+    if (filter.action !== undefined) where.push('action = @action');
+    const index =
+      filter.accountId !== undefined
+        ? filter.action !== undefined
+          ? 'INDEXED BY audit_log_account_action'
+          : 'INDEXED BY audit_log_account_seq'
+        : filter.action !== undefined
+          ? 'INDEXED BY audit_log_action'
+          : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log ${index} WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`)
+      .all({ ...filter, before, lo: range.lo, limit: page.limit + 1 }) as Row[];
+    return toPage(rows, page.limit, toAuditEntry);
+  }
+
+  async pruneAuditLog(accountId: string | null, cutoffMs: number, limit: number): Promise<number> {
+    // Losing a pruning step in a crash only means doing it again: no fsync to wait for.
+    return this.withoutFsync(() => this.statements.pruneAuditLog.run(accountId, cutoffMs, limit).changes);
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
@@ -1196,6 +1310,16 @@ function prepareStatements(db: Database.Database) {
       SELECT id FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)))`),
     pruneDeliveries: db.prepare('DELETE FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?))'),
     pruneEventRows: db.prepare('DELETE FROM events WHERE seq IN (SELECT value FROM json_each(?))'),
+    insertAuditEntry: db.prepare(
+      `INSERT INTO audit_log (id, account_id, created_at, actor_type, actor_id, actor_label, address, action,
+         target_type, target_id, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Retention of the audit log: an account's oldest entries (or, with NULL, those of no account) from
+    // audit_log_account_created, which `IS` reads for NULL as for an id.
+    pruneAuditLog: db.prepare(`DELETE FROM audit_log WHERE seq IN (
+      SELECT seq FROM audit_log INDEXED BY audit_log_account_created
+      WHERE account_id IS ? AND created_at < ? ORDER BY created_at LIMIT ?)`),
     insertEventType: db.prepare(
       `INSERT INTO event_types (name, description, schema, example, created_at)
        VALUES (@name, @description, @schemaJson, @exampleJson, @createdAt) ON CONFLICT (name) DO NOTHING`,
@@ -1212,7 +1336,7 @@ function prepareStatements(db: Database.Database) {
     getEndpointsByIds: db.prepare(
       'SELECT rowid AS seq, * FROM endpoints WHERE id IN (SELECT value FROM json_each(?))',
     ),
-    deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ? AND account_id = ?'),
+    deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ? AND account_id = ? RETURNING *'),
     disableEndpoint: db.prepare(
       'UPDATE endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1',
     ),
@@ -1398,6 +1522,12 @@ function prepareStatements(db: Database.Database) {
           'SELECT (SELECT min(seq) FROM deliveries) AS first, (SELECT max(seq) FROM deliveries) AS last',
         ),
         probe: db.prepare('SELECT seq, created_at FROM deliveries WHERE seq >= ? ORDER BY seq LIMIT 1'),
+      },
+      audit_log: {
+        ends: db.prepare(
+          'SELECT (SELECT min(seq) FROM audit_log) AS first, (SELECT max(seq) FROM audit_log) AS last',
+        ),
+        probe: db.prepare('SELECT seq, created_at FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT 1'),
       },
     },
   };
