@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { type Receiver, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { registerEventTypes, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 const TOKEN_IN_URL = /#token=(hlp_[A-Za-z0-9_-]{43})$/;
 const HEADER_VALUE = 'Bearer receiver-credential-0451';
@@ -86,6 +86,7 @@ interface AuditEntry {
 
 before(async () => {
   t = await startTestServer();
+  await registerEventTypes(t.api, ['audit.check', 'audit.other']);
   receiver = await startReceiver();
   secrets.push(t.adminToken, HEADER_VALUE, OWN_SECRET);
 });

@@ -22,7 +22,7 @@ function assertInvalidCursor(res: ApiResponse, context: string): void {
 }
 
 /** Each list of an account, as a path under `/v1/accounts/{accountId}`. */
-const ACCOUNT_LISTS = ['api-keys', 'endpoints', 'events', 'deliveries', 'erasures'] as const;
+const ACCOUNT_LISTS = ['api-keys', 'endpoints', 'events', 'deliveries', 'erasures', 'audit-log'] as const;
 type ListName = (typeof ACCOUNT_LISTS)[number] | 'accounts';
 
 /** Gives an account three of each item, so every list has a second page at `limit=1`. */

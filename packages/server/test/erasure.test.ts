@@ -103,6 +103,16 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.deepEqual(erased.body.criteria, ['email']);
       assert.equal(erased.body.requestedBy, 'api_key');
       assert.equal(erased.body.address, '127.0.0.1');
+      const audited = await get('/audit-log?action=erasure.created');
+      assert.equal(audited.status, 200, JSON.stringify(audited.body));
+      assert.deepEqual(
+        audited.body.data.map((e: { target: unknown; actor: { type: string } }) => [e.target, e.actor.type]),
+        [[{ type: 'erasure', id: erased.body.id }, 'api_key']],
+      );
+      assert.ok(
+        !JSON.stringify(audited.body).toLowerCase().includes('jane'),
+        'the audit log keeps no data either',
+      );
 
       const event = (await get(`/events/${jane.id}`)).body;
       assert.deepEqual(Object.keys(event.data), ['erased']);

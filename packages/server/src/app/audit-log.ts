@@ -87,7 +87,9 @@ export async function listAuditLog(
   if (filter.accountId !== undefined && !(await ctx.store.accountExists(filter.accountId))) {
     throw notFound('account', 'accountId');
   }
-  return ctx.store.listAuditLog(page, filter);
+  return ctx.cursors.page('audit-log', filter.accountId ?? null, page, (inner) =>
+    ctx.store.listAuditLog(inner, filter),
+  );
 }
 
 /**
@@ -131,6 +133,9 @@ export const ENDPOINT_FIELDS_NOT_RECORDED = [
   'previousSecret',
   'previousSecretExpiresAt',
   'scope',
+  // Its health, which attempts change, not a person (domain/endpoint-health.ts).
+  'failingSince',
+  'failingWarnedAt',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof EndpointRecord)[];

@@ -16,7 +16,14 @@ import type { Page, PageRequest } from '../store/store.ts';
 import { AppError } from './app-error.ts';
 
 /** The lists the API pages through with cursors. */
-export type CursorList = 'accounts' | 'api-keys' | 'endpoints' | 'events' | 'deliveries' | 'erasures';
+export type CursorList =
+  | 'accounts'
+  | 'api-keys'
+  | 'endpoints'
+  | 'events'
+  | 'deliveries'
+  | 'erasures'
+  | 'audit-log';
 
 /**
  * The longest cursor the API can hand out: a store cursor (base64 of `p` and up to 15 digits, 22
