@@ -14,7 +14,12 @@ import { portalSessionOf } from './portal-sessions.ts';
 /** Who made a request. */
 export type Principal =
   | { readonly kind: 'admin' }
-  | { readonly kind: 'account'; readonly accountId: string }
+  | {
+      readonly kind: 'account';
+      readonly accountId: string;
+      /** The API key's id (`key_…`, never the key itself): its own request rate is limited. */
+      readonly keyId: string;
+    }
   | {
       readonly kind: 'portal';
       readonly accountId: string;
@@ -94,7 +99,7 @@ export async function authenticate(
     return { kind: 'portal', accountId, sessionId, scope, locale };
   }
   const key = await apiKeyOf(ctx, token);
-  return key ? { kind: 'account', accountId: key.accountId } : undefined;
+  return key ? { kind: 'account', accountId: key.accountId, keyId: key.id } : undefined;
 }
 
 /** Whether a bearer token is meant as a portal session (so a refusal can say that the session ended). */

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'event_type_exists',
   'active_url_limit',
   'api_key_expiring',
+  'rate_limited',
   'not_ready',
   'internal_error',
 ] as const;
