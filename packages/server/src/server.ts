@@ -10,6 +10,7 @@ import { ensureDashboardBuilt } from '@hookline/dashboard/build';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpApp } from './api/http-app.ts';
+import { RateLimiter } from './api/rate-limit.ts';
 import { type AppContext, systemIdSource } from './app/context.ts';
 import { generateAdminToken } from './app/credentials.ts';
 import { EventCatalog } from './app/event-types.ts';
@@ -57,6 +58,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** The clock of the API and the workers, in milliseconds since the epoch; `Date.now` by default. */
   readonly now?: () => number;
+  /** The clock of the API rate limits, in milliseconds from any origin; `performance.now` by default. */
+  readonly rateLimitClock?: () => number;
 }
 
 /** Reads the admin token from the configuration or the data dir, generating and saving one on first start. */
@@ -282,10 +285,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : undefined;
   let accepting = false;
   const dashboardDir = runsApi ? await buildDashboardOrWarn(logger) : undefined;
+  // A monotonic clock: a wall clock set back would hold callers back for as long.
+  const rateLimiter = new RateLimiter({
+    settings: {
+      apiKeyPerSecond: config.rateLimitKeyPerSecond,
+      accountPerSecond: config.rateLimitAccountPerSecond,
+      adminPerSecond: config.rateLimitAdminPerSecond,
+      windowMs: config.rateLimitWindowMs,
+    },
+    now: options.rateLimitClock ?? (() => performance.now()),
+    onRefused: (policy) => metrics.rateLimited.inc({ policy }),
+  });
   const app = await buildHttpApp({
     ctx,
     adminToken: admin.token,
     metrics,
+    rateLimiter,
     logger,
     version: VERSION,
     isAccepting: () => accepting,

@@ -38,6 +38,8 @@ export function statusOf(code: ErrorCode): number {
       return 415;
     case 'headers_too_large':
       return 431;
+    case 'rate_limited':
+      return 429;
     case 'missing_field':
     case 'unknown_field':
     case 'invalid_field':
@@ -65,6 +67,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',

@@ -33,6 +33,7 @@ import { sendProblem, toAppError } from './error-response.ts';
 import { registerEventTypeRoutes } from './event-type-routes.ts';
 import { registerHookRoutes } from './hook-routes.ts';
 import { registerPortalSessionRoutes } from './portal-session-routes.ts';
+import { applyRateLimits, type RateLimiter } from './rate-limit.ts';
 import { Problem } from './schemas.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerWhoamiRoute } from './whoami-route.ts';
@@ -49,6 +50,8 @@ export interface HttpAppOptions {
   readonly ctx: AppContext;
   readonly adminToken: string;
   readonly metrics: Metrics;
+  /** The API rate limits of this process, applied to every authenticated `/v1` request. */
+  readonly rateLimiter: RateLimiter;
   readonly logger: Logger;
   readonly version: string;
   /** Whether the process accepts work (false while starting or draining), for `/readyz`. */
@@ -174,8 +177,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   if (options.serveApi === false) return app;
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (request) => {
+      v1.addHook('onRequest', async (request, reply) => {
         request.principal = await principalOf(request, ctx, options.adminToken);
+        applyRateLimits(options.rateLimiter, request.principal, reply);
       });
       registerAccountRoutes(v1, ctx);
       registerApiKeyRoutes(v1, ctx);

@@ -28,7 +28,18 @@ export const Problem = Type.Object(
     code: Type.String({ description: 'Stable error code; see docs/errors.md' }),
     detail: Type.String(),
     field: Type.Optional(Type.String({ description: 'The input at fault, e.g. `url` or `events[2].type`' })),
-    limit: Type.Optional(Type.Integer({ description: 'The limit that was reached (`active_url_limit`)' })),
+    limit: Type.Optional(
+      Type.Integer({
+        description:
+          'The limit that was reached: URLs (`active_url_limit`), requests per second (`rate_limited`)',
+      }),
+    ),
+    policy: Type.Optional(
+      Type.Union([Type.Literal('api-key'), Type.Literal('account'), Type.Literal('admin')], {
+        description:
+          'The rate limit that refused the request (`rate_limited`), as the RateLimit header names it',
+      }),
+    ),
     suggestions: Type.Optional(
       Type.Array(Type.String(), {
         description: 'The known names closest to the one refused (`unknown_event_type`); may be empty',

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'unknown_event_type',
   'active_url_limit',
   'api_key_expiring',
+  'rate_limited',
   'not_ready',
   'internal_error',
 ] as const;

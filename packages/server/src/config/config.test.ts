@@ -50,6 +50,10 @@ describe('loadConfig defaults', () => {
     assert.equal(config.maxResponseBodyBytes, 64 * 1024);
     assert.equal(config.loggedRequestBodyBytes, 64 * 1024);
     assert.equal(config.shutdownTimeoutMs, 20 * SECOND);
+    assert.equal(config.rateLimitKeyPerSecond, 100);
+    assert.equal(config.rateLimitAccountPerSecond, 200);
+    assert.equal(config.rateLimitAdminPerSecond, 50_000);
+    assert.equal(config.rateLimitWindowMs, SECOND);
   });
 
   test('the retry schedule: 9 retries after the first attempt, a little over three days in all', () => {
@@ -139,6 +143,14 @@ describe('loadConfig reads each variable', () => {
     ['HOOKLINE_SECRET_GRACE', '0s', 'secretGraceMs', 0],
     ['HOOKLINE_SECRET_GRACE', '7d', 'secretGraceMs', 7 * 24 * HOUR],
     ['HOOKLINE_MAX_ACTIVE_URLS', '25', 'maxActiveUrls', 25],
+    ['HOOKLINE_RATE_LIMIT_KEY', '25', 'rateLimitKeyPerSecond', 25],
+    ['HOOKLINE_RATE_LIMIT_KEY', 'off', 'rateLimitKeyPerSecond', 0],
+    ['HOOKLINE_RATE_LIMIT_ACCOUNT', ' OFF ', 'rateLimitAccountPerSecond', 0],
+    ['HOOKLINE_RATE_LIMIT_ACCOUNT', '1000', 'rateLimitAccountPerSecond', 1_000],
+    ['HOOKLINE_RATE_LIMIT_ADMIN', '0', 'rateLimitAdminPerSecond', 0],
+    ['HOOKLINE_RATE_LIMIT_ADMIN', '1000000', 'rateLimitAdminPerSecond', 1_000_000],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '10s', 'rateLimitWindowMs', 10 * SECOND],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '1h', 'rateLimitWindowMs', HOUR],
     ['HOOKLINE_RETRY_AFTER_MAX', '10m', 'retryAfterMaxMs', 10 * MINUTE],
     ['HOOKLINE_RETENTION', '90d', 'retentionMs', 90 * 24 * 60 * MINUTE],
     ['HOOKLINE_PRUNE_INTERVAL', '5m', 'pruneIntervalMs', 5 * MINUTE],
@@ -235,6 +247,14 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     ['DATABASE_URL', 'mysql://db/hookline', /must start with postgres:\/\//],
     ['HOOKLINE_DATABASE_POOL_SIZE', '1', /1 is outside 2\.\.1000/],
     ['HOOKLINE_MAX_ACTIVE_URLS', '0', /0 is outside 1\.\.100000/],
+    ['HOOKLINE_RATE_LIMIT_KEY', 'none', /"none" is not a whole number/],
+    ['HOOKLINE_RATE_LIMIT_KEY', '2.5', /"2\.5" is not a whole number/],
+    ['HOOKLINE_RATE_LIMIT_ACCOUNT', '1000001', /1000001 is outside 0\.\.1000000/],
+    ['HOOKLINE_RATE_LIMIT_ADMIN', '-1', /not a whole number/],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '1500ms', /1500ms is not a whole number of seconds/],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '0s', /0s is outside 1s\.\.1h/],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '2h', /2h is outside 1s\.\.1h/],
+    ['HOOKLINE_RATE_LIMIT_WINDOW', '5', /"5" is not a duration/],
     ['HOOKLINE_RETRY_AFTER_MAX', '500ms', /shorter than 1s/],
     ['HOOKLINE_RETENTION', '0s', /shorter than 1s/],
     ['HOOKLINE_RETENTION', '0', /not a duration/],

@@ -27,6 +27,14 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly secretGraceMs: number;
   readonly maxActiveUrls: number;
+  /** Requests per second one API key may make; 0: no limit. */
+  readonly rateLimitKeyPerSecond: number;
+  /** Requests per second one account may make over all its keys and portal sessions; 0: no limit. */
+  readonly rateLimitAccountPerSecond: number;
+  /** Requests per second the admin token may make; 0: no limit. */
+  readonly rateLimitAdminPerSecond: number;
+  /** The rate limits' burst window, in whole seconds. */
+  readonly rateLimitWindowMs: number;
   readonly retryAfterMaxMs: number;
   readonly workerConcurrency: number;
   readonly endpointConcurrency: number;
@@ -93,6 +101,20 @@ function duration(minMs: number) {
     if (ms < minMs) throw new Error(`${text} is shorter than ${formatDurationMs(minMs)}`);
     return ms;
   };
+}
+
+/** A rate limit in requests per second: a whole number, or `0` / `off` for none. */
+function requestRate(text: string): number {
+  if (text.trim().toLowerCase() === 'off') return 0;
+  return integer(0, 1_000_000)(text);
+}
+
+/** The rate limits' window: whole seconds, from 1 s to an hour (the RateLimit-Policy `w` is in seconds). */
+function rateLimitWindow(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms % 1_000 !== 0) throw new Error(`${text} is not a whole number of seconds`);
+  if (ms < 1_000 || ms > 3_600_000) throw new Error(`${text} is outside 1s..1h`);
+  return ms;
 }
 
 /**
@@ -305,6 +327,42 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'How many distinct URLs one account may have receiving at once (over its enabled endpoints); the admin sets another limit per account with `PATCH /v1/accounts/{accountId}`. Disabled endpoints do not count.',
     parse: integer(1, 100_000),
+  },
+  {
+    env: 'HOOKLINE_RATE_LIMIT_KEY',
+    key: 'rateLimitKeyPerSecond',
+    defaultText: '100',
+    unit: 'requests per second',
+    description:
+      'API requests one account API key may make per second, with a burst of `HOOKLINE_RATE_LIMIT_WINDOW` worth; more are answered 429 `rate_limited` with `Retry-After`. Counted in each process (see docs/rate-limits.md). `0` or `off`: no limit.',
+    parse: requestRate,
+  },
+  {
+    env: 'HOOKLINE_RATE_LIMIT_ACCOUNT',
+    key: 'rateLimitAccountPerSecond',
+    defaultText: '200',
+    unit: 'requests per second',
+    description:
+      'API requests one account may make per second over all its API keys and portal sessions together, so many keys do not multiply the limit. Requests with the admin token do not count against it. `0` or `off`: no limit.',
+    parse: requestRate,
+  },
+  {
+    env: 'HOOKLINE_RATE_LIMIT_ADMIN',
+    key: 'rateLimitAdminPerSecond',
+    defaultText: '50000',
+    unit: 'requests per second',
+    description:
+      'API requests the admin token may make per second, over every account it acts on: a ceiling for a runaway job of the platform, set well above what one process serves (about 14,000 single publishes a second on two cores; a batch of up to 1,000 events is one request). `0` or `off`: no limit.',
+    parse: requestRate,
+  },
+  {
+    env: 'HOOKLINE_RATE_LIMIT_WINDOW',
+    key: 'rateLimitWindowMs',
+    defaultText: '1s',
+    unit: 'duration (whole seconds)',
+    description:
+      'The burst of every rate limit: a caller that has been quiet may make its rate times this window at once, then its rate. The `w` of the `RateLimit-Policy` header. From `1s` to `1h`.',
+    parse: rateLimitWindow,
   },
   {
     env: 'HOOKLINE_RETRY_AFTER_MAX',

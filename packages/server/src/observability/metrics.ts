@@ -56,6 +56,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'hookline_api_rate_limited_total',
+    help: 'API requests refused with 429 rate_limited, by the limit that refused them (api-key, account, admin).',
+    labelNames: ['policy'] as const,
+    registers: [this.registry],
+  });
+
   readonly claims = new Counter({
     name: 'hookline_claims_total',
     help: 'Claim queries run by the delivery engine.',
