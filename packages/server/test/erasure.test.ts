@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
 import { type Receiver, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { noneSending, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 const skipPostgres = postgresSkip();
 let postgres: TestPostgres | undefined;
@@ -135,6 +135,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
 
       // Past the retry: the others' waiting deliveries go out, the erased one never does.
       later.answer({ status: 200 });
+      await noneSending(ts.api, [shop.id]);
       offsetMs += 2 * 3_600_000;
       await waitFor(
         async () =>

@@ -12,7 +12,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
 import { type ReceivedRequest, type Receiver, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { noneSending, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 const MINUTE = 60_000;
 const skipPostgres = postgresSkip();
@@ -44,6 +44,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
     let ops: Receiver;
     let operatorOps: Receiver;
     let everything: Receiver;
+    let operatorId: string;
 
     const receiver = async () => {
       const r = await startReceiver();
@@ -89,6 +90,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       // The operator's account must exist before the server names it: a first server creates it.
       const first = await startTestServer(env);
       const operator = await first.createAccount('Operations');
+      operatorId = operator.id;
       if (backend === 'PostgreSQL') await first.close();
       else {
         await first.server.stop();
@@ -123,6 +125,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       });
 
       // Past the warning window: the next attempt fails and the merchant is told, once.
+      await noneSending(ts.api, [shop.id, operatorId]);
       offsetMs += 2 * MINUTE;
       const warning = await told(ops, 'hookline.endpoint.failing', (d) => d.endpoint.id === id);
       assert.equal(warning.data.accountId, shop.id);
@@ -135,6 +138,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.ok((await get(`/endpoints/${id}`)).body.enabled);
 
       // Past the disabling window: disabled with the reason, its live delivery cancelled but kept.
+      await noneSending(ts.api, [shop.id, operatorId]);
       offsetMs += 5 * MINUTE;
       const disabled = await told(ops, 'hookline.endpoint.disabled', (d) => d.endpoint.id === id);
       assert.equal(disabled.data.reason, 'failing');
@@ -183,6 +187,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       await waitFor(async () => (await get(`/endpoints/${id}`)).body.failingSince !== null, {
         what: 'failingSince',
       });
+      await noneSending(ts.api, [shop.id, operatorId]);
       offsetMs += 2 * MINUTE;
       const warning = await told(ops, 'hookline.endpoint.failing', (d) => d.endpoint.id === id);
       flaky.answer({ status: 200 });

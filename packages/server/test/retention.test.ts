@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postgresSkip, startPostgres, type TestPostgres } from './support/postgres.ts';
 import { type Receiver, startReceiver } from './support/receiver.ts';
-import { registerEventTypes, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import {
+  noneSending,
+  registerEventTypes,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './support/test-server.ts';
 
 const MINUTE = 60_000;
 const skipPostgres = postgresSkip();
@@ -131,6 +137,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal((await get(shop.id, `/events/${delivered.id}`)).status, 200);
 
       // Twenty minutes later: past the server's ten, within the keeper's hour, before the retry is due.
+      await noneSending(ts.api, [shop.id, keeper.id]);
       offsetMs += 20 * MINUTE;
       await waitFor(async () => (await get(shop.id, `/events/${delivered.id}`)).status === 404, {
         what: 'the delivered event pruned',
@@ -163,6 +170,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       ]);
 
       // Past the keeper's hour too (the retry is due meanwhile and fails again: still live).
+      await noneSending(ts.api, [shop.id, keeper.id]);
       offsetMs += 50 * MINUTE;
       await waitFor(async () => (await get(keeper.id, `/events/${keepers.id}`)).status === 404, {
         what: "the keeper's event pruned",

@@ -21,6 +21,7 @@ describe('formatId', () => {
       attempt: 'att',
       api_key: 'key',
       portal_session: 'ps',
+      erasure: 'era',
       audit_entry: 'aud',
     });
   });

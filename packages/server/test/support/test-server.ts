@@ -145,3 +145,20 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }
 }
+
+/**
+ * Waits until none of these accounts' deliveries is being sent. A test that moves the server's clock
+ * forward does so first: a claim still out would look as if its lease had run out, and be sent again.
+ */
+export async function noneSending(api: ApiClient, accountIds: readonly string[]): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const accountId of accountIds) {
+        const sending = await api.call('GET', `/v1/accounts/${accountId}/deliveries?status=sending&limit=1`);
+        if (sending.status !== 200 || sending.body.data.length > 0) return false;
+      }
+      return true;
+    },
+    { what: 'no delivery being sent' },
+  );
+}
