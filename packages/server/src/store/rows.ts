@@ -25,6 +25,7 @@ import type {
   Page,
   PortalLocale,
   PortalSessionRecord,
+  StoredEventData,
 } from './store.ts';
 
 /** The columns of the deliveries log: a delivery joined with its event's id and type (`e`). */
@@ -276,6 +277,28 @@ export function toErasure(row: Row): ErasureRecord {
     eventIds: json(row['event_ids']),
     createdAt: row['created_at'] as number,
   };
+}
+
+/** An audit entry as both stores' INSERT takes it, in its column order (`details` as JSON text). */
+export function auditParams(entry: AuditEntryRecord): unknown[] {
+  return [
+    entry.id,
+    entry.accountId,
+    entry.at,
+    entry.actorType,
+    entry.actorId,
+    entry.actorLabel,
+    entry.address,
+    entry.action,
+    entry.targetType,
+    entry.targetId,
+    JSON.stringify(entry.details),
+  ];
+}
+
+/** An `events` row as an erasure reads it. */
+export function toStoredEventData(row: Row): StoredEventData {
+  return { seq: row['seq'] as number, id: row['id'] as string, dataJson: row['data'] as string };
 }
 
 /** A text to find inside stored JSON with `LIKE … ESCAPE '\'`: its wildcards taken literally. */

@@ -37,6 +37,7 @@ import { type InsertOutcome, type PendingInsert, PublishQueue, settle } from '..
 import { CREATED_AT_SLACK_MS, endpointsAllowed, isEmptyRange, MAX_MERGED_ENDPOINTS } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
+  auditParams,
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
   likeNeedle,
@@ -53,6 +54,7 @@ import {
   toEvent,
   toPage,
   toPortalSession,
+  toStoredEventData,
 } from '../rows.ts';
 import type {
   AccountChanges,
@@ -1364,11 +1366,7 @@ export class PostgresStore implements Store {
       needles.map(likeNeedle),
       limit,
     ]);
-    return rows.map((row) => ({
-      seq: row['seq'] as number,
-      id: row['id'] as string,
-      dataJson: row['data'] as string,
-    }));
+    return rows.map(toStoredEventData);
   }
 
   async eraseEvents(
@@ -2103,22 +2101,6 @@ function toSqlValue(value: unknown): unknown {
 /** Writes an audit entry in the caller's transaction; nothing without one. */
 async function writeAudit(client: Queryable, entry: AuditEntryRecord | undefined): Promise<void> {
   if (entry !== undefined) await client.query(SQL.insertAuditEntry, auditParams(entry));
-}
-
-function auditParams(entry: AuditEntryRecord): unknown[] {
-  return [
-    entry.id,
-    entry.accountId,
-    entry.at,
-    entry.actorType,
-    entry.actorId,
-    entry.actorLabel,
-    entry.address,
-    entry.action,
-    entry.targetType,
-    entry.targetId,
-    JSON.stringify(entry.details),
-  ];
 }
 
 function apiKeyParams(key: ApiKeyRecord, keyHash: string): unknown[] {

@@ -28,6 +28,7 @@ import {
 } from '../log-filters.ts';
 import { decodeCursor } from '../pagination.ts';
 import {
+  auditParams,
   DELIVERY_COLUMNS,
   ENDPOINT_COLUMNS,
   likeNeedle,
@@ -44,6 +45,7 @@ import {
   toEvent,
   toPage,
   toPortalSession,
+  toStoredEventData,
 } from '../rows.ts';
 import type {
   AccountChanges,
@@ -826,11 +828,7 @@ export class SqliteStore implements Store {
       JSON.stringify(needles.map(likeNeedle)),
       limit,
     ) as Row[];
-    return rows.map((row) => ({
-      seq: row['seq'] as number,
-      id: row['id'] as string,
-      dataJson: row['data'] as string,
-    }));
+    return rows.map(toStoredEventData);
   }
 
   async eraseEvents(
@@ -943,19 +941,7 @@ export class SqliteStore implements Store {
   /** Writes an audit entry, in the caller's transaction when there is one. */
   private writeAudit(entry: AuditEntryRecord | undefined): void {
     if (entry === undefined) return;
-    this.statements.insertAuditEntry.run(
-      entry.id,
-      entry.accountId,
-      entry.at,
-      entry.actorType,
-      entry.actorId,
-      entry.actorLabel,
-      entry.address,
-      entry.action,
-      entry.targetType,
-      entry.targetId,
-      JSON.stringify(entry.details),
-    );
+    this.statements.insertAuditEntry.run(...auditParams(entry));
   }
 
   async appendAuditEntry(entry: AuditEntryRecord): Promise<void> {
