@@ -9,6 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import pg from 'pg';
 
 /** A running test cluster. */
@@ -145,4 +146,34 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
     stop,
   };
+}
+
+/** The stores a server runs on. */
+export type StoreName = 'SQLite' | 'PostgreSQL';
+
+/**
+ * Declares `suite` twice, on SQLite and on PostgreSQL (skipped when PostgreSQL cannot run here), with
+ * one cluster for the file. `storeEnv` gives the settings a server needs for the store: none for
+ * SQLite; a fresh database and the admin token every PostgreSQL process must share.
+ */
+export function onEachStore(
+  title: string,
+  suite: (store: StoreName, storeEnv: () => Promise<Record<string, string>>) => void,
+): void {
+  const skip = postgresSkip();
+  let cluster: TestPostgres | undefined;
+  before(async () => {
+    if (!skip) cluster = await startPostgres();
+  });
+  after(() => cluster?.stop());
+  for (const store of ['SQLite', 'PostgreSQL'] as const) {
+    const storeEnv = async (): Promise<Record<string, string>> =>
+      store === 'SQLite'
+        ? {}
+        : {
+            DATABASE_URL: await cluster!.createDatabase(),
+            HOOKLINE_ADMIN_TOKEN: 'postgresql-test-admin-token',
+          };
+    describe(`${title} on ${store}`, { skip: store === 'PostgreSQL' && skip }, () => suite(store, storeEnv));
+  }
 }
