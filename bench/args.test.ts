@@ -14,7 +14,24 @@ describe('parseBenchArgs', () => {
       outDir: 'docs',
       complete: true,
       peers: false,
+      settings: {},
     });
+  });
+
+  test('--set: settings for every Hookline process; such a run is not the published one', () => {
+    const options = parseBenchArgs(
+      ['--set', 'HOOKLINE_RATE_LIMIT_ADMIN=off', '--set=HOOKLINE_RETENTION=2m', '--only', 'B1,B2'],
+      tempDir,
+    );
+    assert.ok(options !== 'help');
+    assert.deepEqual(options.settings, { HOOKLINE_RATE_LIMIT_ADMIN: 'off', HOOKLINE_RETENTION: '2m' });
+    const full = parseBenchArgs(['--set', 'HOOKLINE_RATE_LIMIT_ADMIN=off'], tempDir);
+    assert.ok(full !== 'help');
+    assert.equal(full.complete, false);
+    assert.equal(full.outDir, '/tmp/bench-out');
+    for (const bad of ['RATE_LIMIT=off', 'HOOKLINE_RATE_LIMIT_ADMIN', 'hookline_x=1']) {
+      assert.throws(() => parseBenchArgs(['--set', bad], tempDir), UsageError, bad);
+    }
   });
 
   test('--quick: one run, results into a temp dir, not the published docs', () => {
@@ -92,7 +109,7 @@ describe('parseBenchArgs', () => {
     for (const argv of [
       ['--runs', '0'],
       ['--runs', 'two'],
-      ['--only', 'B11'],
+      ['--only', 'B12'],
       ['--only', ''],
       ['--fast'],
       ['B1'],

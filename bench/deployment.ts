@@ -37,6 +37,10 @@ export interface DeploymentSpec {
 export interface Deployment {
   readonly processes: readonly HooklineProcess[];
   readonly client: HooklineClient;
+  /** The processes' data dir: on SQLite, where `hookline.db` and its WAL are. */
+  readonly dataDir: string;
+  /** The database's URL on PostgreSQL. */
+  readonly databaseUrl: string | undefined;
   /** Stops every process and removes what it kept; throws when one had died on its own. */
   stop(): Promise<void>;
 }
@@ -82,6 +86,8 @@ export async function startDeployment(spec: DeploymentSpec): Promise<Deployment>
   return {
     processes,
     client: started,
+    dataDir,
+    databaseUrl: postgres && database ? postgres.urlOf(database) : undefined,
     async stop() {
       const [died] = await cleanUp();
       if (postgres && !postgres.isRunning()) {

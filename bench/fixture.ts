@@ -24,6 +24,8 @@ export interface EndpointSpec {
   readonly options?: Readonly<Record<string, unknown>>;
   /** The receiver checks the order of each key's events on this path (see `ReceiverPath.orderKeys`). */
   readonly orderKeys?: number;
+  /** Left out of the receiver's latency histogram (see `ReceiverPath.untimed`). */
+  readonly untimed?: boolean;
 }
 
 /** A running scenario world. */
@@ -131,6 +133,7 @@ export async function setUpAccounts(
         mode: spec.mode,
         secret: secrets[i]!,
         ...(spec.orderKeys === undefined ? {} : { orderKeys: spec.orderKeys }),
+        ...(spec.untimed ? { untimed: true } : {}),
       });
     });
   }

@@ -93,11 +93,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The settings of `--set`, for every Hookline process started from now on (see {@link useSettings}). */
+let commandLineSettings: Readonly<Record<string, string>> = {};
+
+/** Gives every Hookline process started from now on these `HOOKLINE_*` settings, under the scenario's. */
+export function useSettings(settings: Readonly<Record<string, string>>): void {
+  commandLineSettings = settings;
+}
+
 /**
  * The environment of a Hookline process. A developer's shell must not change what is measured:
  * inherited `PORT`, `HOOKLINE_*` and `DATABASE_URL` are dropped (a scenario on PostgreSQL sets its own).
+ * The command line's `--set` settings come next, then the scenario's own.
  */
-function hooklineEnv(
+export function hooklineEnv(
   dataDir: string,
   port: number | undefined,
   env: Readonly<Record<string, string>> | undefined,
@@ -119,6 +128,7 @@ function hooklineEnv(
     HOOKLINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     HOOKLINE_ALLOW_TARGETS: '127.0.0.0/8',
     HOOKLINE_LOG_LEVEL: 'warn',
+    ...commandLineSettings,
     ...env,
   };
 }

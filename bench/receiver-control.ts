@@ -36,6 +36,11 @@ export interface ReceiverPath {
    * got a 200 before (or n is 0).
    */
   readonly orderKeys?: number;
+  /**
+   * Leaves this path's deliveries out of the latency histogram: a path held failing on purpose (B11)
+   * would otherwise count its retries' minutes as publish-to-receipt latency.
+   */
+  readonly untimed?: boolean;
 }
 
 /** What the receiver counted since its last reset. */

@@ -37,6 +37,8 @@ interface PathState {
   readonly orderKeys: number | undefined;
   /** With `orderKeys`: each key's last number answered 200. */
   readonly lastInOrder: Map<number, number>;
+  /** Whether this path's deliveries count in the latency histogram (`ReceiverPath.untimed`). */
+  readonly timed: boolean;
 }
 
 const paths = new Map<string, PathState>();
@@ -137,7 +139,7 @@ function accept(state: PathState, { headers, body, res }: HeldRequest): void {
   ledger.record(state.path, seq);
   if (ordered)
     state.lastInOrder.set(ordered.key, Math.max(ordered.n, state.lastInOrder.get(ordered.key) ?? -1));
-  if (seq >= latencyFromSeq) latency.record(receivedAt - sentAt);
+  if (state.timed && seq >= latencyFromSeq) latency.record(receivedAt - sentAt);
   firstReceiptAt ??= receivedAt;
   lastReceiptAt = receivedAt;
   const second = Math.floor((receivedAt - resetAt) / 1000);
@@ -173,8 +175,16 @@ function configure(list: readonly ReceiverPath[]): void {
     for (const held of state.held) held.res.destroy();
   }
   paths.clear();
-  for (const { path, mode, secret, orderKeys } of list) {
-    paths.set(path, { path, mode, secret, held: new Set(), orderKeys, lastInOrder: new Map() });
+  for (const { path, mode, secret, orderKeys, untimed } of list) {
+    paths.set(path, {
+      path,
+      mode,
+      secret,
+      held: new Set(),
+      orderKeys,
+      lastInOrder: new Map(),
+      timed: untimed !== true,
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchOptions, parseBenchArgs, type ScenarioId, USAGE, UsageError } from './args.ts';
 import { measureCeiling } from './ceiling.ts';
-import { REPO_ROOT } from './hookline-process.ts';
+import { REPO_ROOT, useSettings } from './hookline-process.ts';
 import { startLoadAccount } from './machine-load.ts';
 import { killAllChildren } from './process-registry.ts';
 import { startReceiverProcess } from './receiver-control.ts';
@@ -26,6 +26,7 @@ import { b7HangingMerchants } from './scenarios/b7-hanging-merchants.ts';
 import { b8BacklogMerchant } from './scenarios/b8-backlog-merchant.ts';
 import { b9Ordered } from './scenarios/b9-ordered.ts';
 import { b10Dashboard } from './scenarios/b10-dashboard.ts';
+import { b11RetentionSoak } from './scenarios/b11-retention-soak.ts';
 import { scaling } from './scenarios/scaling.ts';
 import { summarize } from './stats.ts';
 
@@ -40,12 +41,13 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   B8: b8BacklogMerchant,
   B9: b9Ordered,
   B10: b10Dashboard,
+  B11: b11RetentionSoak,
   scaling,
 };
 
 /**
  * Run order: B5 last, because its million-delivery drain waits as long as the time budget allows
- * (B10, whose run has a fixed length, goes before it); the report still lists the scenarios in the
+ * (B10 and B11, whose runs have a fixed length, go before it); the report still lists the scenarios in the
  * issue's order.
  */
 const RUN_ORDER: readonly ScenarioId[] = [
@@ -59,12 +61,14 @@ const RUN_ORDER: readonly ScenarioId[] = [
   'B8',
   'B9',
   'B10',
+  'B11',
   'B5',
 ];
 
 /**
  * Whole invocation budgets, less a margin for start and report: 15 min full and 2 min quick, and 7 and
  * 1 more since B7 to B9 (merchants that hang or have a backlog of a million, ordered delivery) joined.
+ * B11's soaks (40 minutes in a full run) and the peers come on top, each with its own estimate.
  */
 const BUDGET_MS = { full: 21 * 60_000 + 30_000, quick: 170_000 };
 
@@ -182,6 +186,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const opts = options;
+  useSettings(opts.settings);
   const started = performance.now();
   const date = new Date().toISOString();
   const order = RUN_ORDER.filter((id) => opts.only.includes(id));
@@ -189,8 +194,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // (loaded only then: a run without it imports none of the peers' code).
   const peers = opts.peers ? (await import('./scenarios/peers.ts')).peers : undefined;
   const scenarios: Scenario[] = [...order.map((id) => SCENARIOS[id]), ...(peers ? [peers] : [])];
+  const onTop = [...(order.includes('B11') ? [b11RetentionSoak] : []), ...(peers ? [peers] : [])];
   const deadline =
-    started + (opts.quick ? BUDGET_MS.quick : BUDGET_MS.full) + (peers ? peers.estimateMs(opts) : 0);
+    started +
+    (opts.quick ? BUDGET_MS.quick : BUDGET_MS.full) +
+    onTop.reduce((sum, scenario) => sum + scenario.estimateMs(opts), 0);
   log(
     `hookline bench: ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per scenario, ` +
       `scenarios ${order.join(', ')}${peers ? ', then the peers' : ''}; results to ${opts.outDir}`,

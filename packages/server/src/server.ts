@@ -83,6 +83,12 @@ function resolveAdminToken(config: Config): { token: string; source: RunningServ
   return { token, source: 'generated' };
 }
 
+/**
+ * A PostgreSQL pruning step's target: a step of 1,000 events (the largest) took 30 to 60 ms at 1,000
+ * events a second on 2 cores (B11), and holds only the rows it deletes and one pooled connection.
+ */
+const POSTGRES_PRUNE_STEP_TARGET_MS = 50;
+
 /** The database a process works on, and how to let go of it. */
 interface OpenedStore {
   readonly store: Store;
@@ -91,6 +97,8 @@ interface OpenedStore {
   readonly admin: { token: string; source: RunningServer['adminTokenSource'] };
   /** After a pruning pass: gives space the pass freed back to the system, where the store can. */
   readonly afterPrune?: () => Promise<void>;
+  /** How long a pruning step may take (see `PrunerOptions.stepTargetMs`); the pruner's own when absent. */
+  readonly pruneStepTargetMs?: number;
   close(): Promise<void>;
 }
 
@@ -115,6 +123,7 @@ async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
     return {
       store,
       label: shown.toString(),
+      pruneStepTargetMs: POSTGRES_PRUNE_STEP_TARGET_MS,
       admin: { token: config.adminToken, source: 'environment' },
       close: () => store.close(),
     };
@@ -275,11 +284,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         retentionMs: config.retentionMs,
         intervalMs: config.pruneIntervalMs,
         afterPass: opened.afterPrune,
-        onPass: (pruned, durationMs) =>
+        stepTargetMs: opened.pruneStepTargetMs,
+        onPass: (pruned, durationMs) => {
+          metrics.pruned.inc({ kind: 'events' }, pruned.events);
+          metrics.pruned.inc({ kind: 'deliveries' }, pruned.deliveries);
+          metrics.pruned.inc({ kind: 'attempts' }, pruned.attempts);
+          metrics.pruned.inc({ kind: 'audit_entries' }, pruned.auditEntries);
           logger.info(
             { ...pruned, durationMs: Math.round(durationMs) },
             'pruned what was past its retention',
-          ),
+          );
+        },
+        onStep: (durationMs) => metrics.pruneStepDuration.observe(durationMs / 1000),
         onFailure: (error) => logger.warn({ err: error }, 'pruning failed; the next pass tries again'),
       })
     : undefined;

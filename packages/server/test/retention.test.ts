@@ -133,6 +133,19 @@ onEachStore('retention', (store, storeEnv) => {
     assert.equal((await get(shop.id, `/deliveries/${delivered.deliveries[0]}`)).status, 404);
     assert.equal((await get(shop.id, `/deliveries/${delivered.deliveries[0]}/attempts`)).status, 404);
 
+    // The operator sees what the pruner deleted (counted once its pass ends), and how long its steps
+    // hold the database.
+    const scrape = async () => String((await ts.api.call('GET', '/metrics', { token: null })).body);
+    const metric = (scraped: string, name: string) =>
+      Number(scraped.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
+    await waitFor(async () => metric(await scrape(), 'hookline_pruned_total\\{kind="events"\\}') >= 1, {
+      what: 'the pruned events counted',
+    });
+    const scraped = await scrape();
+    assert.ok(metric(scraped, 'hookline_pruned_total\\{kind="deliveries"\\}') >= 1, scraped);
+    assert.ok(metric(scraped, 'hookline_pruned_total\\{kind="attempts"\\}') >= 1, scraped);
+    assert.ok(metric(scraped, 'hookline_prune_step_duration_seconds_count') >= 1, scraped);
+
     const live = await get(shop.id, `/deliveries/${waiting.deliveries[0]}`);
     assert.equal(live.status, 200);
     assert.equal(live.body.status, 'pending');

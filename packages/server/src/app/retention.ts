@@ -18,8 +18,11 @@ import type { AppContext } from './context.ts';
 /** The shortest retention accepted: the pruner must never race the publish that wrote an event. */
 export const MIN_RETENTION_MS = 1_000;
 
-/** A step aims at this long; the batch grows while steps are faster and shrinks when they are slower. */
-const STEP_TARGET_MS = 4;
+/**
+ * A step aims at this long unless the store says otherwise; the batch grows while steps are faster and
+ * shrinks when they are slower. On SQLite a step holds the event loop, so it is short.
+ */
+export const STEP_TARGET_MS = 4;
 const MIN_BATCH = 10;
 const MAX_BATCH = 1_000;
 const FIRST_BATCH = 100;
@@ -69,6 +72,15 @@ export interface PrunerOptions {
   readonly afterPass?: ((pruned: PassCounts) => Promise<void>) | undefined;
   /** Told of every pass that deleted something, and of failures (the next pass tries again). */
   readonly onPass?: ((pruned: PassCounts, durationMs: number) => void) | undefined;
+  /**
+   * How long a step should take ({@link STEP_TARGET_MS} unless given). On PostgreSQL a step holds one
+   * pooled connection and the rows it deletes, not the event loop, and most of its time is the commit
+   * and the wait for a connection, whatever the batch: a target of a few milliseconds shrank the batch
+   * to 10 events a step and the pruner fell behind 1,000 events a second (B11).
+   */
+  readonly stepTargetMs?: number | undefined;
+  /** Told how long each step took (a transaction deleting a batch), whether it found anything or not. */
+  readonly onStep?: ((durationMs: number) => void) | undefined;
   readonly onFailure: (error: unknown) => void;
 }
 
@@ -81,8 +93,11 @@ export class RetentionPruner {
   private batch = FIRST_BATCH;
   private auditBatch = FIRST_AUDIT_BATCH;
 
+  private readonly stepTargetMs: number;
+
   constructor(options: PrunerOptions) {
     this.options = options;
+    this.stepTargetMs = options.stepTargetMs ?? STEP_TARGET_MS;
   }
 
   start(): void {
@@ -162,7 +177,9 @@ export class RetentionPruner {
       const limit = this.batch;
       const started = performance.now();
       const pruned = await this.options.store.pruneEvents(accountId, bound, limit);
-      this.batch = resized(this.batch, performance.now() - started);
+      const tookMs = performance.now() - started;
+      this.options.onStep?.(tookMs);
+      this.batch = resized(this.batch, tookMs, this.stepTargetMs);
       total.events += pruned.events;
       total.deliveries += pruned.deliveries;
       total.attempts += pruned.attempts;
@@ -179,9 +196,11 @@ export class RetentionPruner {
       const started = performance.now();
       const step = await this.options.store.pruneAuditLog(accountId, cutoffMs, limit);
       const tookMs = performance.now() - started;
+      this.options.onStep?.(tookMs);
       // Only a full step tells how long a batch takes: one that found a few entries is fast whatever
       // the batch, and most accounts have none to delete in most passes.
-      if (step === limit || tookMs > 2 * STEP_TARGET_MS) this.auditBatch = resized(limit, tookMs);
+      if (step === limit || tookMs > 2 * this.stepTargetMs)
+        this.auditBatch = resized(limit, tookMs, this.stepTargetMs);
       pruned += step;
       if (step < limit || this.stopped) return pruned;
       await yieldTurn();
@@ -190,8 +209,8 @@ export class RetentionPruner {
 }
 
 /** The next step's batch: halved after a slow step, a quarter more after a fast one. */
-function resized(batch: number, tookMs: number): number {
-  if (tookMs > 2 * STEP_TARGET_MS) return Math.max(MIN_BATCH, Math.floor(batch / 2));
-  if (tookMs < STEP_TARGET_MS / 2) return Math.min(MAX_BATCH, Math.ceil(batch * 1.25));
+function resized(batch: number, tookMs: number, targetMs: number): number {
+  if (tookMs > 2 * targetMs) return Math.max(MIN_BATCH, Math.floor(batch / 2));
+  if (tookMs < targetMs / 2) return Math.min(MAX_BATCH, Math.ceil(batch * 1.25));
   return batch;
 }

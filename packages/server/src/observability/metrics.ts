@@ -76,6 +76,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly pruned = new Counter({
+    name: 'hookline_pruned_total',
+    help: 'Rows deleted by the pruner past their retention, by kind (events, deliveries, attempts, audit_entries).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  // A step holds the database (and on SQLite the event loop) for its duration; it aims at 4 ms.
+  readonly pruneStepDuration = new Histogram({
+    name: 'hookline_prune_step_duration_seconds',
+    help: 'Duration of each pruning step: one transaction deleting a batch of one account’s events or audit entries.',
+    buckets: [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.5],
+    registers: [this.registry],
+  });
+
   readonly inFlight = new Gauge({
     name: 'hookline_attempts_in_flight',
     help: 'Attempts this process has in flight.',

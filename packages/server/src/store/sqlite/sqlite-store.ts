@@ -84,7 +84,7 @@ import type {
 import { ActiveUrlLimitError, IdempotencyConflictError, newDeliveryEndpoints } from '../store.ts';
 import { urlChangePlan } from '../url-change.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import { WalCheckpointer } from './wal-checkpointer.ts';
+import { WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer.ts';
 import { type FdatasyncFn, WalSync } from './wal-sync.ts';
 
 const LIVE = `('pending', 'sending')`;
@@ -155,6 +155,8 @@ export class SqliteStore implements Store {
     store.walSync = new WalSync(`${options.path}-wal`, options.fdatasync);
     // Checkpoints move to a worker thread; should it fail, SQLite's automatic checkpoints take over again.
     db.pragma('wal_autocheckpoint = 0');
+    // A WAL that grew in a burst is trimmed back when it starts over (see wal-checkpointer.ts).
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     store.checkpointer = WalCheckpointer.start(options.path, (error) => {
       options.onCheckpointFailure?.(error);
       if (db.open) db.pragma('wal_autocheckpoint = 1000');

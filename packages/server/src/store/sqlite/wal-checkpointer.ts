@@ -5,29 +5,69 @@
  * checkpoints, 12 ms with them moved off the event loop. Durability is unchanged: every commit still
  * fsyncs the WAL (`synchronous=FULL`); the checkpoint only moves committed pages to the main file.
  *
- * PASSIVE checkpoints never block the writer; once one has copied every frame, the next commit starts
- * the WAL over, so it stays small.
+ * PASSIVE checkpoints never block the writer. The WAL starts over from its beginning only when a write
+ * begins while every frame has been copied; under steady load the event loop commits while the
+ * checkpoint copies and fsyncs, so that moment never comes on its own, and the WAL grew by 16 MB a
+ * second at 1,000 events/s (B11) until the load stopped. So once the WAL holds more than
+ * {@link CheckpointLimits.settleFrames}, the worker checkpoints again at once, up to
+ * {@link SETTLE_TRIES} times, until one finds nothing new to copy; the next commit then starts the WAL
+ * over. Should the writer never pause that long, a RESTART checkpoint past
+ * {@link CheckpointLimits.restartFrames} holds new commits back while it copies what the last PASSIVE
+ * left (a few milliseconds' worth) and the WAL starts over. `journal_size_limit` on the writer's
+ * connection then trims the file back.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** How often the worker checkpoints. */
-const CHECKPOINT_INTERVAL_MS = 250;
+/** When the worker works harder to let the WAL start over, in WAL frames (a page each, 4 KiB). */
+export interface CheckpointLimits {
+  /** Past this, checkpoints are repeated until one catches up with the writer. */
+  readonly settleFrames: number;
+  /** Past this, a RESTART checkpoint briefly holds the writer back. */
+  readonly restartFrames: number;
+  /** How often the worker checkpoints. */
+  readonly intervalMs: number;
+}
+
+/** 16 MiB and 64 MiB of WAL; a checkpoint every 250 ms. */
+export const CHECKPOINT_LIMITS: CheckpointLimits = {
+  settleFrames: 4_096,
+  restartFrames: 16_384,
+  intervalMs: 250,
+};
+
+/** What `journal_size_limit` trims a WAL back to when it starts over: the RESTART bound. */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Immediate checkpoints tried, past `settleFrames`, before waiting for the next interval. */
+const SETTLE_TRIES = 8;
 
 // Plain JavaScript run with `eval`, so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
+const { settleFrames, restartFrames, intervalMs, settleTries } = workerData;
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
+const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    let last = checkpoint('PASSIVE');
+    if (last.log > settleFrames) {
+      // Frames the writer committed during a checkpoint are left for the next; one that finds the
+      // WAL as it was (the same last frame) has copied everything.
+      for (let i = 0; i < settleTries; i++) {
+        const again = checkpoint('PASSIVE');
+        if (again.log === last.log && again.checkpointed === again.log) return;
+        last = again;
+      }
+    }
+    if (last.log > restartFrames) checkpoint('RESTART');
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) });
   }
-}, workerData.intervalMs);
+}, intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
   clearInterval(timer);
@@ -49,12 +89,17 @@ export class WalCheckpointer {
   /**
    * Starts checkpointing the database at `path` on a worker thread.
    * @param onFailure called once if the worker fails, so the caller can go back to automatic checkpoints.
+   * @param limits {@link CHECKPOINT_LIMITS} unless given (tests use small ones)
    */
-  static start(path: string, onFailure: (error: Error) => void): WalCheckpointer {
+  static start(
+    path: string,
+    onFailure: (error: Error) => void,
+    limits: CheckpointLimits = CHECKPOINT_LIMITS,
+  ): WalCheckpointer {
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path, driverPath, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: { path, driverPath, ...limits, settleTries: SETTLE_TRIES },
     });
     let failed = false;
     const fail = (error: Error) => {
