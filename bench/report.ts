@@ -359,7 +359,8 @@ const HOW_MEASURED = `## How it is measured
   (\`PORT\`, \`HOOKLINE_HOST=127.0.0.1\`, a fresh \`HOOKLINE_DATA_DIR\` per run under the system temp
   dir, \`HOOKLINE_ALLOW_TARGETS=127.0.0.0/8\`, \`HOOKLINE_LOG_LEVEL=warn\`). Durability is Hookline's
   default and never changed: SQLite in WAL mode with \`synchronous=FULL\`, so every 202 and every
-  recorded attempt is on disk. B5 also sets \`HOOKLINE_RETRY_SCHEDULE\` (see B5). B6 runs Hookline
+  recorded attempt is on disk. B5 also sets \`HOOKLINE_RETRY_SCHEDULE\` (see B5), and B11 its retention,
+  pruning interval and retry schedule (see B11). B6 runs Hookline
   on PostgreSQL instead (\`DATABASE_URL\`, \`hookline migrate\`, \`--role all\` and \`--role worker\`
   processes): Debian's server in a fresh cluster under the system temp dir, with PostgreSQL's durable
   defaults (\`fsync\` and \`synchronous_commit\` on), started and stopped by the harness like every
