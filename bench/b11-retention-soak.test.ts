@@ -26,11 +26,11 @@ test('the held events: every thousandth, from each accepted range', () => {
   accepted.add(0, 2_500);
   accepted.add(3_000, 3_999);
   accepted.add(4_990, 5_000);
+  // [3,000, 3,999) holds no thousandth event.
   assert.deepEqual(heldExpectations(accepted, '/e/1'), [
     { path: '/e/1', start: 999, end: 2_500, step: 1_000 },
-    { path: '/e/1', start: 3_999, end: 3_999, step: 1_000 },
     { path: '/e/1', start: 4_999, end: 5_000, step: 1_000 },
-  ].filter((e) => e.start < e.end));
+  ]);
 });
 
 test('the longest observation of a histogram: the smallest bucket that holds them all', () => {
