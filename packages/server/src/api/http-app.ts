@@ -16,6 +16,7 @@ import secureJson from 'secure-json-parse';
 import { authenticate, isPortalToken, type Principal } from '../app/accounts.ts';
 import { AppError } from '../app/app-error.ts';
 import type { AppContext } from '../app/context.ts';
+import { tokenDigest } from '../app/credentials.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { registerAccountRoutes } from './account-routes.ts';
 import { registerApiKeyRoutes } from './api-key-routes.ts';
@@ -175,10 +176,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   registerOperationsRoutes(app, options, dashboard);
 
   if (options.serveApi === false) return app;
+  const adminDigest = tokenDigest(options.adminToken);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', async (request, reply) => {
-        request.principal = await principalOf(request, ctx, options.adminToken);
+        request.principal = await principalOf(request, ctx, adminDigest);
         applyRateLimits(options.rateLimiter, request.principal, reply);
       });
       registerAccountRoutes(v1, ctx);
@@ -197,7 +199,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   return app;
 }
 
-async function principalOf(request: FastifyRequest, ctx: AppContext, adminToken: string): Promise<Principal> {
+async function principalOf(
+  request: FastifyRequest,
+  ctx: AppContext,
+  adminDigest: Buffer,
+): Promise<Principal> {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) {
@@ -207,7 +213,7 @@ async function principalOf(request: FastifyRequest, ctx: AppContext, adminToken:
       'authorization',
     );
   }
-  const principal = await authenticate(ctx, adminToken, match[1]);
+  const principal = await authenticate(ctx, adminDigest, match[1]);
   if (!principal) {
     const detail = isPortalToken(match[1])
       ? 'the portal session expired or is not valid'

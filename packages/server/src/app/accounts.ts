@@ -10,7 +10,7 @@ import { apiKeyOf, DEFAULT_API_KEY_NAME, newApiKey } from './api-keys.ts';
 import { AppError, notFound } from './app-error.ts';
 import { type Actor, accountChanges, auditEntry } from './audit-log.ts';
 import type { AppContext } from './context.ts';
-import { PORTAL_TOKEN_PREFIX, tokensEqual } from './credentials.ts';
+import { digestsEqual, PORTAL_TOKEN_PREFIX, tokenDigest } from './credentials.ts';
 import { portalSessionOf } from './portal-sessions.ts';
 import { checkRetention } from './retention.ts';
 
@@ -135,20 +135,23 @@ export function activeUrlLimitOf(ctx: AppContext, account: AccountRecord): numbe
 /**
  * Resolves a bearer token to a principal, or `undefined` when it is not the admin token, a working API
  * key or a live portal session.
+ * @param adminDigest the admin token's {@link tokenDigest}
  */
 export async function authenticate(
   ctx: AppContext,
-  adminToken: string,
+  adminDigest: Buffer,
   token: string,
 ): Promise<Principal | undefined> {
-  if (tokensEqual(token, adminToken)) return { kind: 'admin' };
+  const digest = tokenDigest(token);
+  if (digestsEqual(digest, adminDigest)) return { kind: 'admin' };
+  const hash = digest.toString('hex');
   if (isPortalToken(token)) {
-    const session = await portalSessionOf(ctx, token);
+    const session = await portalSessionOf(ctx, token, hash);
     if (!session) return undefined;
     const { accountId, id: sessionId, scope, locale } = session;
     return { kind: 'portal', accountId, sessionId, scope, locale };
   }
-  const key = await apiKeyOf(ctx, token);
+  const key = await apiKeyOf(ctx, token, hash);
   return key ? { kind: 'account', accountId: key.accountId, apiKey: key } : undefined;
 }
 

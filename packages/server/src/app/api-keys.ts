@@ -158,8 +158,12 @@ export async function rollApiKey(
  * The working key a bearer token is, or `undefined`. Its use is recorded in the background, at most
  * once a minute per key: the request does not wait for that write, and a failed one is only logged.
  */
-export async function apiKeyOf(ctx: AppContext, token: string): Promise<ApiKeyRecord | undefined> {
-  const key = await ctx.store.findApiKeyByHash(hashToken(token));
+export async function apiKeyOf(
+  ctx: AppContext,
+  token: string,
+  hash = hashToken(token),
+): Promise<ApiKeyRecord | undefined> {
+  const key = await ctx.store.findApiKeyByHash(hash);
   const nowMs = ctx.now();
   if (!key || isExpired(key, nowMs)) return undefined;
   noteUse(ctx, key, nowMs);

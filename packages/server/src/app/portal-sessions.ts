@@ -83,8 +83,9 @@ function sessionScopeOf(given: Partial<EndpointScope> | undefined): EndpointScop
 export async function portalSessionOf(
   ctx: AppContext,
   token: string,
+  hash = hashToken(token),
 ): Promise<PortalSessionRecord | undefined> {
-  const session = await ctx.store.findPortalSessionByHash(hashToken(token));
+  const session = await ctx.store.findPortalSessionByHash(hash);
   if (!session || session.expiresAt <= ctx.now()) return undefined;
   return session;
 }

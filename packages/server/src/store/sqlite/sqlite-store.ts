@@ -103,6 +103,17 @@ export interface SqliteStoreOptions {
   readonly fdatasync?: FdatasyncFn;
 }
 
+/**
+ * A transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`). The WAL checkpointer's
+ * RESTART holds the write lock for a moment; a deferred transaction that read first would then fail at
+ * its first write with SQLITE_BUSY, since SQLite does not wait on a lock upgrade, while one that begins
+ * with the lock waits (busy_timeout) like any writer. The store is the file's only writer, so nothing
+ * else changes.
+ */
+function immediateTransaction<F extends (...args: never[]) => unknown>(db: Database.Database, fn: F): F {
+  return db.transaction(fn).immediate as unknown as F;
+}
+
 /** The SQLite implementation of {@link Store}. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -170,7 +181,7 @@ export class SqliteStore implements Store {
     keyHash: string,
     audit?: AuditEntryRecord,
   ): Promise<void> {
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       this.statements.insertAccount.run(account);
       this.statements.insertApiKey.run({ ...firstKey, keyHash });
       this.writeAudit(audit);
@@ -204,7 +215,7 @@ export class SqliteStore implements Store {
   ): Promise<AccountRecord | undefined> {
     const s = this.statements;
     this.forgetAccount(accountId);
-    const updated = this.db.transaction(() => {
+    const updated = immediateTransaction(this.db, () => {
       const beforeRow = s.getAccount.get(accountId) as Row | undefined;
       if (!beforeRow) return undefined;
       if (changes.maxActiveUrls !== undefined) s.setMaxActiveUrls.run(changes.maxActiveUrls, accountId);
@@ -233,7 +244,7 @@ export class SqliteStore implements Store {
   }
 
   async createApiKey(key: ApiKeyRecord, keyHash: string, audit?: AuditEntryRecord): Promise<void> {
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       this.statements.insertApiKey.run({ ...key, keyHash });
       this.writeAudit(audit);
     })();
@@ -263,7 +274,7 @@ export class SqliteStore implements Store {
   async deleteApiKey(accountId: string, keyId: string, audit?: AuditEntryRecord): Promise<boolean> {
     // The cache is keyed by hash, which the id does not give: any change of a key clears it.
     this.apiKeysByHash.clear();
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       if (this.statements.deleteApiKey.run(keyId, accountId).changes !== 1) return false;
       this.writeAudit(audit);
       return true;
@@ -281,7 +292,7 @@ export class SqliteStore implements Store {
   ): Promise<RollApiKeyResult> {
     const s = this.statements;
     this.apiKeysByHash.clear();
-    return this.db.transaction((): RollApiKeyResult => {
+    return immediateTransaction(this.db, (): RollApiKeyResult => {
       s.deleteExpiredApiKeys.run(accountId, nowMs);
       const row = s.getApiKey.get(keyId, accountId) as Row | undefined;
       if (!row) return 'not_found';
@@ -304,7 +315,7 @@ export class SqliteStore implements Store {
     tokenHash: string,
     audit?: AuditEntryRecord,
   ): Promise<void> {
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       this.statements.insertPortalSession.run({
         ...session,
         scopeJson: session.scope === null ? null : JSON.stringify(session.scope),
@@ -333,7 +344,7 @@ export class SqliteStore implements Store {
     limits: { readonly maxActiveUrls: number },
     audit?: AuditEntryRecord,
   ): Promise<void> {
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       if (endpoint.enabled) this.checkActiveUrls(endpoint.accountId, endpoint.urls, undefined, limits);
       this.statements.insertEndpoint.run(endpointParams(endpoint));
       this.writeAudit(audit);
@@ -442,7 +453,7 @@ export class SqliteStore implements Store {
     audit?: AuditOf<{ before: EndpointRecord; after: EndpointRecord }>,
   ): Promise<EndpointRecord | undefined> {
     this.endpointsChanged(accountId, endpointId);
-    const updated = this.db.transaction(() => {
+    const updated = immediateTransaction(this.db, () => {
       const beforeRow = this.statements.getEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!beforeRow) return undefined;
       const before = toEndpoint(beforeRow);
@@ -492,7 +503,7 @@ export class SqliteStore implements Store {
     audit?: AuditOf<EndpointRecord>,
   ): Promise<boolean> {
     this.endpointsChanged(accountId, endpointId);
-    const deleted = this.db.transaction(() => {
+    const deleted = immediateTransaction(this.db, () => {
       const row = this.statements.deleteEndpoint.get(endpointId, accountId) as Row | undefined;
       if (!row) return false;
       this.statements.cancelLiveForEndpoint.run({ nowMs, endpointId, accountId });
@@ -514,7 +525,7 @@ export class SqliteStore implements Store {
 
   private commitInserts(group: readonly PendingInsert[]): void {
     const outcomes: InsertOutcome[] = [];
-    const one = this.db.transaction((item: PendingInsert) =>
+    const one = immediateTransaction(this.db, (item: PendingInsert) =>
       this.insertEventsNow(item.accountId, item.events),
     );
     try {
@@ -589,7 +600,7 @@ export class SqliteStore implements Store {
   }
 
   async createEventType(eventType: EventTypeRecord, audit?: AuditEntryRecord): Promise<boolean> {
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       if (this.statements.insertEventType.run(eventType).changes !== 1) return false;
       this.writeAudit(audit);
       return true;
@@ -842,7 +853,7 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const list = JSON.stringify(seqs);
     let promoted = false;
-    const counts = this.db.transaction((): ErasedCounts => {
+    const counts = immediateTransaction(this.db, (): ErasedCounts => {
       const lanes = s.erasedLanes.all(list) as Row[];
       const deliveriesCancelled = s.cancelErased.run({ list, nowMs }).changes;
       s.forgetErasedKeys.run(list);
@@ -859,7 +870,7 @@ export class SqliteStore implements Store {
   }
 
   async recordErasure(erasure: ErasureRecord, audit?: AuditEntryRecord): Promise<void> {
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       this.statements.insertErasure.run({
         ...erasure,
         criteria: JSON.stringify(erasure.criteria),
@@ -906,7 +917,7 @@ export class SqliteStore implements Store {
     audit?: AuditEntryRecord,
   ): Promise<DeliveryRecord | undefined> {
     const s = this.statements;
-    const requeued = this.db.transaction(() => {
+    const requeued = immediateTransaction(this.db, () => {
       if (s.requeueDelivery.run({ nowMs, id: deliveryId, accountId }).changes === 0) return false;
       s.waitBehindLane.run({ id: deliveryId });
       this.writeAudit(audit);
@@ -925,7 +936,7 @@ export class SqliteStore implements Store {
     audit?: AuditOf<number>,
   ): Promise<number> {
     const s = this.statements;
-    const recovered = this.db.transaction(() => {
+    const recovered = immediateTransaction(this.db, () => {
       const params = { nowMs, accountId, endpointId, ...range };
       // Ordered ones wait, then the first of each lane without a live delivery becomes its head.
       const lanes = s.recoverableLanes.all(params) as Row[];
@@ -1125,7 +1136,7 @@ export class SqliteStore implements Store {
   private withoutFsync<T>(work: () => T): T {
     this.statements.syncNormal.run();
     try {
-      return this.db.transaction(work)();
+      return immediateTransaction(this.db, work)();
     } finally {
       this.statements.syncFull.run();
     }
@@ -1133,7 +1144,7 @@ export class SqliteStore implements Store {
 
   async cancelClaims(claims: readonly ClaimedDelivery[], nowMs: number): Promise<void> {
     const s = this.statements;
-    this.db.transaction(() => {
+    immediateTransaction(this.db, () => {
       for (const claim of claims) s.cancelClaim.run({ nowMs, id: claim.id, lease: claim.lease });
     })();
   }

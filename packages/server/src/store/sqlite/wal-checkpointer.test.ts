@@ -6,11 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { SqliteStore } from './sqlite-store.ts';
 import { type CheckpointLimits, WalCheckpointer } from './wal-checkpointer.ts';
 
 const PAGE = 4_096;
@@ -84,4 +87,55 @@ test('when catching up fails, a RESTART checkpoint holds the writer back and the
   const largest = await write(24, () => sleep(1));
   assert.ok(largest < 10 * 1024 * 1024, `the WAL reached ${(largest / 1e6).toFixed(1)} MB`);
   assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 21);
+});
+
+test("a RESTART checkpoint under way fails none of the store's transactions, even those that read first", async () => {
+  const storePath = join(dir, 'store.db');
+  const store = SqliteStore.open({ path: storePath });
+  // Another thread checkpoints with RESTART back to back, holding the write lock again and again.
+  const hammer = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const db = new (require(workerData.driver))(workerData.path);
+     db.pragma('busy_timeout = 5000');
+     const timer = setInterval(() => db.pragma('wal_checkpoint(RESTART)'), 1);
+     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });`,
+    {
+      eval: true,
+      workerData: { path: storePath, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    },
+  );
+  try {
+    const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+    await store.createAccount(
+      {
+        id: 'acc_1',
+        name: 'Shop',
+        maxActiveUrls: null,
+        maxConcurrency: null,
+        retentionMs: null,
+        createdAt: T0,
+      },
+      {
+        id: 'key_1',
+        accountId: 'acc_1',
+        name: 'Default',
+        prefix: 'hk_x',
+        createdAt: T0,
+        lastUsedAt: null,
+        expiresAt: null,
+      },
+      'hash',
+    );
+    // `updateAccount` reads the account before it writes: with a deferred BEGIN, its first write came
+    // while the checkpoint held the lock and failed at once with SQLITE_BUSY, about half the time.
+    for (let i = 0; i < 2_000; i++) {
+      await store.updateAccount('acc_1', { maxConcurrency: i + 1 });
+      if (i % 50 === 0) await sleep(0);
+    }
+    assert.equal((await store.getAccount('acc_1'))?.maxConcurrency, 2_000);
+  } finally {
+    hammer.postMessage('stop');
+    await new Promise((resolve) => hammer.once('exit', resolve));
+    await store.close();
+  }
 });
