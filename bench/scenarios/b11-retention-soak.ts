@@ -21,7 +21,7 @@ import {
   startPostgres,
 } from '../postgres-server.ts';
 import type { ReceiverProcess } from '../receiver-control.ts';
-import type { Measurement, Scenario, ScenarioContext } from '../scenario.ts';
+import type { Measurement, Scenario, ScenarioContext, Target } from '../scenario.ts';
 import { LatencyHistogram, percentileWithUndelivered, summarize } from '../stats.ts';
 
 /** The issue's load: events a second, published in batches of {@link BATCH_SIZE}. */
@@ -35,7 +35,7 @@ const BATCH_SIZE = 10;
 /** Event `seq` with `seq % HELD_EVERY === HELD_EVERY - 1` also goes to the held endpoint. */
 const HELD_EVERY = 1_000;
 
-/** One length set: the issue's for a full run, a 40-second one for `--quick`. */
+/** One length set: the issue's for a full run, a 20-second one for `--quick`. */
 export interface SoakTimes {
   readonly durationMs: number;
   readonly retention: string;
@@ -309,8 +309,12 @@ function measurements(
   pruned: SoakResult,
   kept: SoakResult,
   times: SoakTimes,
+  quick: boolean,
 ): Measurement[] {
   const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  // The size and latency targets are about a database past its first retention periods: the quick
+  // run's 20 s soak is a smoke test of the scenario, its sizes still settling, so it shows them bare.
+  const steadyTarget = (target: Target) => (quick ? {} : { target });
   const windowText = `the last ${times.steadyWindowMs >= 60_000 ? `${times.steadyWindowMs / 60_000} min` : `${times.steadyWindowMs / 1000} s`}`;
   const steadyFrom = times.durationMs - times.steadyWindowMs;
   const steadySizes = pruned.samples.filter((s) => s.atMs >= steadyFrom).map((s) => s.bytes);
@@ -320,7 +324,7 @@ function measurements(
       label: `${name}: database size over ${windowText}, largest distance from its median`,
       unit: '%',
       value: sizeSpreadPercent(pruned.samples, steadyFrom),
-      target: { op: '<=', value: SIZE_SPREAD_TARGET_PERCENT },
+      ...steadyTarget({ op: '<=', value: SIZE_SPREAD_TARGET_PERCENT }),
     },
     {
       key: `${store}.sizeMB`,
@@ -371,7 +375,7 @@ function measurements(
       label: `${name}: p99 with pruning ÷ without`,
       unit: '×',
       value: pruned.p99Ms / kept.p99Ms,
-      target: { op: '<=', value: P99_RATIO_TARGET },
+      ...steadyTarget({ op: '<=', value: P99_RATIO_TARGET }),
     },
     {
       key: `${store}.deliveredPerSecond`,
@@ -467,7 +471,7 @@ export const b11RetentionSoak: Scenario = {
   async run(ctx) {
     const times = ctx.options.quick ? SOAK_TIMES.quick : SOAK_TIMES.full;
     const sqlite = await soakPair(ctx, 'sqlite', undefined, true);
-    const out: Measurement[] = measurements('sqlite', sqlite.pruned, sqlite.kept, times);
+    const out: Measurement[] = measurements('sqlite', sqlite.pruned, sqlite.kept, times, ctx.options.quick);
     const notes = [notesOf('sqlite', sqlite)];
     const unavailable = postgresUnavailable();
     if (unavailable !== undefined) {
@@ -478,7 +482,7 @@ export const b11RetentionSoak: Scenario = {
     const server = await startPostgres('b11-postgres', POSTGRES_SETTINGS);
     try {
       const postgres = await soakPair(ctx, 'postgres', server, false);
-      out.push(...measurements('postgres', postgres.pruned, postgres.kept, times));
+      out.push(...measurements('postgres', postgres.pruned, postgres.kept, times, ctx.options.quick));
       notes.push(notesOf('postgres', postgres));
     } finally {
       await server.stop();
