@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Receiver, startReceiver } from './support/receiver.ts';
-import { startTestServer, type TestServer, waitFor } from './support/test-server.ts';
+import { metricSample, startTestServer, type TestServer, waitFor } from './support/test-server.ts';
 
 let t: TestServer;
 let receiver: Receiver;
@@ -20,9 +20,9 @@ async function scrape(): Promise<string> {
 
 /** The value of one sample, e.g. `hookline_queue_depth{state="pending"}`. */
 function sample(metrics: string, name: string): number {
-  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
-  assert.ok(line, `${name} is exported`);
-  return Number(line.slice(name.length + 1));
+  const value = metricSample(metrics, name);
+  assert.ok(value !== undefined, `${name} is exported`);
+  return value;
 }
 
 before(async () => {

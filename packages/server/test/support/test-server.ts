@@ -162,3 +162,9 @@ export async function noneSending(api: ApiClient, accountIds: readonly string[])
     { what: 'no delivery being sent' },
   );
 }
+
+/** The value of one sample in a `/metrics` text, e.g. `hookline_queue_depth{state="pending"}`; absent: undefined. */
+export function metricSample(metrics: string, name: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}

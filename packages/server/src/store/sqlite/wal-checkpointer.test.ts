@@ -13,6 +13,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { apiKeyRecord } from '../store.contract.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { type CheckpointLimits, WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -115,15 +116,7 @@ test("a RESTART checkpoint under way fails none of the store's transactions, eve
         retentionMs: null,
         createdAt: T0,
       },
-      {
-        id: 'key_1',
-        accountId: 'acc_1',
-        name: 'Default',
-        prefix: 'hk_x',
-        createdAt: T0,
-        lastUsedAt: null,
-        expiresAt: null,
-      },
+      apiKeyRecord('key_1', { accountId: 'acc_1' }),
       'hash',
     );
     // `updateAccount` reads the account before it writes: with a deferred BEGIN, its first write came
