@@ -37,6 +37,8 @@ describe('the peer API: the publish calls the bench makes to Hookline', () => {
   });
 
   test('accounts and endpoints as the fixture creates them; one job per matching endpoint', async () => {
+    // The fixture registers the bench's own types first (Hookline refuses an endpoint naming an unknown one).
+    await client.registerEventType('bench.delivery');
     const accountId = await client.createAccount('bench peers');
     await client.setMaxActiveUrls(accountId, 20);
     const a = await client.createEndpoint(accountId, 'http://127.0.0.1:1/e/0', ['bench.delivery']);

@@ -182,6 +182,13 @@ export async function startPeerApi(options: PeerApiOptions): Promise<Server> {
     if (req.method === 'POST' && path === '/v1/accounts') {
       return send(res, 201, { id: registry.createAccount() });
     }
+    // The fixture registers the bench's own event types before its endpoints name them. A peer has no
+    // catalogue: an endpoint names any type, so there is nothing to keep.
+    if (req.method === 'POST' && path === '/v1/event-types') {
+      const name = (body as { name?: unknown } | undefined)?.name;
+      if (typeof name !== 'string' || name === '') throw new HttpError(400, 'name is required');
+      return send(res, 201, { name });
+    }
     const match = ACCOUNT_ROUTE.exec(path);
     if (!match) throw new HttpError(404, 'not found');
     const accountId = decodeURIComponent(match[1]!);
