@@ -14,6 +14,8 @@ import {
   type NewDelivery,
   type NewEvent,
   newDeliveryEndpoints,
+  type PublishBasis,
+  StaleEndpointsError,
 } from '../store/store.ts';
 import { AppError } from './app-error.ts';
 import type { AppContext } from './context.ts';
@@ -51,7 +53,6 @@ export async function publishEvents(
   fieldPrefix = '',
 ): Promise<PublishResult[]> {
   const nowMs = ctx.now();
-  const endpoints = await ctx.store.listEnabledEndpoints(accountId);
   const at = (index: number, field: string) => (fieldPrefix ? `${fieldPrefix}[${index}].${field}` : field);
   // Schemas first (they may load registered types): a batch is refused whole, before anything is built.
   for (const [index, input] of inputs.entries()) {
@@ -65,7 +66,7 @@ export async function publishEvents(
     ctx.catalog.checkPublishedType(input.type, at(index, 'type'));
     await ctx.catalog.validate(input.type, input.data, at(index, 'data'));
   }
-  const newEvents = inputs.map((input, index): NewEvent => {
+  const events = inputs.map((input, index): NewEvent['event'] => {
     if (nestedDeeperThan(input.data, MAX_DATA_DEPTH)) {
       throw new AppError(
         'invalid_field',
@@ -85,21 +86,23 @@ export async function publishEvents(
     if (Number.isNaN(occurredAt))
       throw new AppError('invalid_field', 'occurredAt is not a date-time', at(index, 'occurredAt'));
     return {
-      event: {
-        id: input.id ?? ctx.newId('event'),
-        accountId,
-        type: input.type,
-        dataJson,
-        occurredAt,
-        createdAt: nowMs,
-        orderingKey: input.orderingKey ?? null,
-      },
-      deliveries: plannedDeliveries(ctx, endpoints, input, nowMs),
+      id: input.id ?? ctx.newId('event'),
+      accountId,
+      type: input.type,
+      dataJson,
+      occurredAt,
+      createdAt: nowMs,
+      orderingKey: input.orderingKey ?? null,
     };
   });
   let results: InsertEventResult[];
   try {
-    results = await storeEvents(ctx, accountId, newEvents);
+    results = await storePlanned(ctx, accountId, (endpoints) =>
+      events.map((event, index) => ({
+        event,
+        deliveries: plannedDeliveries(ctx, endpoints, inputs[index] as PublishInput, nowMs),
+      })),
+    );
   } catch (error) {
     if (!(error instanceof IdempotencyConflictError)) throw error;
     const field = fieldPrefix ? `${fieldPrefix}[${error.index}].id` : 'id';
@@ -143,6 +146,34 @@ function nestedDeeperThan(value: unknown, limit: number, depth = 0): boolean {
 }
 
 /**
+ * Plans the events' deliveries with the account's endpoints and stores them. The store may plan with
+ * endpoints it remembers (PostgreSQL, where other processes change them): should they have changed, it
+ * writes nothing and the deliveries are planned again with what it reads then. The last of
+ * {@link PLAN_ATTEMPTS} plans reads the endpoints afresh and is not checked: they are then as they
+ * were a moment before the write, as when every publish read them.
+ */
+async function storePlanned(
+  ctx: AppContext,
+  accountId: string,
+  plan: (endpoints: readonly EndpointRecord[]) => readonly NewEvent[],
+): Promise<InsertEventResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    const basis: PublishBasis =
+      attempt < PLAN_ATTEMPTS
+        ? await ctx.store.endpointsToPublishTo(accountId)
+        : { endpoints: await ctx.store.listEnabledEndpoints(accountId) };
+    try {
+      return await storeEvents(ctx, accountId, plan(basis.endpoints), basis);
+    } catch (error) {
+      if (!(error instanceof StaleEndpointsError) || attempt >= PLAN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** How many times a publish is planned before its endpoints are taken as read (see {@link storePlanned}). */
+const PLAN_ATTEMPTS = 3;
+
+/**
  * Writes events with their deliveries and counts what was new: the one way events enter the store
  * (publishing and send-test alike). The store's commit wakes the workers (`Store.onDue`).
  */
@@ -150,8 +181,9 @@ export async function storeEvents(
   ctx: AppContext,
   accountId: string,
   newEvents: readonly NewEvent[],
+  basis?: PublishBasis,
 ): Promise<InsertEventResult[]> {
-  const results = await ctx.store.insertEvents(accountId, newEvents);
+  const results = await ctx.store.insertEvents(accountId, newEvents, basis);
   const accepted = results.filter((r) => r.inserted).length;
   const endpointIds = newDeliveryEndpoints(newEvents, results);
   ctx.onPublished(accepted, endpointIds.length);

@@ -10,6 +10,8 @@ import type { InsertEventResult, NewEvent } from './store.ts';
 export interface PendingInsert {
   readonly accountId: string;
   readonly events: readonly NewEvent[];
+  /** What the endpoints the deliveries were planned with are checked by (`PublishBasis.check`). */
+  readonly check?: string | undefined;
   readonly resolve: (results: InsertEventResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -24,9 +26,9 @@ export class PublishQueue {
   constructor(private readonly commit: (publishes: PendingInsert[]) => void) {}
 
   /** Queues a publish; resolves with its results once its group committed. */
-  add(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]> {
+  add(accountId: string, events: readonly NewEvent[], check?: string): Promise<InsertEventResult[]> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ accountId, events, resolve, reject });
+      this.pending.push({ accountId, events, check, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }

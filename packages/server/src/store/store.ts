@@ -258,6 +258,29 @@ export interface AuditLogFilter {
 }
 
 /**
+ * Raised by `insertEvents`, having written nothing, when the endpoints it was given as `basis` changed
+ * since `endpointsToPublishTo` read them: the deliveries must be planned again with the endpoints as
+ * they are now.
+ */
+export class StaleEndpointsError extends Error {
+  override readonly name = 'StaleEndpointsError';
+
+  constructor(accountId: string) {
+    super(`the endpoints of account ${accountId} changed while its events were being published`);
+  }
+}
+
+/**
+ * The enabled endpoints a publish plans its deliveries with, as `endpointsToPublishTo` found them, and
+ * what `insertEvents` checks them by (undefined: they are exact, as in SQLite, where one process owns
+ * the file).
+ */
+export interface PublishBasis {
+  readonly endpoints: readonly EndpointRecord[];
+  readonly check?: string | undefined;
+}
+
+/**
  * Raised by `insertEvents` (and the whole transaction rolled back) when an event id is published
  * again with another type or other data: a replay must not silently drop a different event.
  */
@@ -575,6 +598,12 @@ export interface Store {
   listEndpoints(accountId: string, page: PageRequest): Promise<Page<EndpointRecord>>;
   /** Every enabled endpoint of an account: the candidates for fan-out. */
   listEnabledEndpoints(accountId: string): Promise<readonly EndpointRecord[]>;
+  /**
+   * The enabled endpoints to plan a publish with. They may be remembered from an earlier call: only
+   * for `insertEvents` with this basis, which writes nothing and throws {@link StaleEndpointsError}
+   * when they changed since.
+   */
+  endpointsToPublishTo(accountId: string): Promise<PublishBasis>;
   /** Endpoints by id, whatever their account: the engine reads the configuration of what it sends. */
   getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]>;
   /**
@@ -607,8 +636,14 @@ export interface Store {
    * Writes events and their deliveries in one transaction. An event whose id already exists in the
    * account with the same type and data is not written again and gets no new deliveries (idempotent
    * publish); with another type or data, nothing is written and {@link IdempotencyConflictError} is thrown.
+   * With `basis`, the endpoints the deliveries were planned with are checked first (see
+   * {@link endpointsToPublishTo}).
    */
-  insertEvents(accountId: string, events: readonly NewEvent[]): Promise<InsertEventResult[]>;
+  insertEvents(
+    accountId: string,
+    events: readonly NewEvent[],
+    basis?: PublishBasis,
+  ): Promise<InsertEventResult[]>;
   getEvent(accountId: string, eventId: string): Promise<EventRecord | undefined>;
   listEvents(accountId: string, page: PageRequest, filter: EventFilter): Promise<Page<EventRecord>>;
 

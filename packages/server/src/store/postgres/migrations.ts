@@ -282,6 +282,23 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_action ON audit_log (action, seq);
   CREATE INDEX audit_log_account_created ON audit_log (account_id, created_at);
   `,
+  `
+  -- Publishing plans deliveries with an account's endpoints as it last read them, and the insert checks
+  -- that they did not change since (postgres-store.ts, endpointsToPublishTo): every new row version of
+  -- an endpoint takes a new number, so a checksum of (id, version) over the account's endpoints moves
+  -- with any insert, update or delete. The numbers come from a sequence, not a per-account counter,
+  -- so an endpoint change locks nothing but its own row.
+  CREATE SEQUENCE endpoint_versions;
+  ALTER TABLE endpoints ADD COLUMN version bigint NOT NULL DEFAULT nextval('endpoint_versions');
+  CREATE FUNCTION hookline_endpoint_version() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    NEW.version := nextval('endpoint_versions');
+    RETURN NEW;
+  END;
+  $$;
+  CREATE TRIGGER endpoints_version BEFORE UPDATE ON endpoints
+    FOR EACH ROW EXECUTE FUNCTION hookline_endpoint_version();
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

@@ -19,6 +19,8 @@ import {
   type ClaimedDelivery,
   IdempotencyConflictError,
   type NewEvent,
+  type PublishBasis,
+  StaleEndpointsError,
 } from '../store.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import {
@@ -565,6 +567,49 @@ describe('several processes on one database', { skip }, () => {
       T0 + 40,
     );
     assert.equal((await store.getDelivery(ACCOUNT, fourth?.id as string))?.status, 'cancelled');
+  });
+
+  test('a publish planned with endpoints another process changed since writes nothing, on both publish paths', async () => {
+    const { url, store: a } = await freshStore(['ep_a']);
+    const b = await connect({ url });
+    const idsOf = (basis: PublishBasis) => basis.endpoints.map((e) => e.id);
+    const eventsIn = async () =>
+      withClient(
+        url,
+        async (c) => (await c.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number,
+      );
+
+    const first = await a.endpointsToPublishTo(ACCOUNT);
+    assert.deepEqual(idsOf(first), ['ep_a']);
+    assert.equal((await a.insertEvents(ACCOUNT, [newEvent(idsOf(first))], first))[0]!.inserted, true);
+    assert.equal(await a.endpointsToPublishTo(ACCOUNT), first, 'remembered while nothing changed');
+
+    // Created, disabled, deleted: each by the other process, each seen by either publish statement (one
+    // event alone is the singles statement, two the transaction), and nothing written.
+    const changes: [string, () => Promise<unknown>, string[]][] = [
+      ['created', () => b.createEndpoint(endpoint('ep_b'), NO_LIMIT), ['ep_a', 'ep_b']],
+      ['disabled', () => b.updateEndpoint(ACCOUNT, 'ep_b', { enabled: false }, T0, NO_LIMIT), ['ep_a']],
+      ['deleted', () => b.deleteEndpoint(ACCOUNT, 'ep_a', T0), []],
+    ];
+    for (const [what, change, after] of changes) {
+      const before = await a.endpointsToPublishTo(ACCOUNT);
+      await change();
+      const stored = await eventsIn();
+      for (const count of [1, 2]) {
+        const events = Array.from({ length: count }, () => newEvent(idsOf(before)));
+        await assert.rejects(
+          a.insertEvents(ACCOUNT, events, before),
+          StaleEndpointsError,
+          `${what}, ${count}`,
+        );
+      }
+      assert.equal(await eventsIn(), stored, `${what}: nothing written`);
+      const now = await a.endpointsToPublishTo(ACCOUNT);
+      assert.deepEqual(idsOf(now), after, `${what}: read again`);
+      assert.equal((await a.insertEvents(ACCOUNT, [newEvent(idsOf(now))], now))[0]!.inserted, true);
+    }
+    // Without a basis nothing is checked (operational events plan with endpoints read just before).
+    assert.equal((await a.insertEvents(ACCOUNT, [newEvent([])]))[0]!.inserted, true);
   });
 
   test('the active-URL limit holds against concurrent creates from two processes', async () => {

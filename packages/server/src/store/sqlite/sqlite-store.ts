@@ -75,6 +75,7 @@ import type {
   PageRequest,
   Partition,
   PortalSessionRecord,
+  PublishBasis,
   PruneBounds,
   PruneCounts,
   RollApiKeyResult,
@@ -399,6 +400,11 @@ export class SqliteStore implements Store {
       this.enabledEndpoints.set(accountId, endpoints);
     }
     return endpoints;
+  }
+
+  /** What {@link listEnabledEndpoints} says: exact, since this process owns the file and its caches. */
+  async endpointsToPublishTo(accountId: string): Promise<PublishBasis> {
+    return { endpoints: await this.listEnabledEndpoints(accountId) };
   }
 
   async getEndpointsByIds(endpointIds: readonly string[]): Promise<readonly EndpointRecord[]> {
