@@ -31,6 +31,11 @@ export interface DemoOptions {
   readonly ratePerSecond?: number;
   /** Stop publishing after this many seconds; default never. */
   readonly durationSeconds?: number;
+  /**
+   * Stop publishing once this many events are published, however long that takes; default never. With
+   * a seed, the same events every time (a test's: what a slow machine publishes in some seconds varies).
+   */
+  readonly maxEvents?: number;
   /** Where the demo's text goes; defaults to standard output. */
   readonly write?: (text: string) => void;
   /** Hookline's logger; defaults to JSON logs at `HOOKLINE_LOG_LEVEL`, `warn` unless set. */
@@ -242,8 +247,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
         ? Number.POSITIVE_INFINITY
         : startedAt + options.durationSeconds * 1000;
     const shopStopped = (async () => {
-      while (!stopShop.signal.aborted && Date.now() < endsAt) {
+      const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+      let taken = 0;
+      while (!stopShop.signal.aborted && Date.now() < endsAt && taken < maxEvents) {
         const batch = shop.nextBatch();
+        taken += batch.length;
         try {
           const answer = await api.call<{ events: { deliveries: string[] }[] }>(
             'POST',
