@@ -348,6 +348,13 @@ in full.
   \`synchronous_commit=off\` for the claims. With two processes and one endpoint, the process without
   it ran a claim that found nothing for every publish (573 to 986 in an 8 s run); due notifications
   now name the buckets they are for, and a worker of another share stays asleep.
+- **Single publishes on PostgreSQL** (1,000 a second to one endpoint, one process, on the machine of
+  2026-12-07 with a fifth of the reference machine's HTTP ceiling): socket writes to the database were
+  16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
+  endpoints that each publish made before its write; Hookline fell a second behind (publish → receipt
+  p50 730 to 960 ms, p99 1.2 s). A publish now plans with the endpoints its process last read and the
+  write checks them (see ARCHITECTURE.md): p50 32 to 42 ms, p99 138 to 144 ms, 0.87 ms of Hookline CPU
+  per event and delivery instead of 1.04, and 0.48 ms of PostgreSQL CPU instead of 0.59.
 - **Fresh processes** spend their first second compiling their hot paths: B1 accepted 4,500 to 9,500
   events/s with an ack p99 of 18 to 130 ms then, against about 14,000/s and 8 to 11 ms from the second
   second on. B1, B3, B4 and B6 leave a warm-up out of what they measure.`;
