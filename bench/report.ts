@@ -351,10 +351,13 @@ in full.
 - **Single publishes on PostgreSQL** (1,000 a second to one endpoint, one process, on the machine of
   2026-12-07 with a fifth of the reference machine's HTTP ceiling): socket writes to the database were
   16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
-  endpoints that each publish made before its write; Hookline fell a second behind (publish → receipt
-  p50 730 to 960 ms, p99 1.2 s). A publish now plans with the endpoints its process last read and the
-  write checks them (see ARCHITECTURE.md): p50 32 to 42 ms, p99 138 to 144 ms, 0.87 ms of Hookline CPU
-  per event and delivery instead of 1.04, and 0.48 ms of PostgreSQL CPU instead of 0.59.
+  endpoints that each publish made before its write. A publish now plans with the endpoints its
+  process last read and the write checks them (see ARCHITECTURE.md). Measured with
+  \`node --import tsx scripts/postgres-publish-latency.ts\` (a warm process: 2 s of warm-up at the same
+  rate first), six runs of each build in alternating blocks of three, medians: publish → receipt p50
+  395 ms before and 33.5 ms after, p99 538 ms and 95 ms; per event and its delivery, 0.96 ms of
+  Hookline CPU and 0.53 ms of PostgreSQL CPU before, 0.88 ms and 0.51 ms after. The CPU falls by less
+  than a tenth, but that is what this machine lacked to keep up with 1,000 a second.
 - **Fresh processes** spend their first second compiling their hot paths: B1 accepted 4,500 to 9,500
   events/s with an ack p99 of 18 to 130 ms then, against about 14,000/s and 8 to 11 ms from the second
   second on. B1, B3, B4 and B6 leave a warm-up out of what they measure.`;
