@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { apiKeyRecord } from '../store.contract.ts';
 import type { NewEvent } from '../store.ts';
 import { nextVacuumSlice, SqliteStore } from './sqlite-store.ts';
 
@@ -30,15 +31,7 @@ async function prunedFile(name: string) {
       retentionMs: null,
       createdAt: T0,
     },
-    {
-      id: 'key_1',
-      accountId: 'acc_1',
-      name: 'Default',
-      prefix: 'hk_x',
-      createdAt: T0,
-      lastUsedAt: null,
-      expiresAt: null,
-    },
+    apiKeyRecord('key_1', { accountId: 'acc_1' }),
     'hash',
   );
   const data = JSON.stringify({ note: 'x'.repeat(2_000) });
