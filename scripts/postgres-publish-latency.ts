@@ -5,10 +5,12 @@
  * processes, whose first seconds build a backlog on a slow machine; this measures what follows.
  *
  * A fresh cluster and database (bench/postgres-server.ts), one `hookline start --role all`, one endpoint
- * on the bench's receiver process. A warm-up at the same rate (2 s), a pause for its backlog to drain
- * (1 s), then the measured run; the receiver's histogram counts the measured events only.
+ * on the bench's receiver process. A warm-up at the same rate (2 s unless told), a pause for its backlog
+ * to drain (1 s), then the measured run; the receiver's histogram counts the measured events only.
  *
- *   node --import tsx scripts/postgres-publish-latency.ts [--rate 1000] [--seconds 6] [--runs 3]
+ *   node --import tsx scripts/postgres-publish-latency.ts [--rate 1000] [--seconds 6] [--runs 3] [--warm-up 2]
+ *
+ * `--warm-up 0` measures a fresh process from its first publish, as the peers comparison does.
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -26,12 +28,13 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '6' },
     runs: { type: 'string', default: '3' },
+    'warm-up': { type: 'string', default: '2' },
   },
 });
 const rate = Number(values.rate);
 const measuredMs = Number(values.seconds) * 1000;
 const runs = Number(values.runs);
-const WARM_UP_MS = 2_000;
+const warmUpMs = Number(values['warm-up']) * 1000;
 const DRAIN_MS = 1_000;
 // The measured events are numbered from 0; the warm-up's from here, left out of the histogram.
 const WARM_UP_FIRST_SEQ = 10_000_000;
@@ -78,8 +81,10 @@ try {
         endpoints: [{ path, mode: 'ok', eventTypes: [TYPE] }],
       });
       const runId = benchRunId(`latency${run}`);
-      await publishPaced(deployment.client, accountId, runId, WARM_UP_FIRST_SEQ, WARM_UP_MS);
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+      if (warmUpMs > 0) {
+        await publishPaced(deployment.client, accountId, runId, WARM_UP_FIRST_SEQ, warmUpMs);
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+      }
       await receiver.reset(0);
       await db.query('SELECT pg_stat_statements_reset()');
       const hookline = deployment.processes[0]!.sampler;
