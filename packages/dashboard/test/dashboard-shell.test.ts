@@ -99,6 +99,8 @@ describe('the dashboard shell', { skip: browserSkipReason() }, () => {
     await page.getByRole('link', { name: 'Settings > Webhooks' }).waitFor();
     await page.getByLabel('Language').selectOption('nl');
     await page.getByRole('link', { name: 'Instellingen > Webhooks' }).waitFor();
+    // The page's language is set after the screen renders in it: waited for, not read at once.
+    await page.locator('html[lang="nl"]').waitFor({ state: 'attached' });
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
     await context.close();
   });
