@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { formatId, type IdKind } from '../domain/ids.ts';
 import { auditLogContract } from './audit-log.contract.ts';
 import {
+  type AccountRecord,
   ActiveUrlLimitError,
   type ApiKeyRecord,
   type AttemptResult,
@@ -76,6 +77,11 @@ export function endpointRecord(id: string, changes: Partial<EndpointRecord> = {}
 }
 
 const endpoint = endpointRecord;
+
+/** An account named Shop made at `T0`, on the server's defaults. */
+export function accountRecord(id: string): AccountRecord {
+  return { id, name: 'Shop', maxActiveUrls: null, maxConcurrency: null, retentionMs: null, createdAt: T0 };
+}
 
 /** An API key of the test account made at `T0`, never used and without an end, with `changes` applied. */
 export function apiKeyRecord(id: string, changes: Partial<ApiKeyRecord> = {}): ApiKeyRecord {

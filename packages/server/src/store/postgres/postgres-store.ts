@@ -221,9 +221,13 @@ function insertAttemptsSql(first: number): string {
  */
 const ENDPOINT_CHECK_TERM = "hashtextextended(e.id || '/' || e.version, 0)";
 
-/** The current endpoints check of the account named by the SQL expression `account`; 0 for none. */
-function endpointsCheckOf(account: string): string {
-  return `coalesce((SELECT sum(${ENDPOINT_CHECK_TERM}) FROM endpoints e WHERE e.account_id = ${account}), 0)`;
+/**
+ * The accounts, of those in the array parameters `$accounts` and `$checks` (the checks their publishes
+ * were planned with), whose endpoints changed since: the check of their endpoints now differs.
+ */
+function staleAccountsSql(accounts: number, checks: number): string {
+  return `SELECT c.account_id FROM unnest($${accounts}::text[], $${checks}::numeric[]) AS c (account_id, value)
+    WHERE c.value <> coalesce((SELECT sum(${ENDPOINT_CHECK_TERM}) FROM endpoints e WHERE e.account_id = c.account_id), 0)`;
 }
 
 /** Every statement of this backend. Arrays travel as one parameter each and are expanded with `unnest`. */
@@ -297,12 +301,11 @@ const SQL = {
   listEndpoints: 'SELECT * FROM endpoints WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
   listEnabledEndpoints: 'SELECT * FROM endpoints WHERE account_id = $1 AND enabled ORDER BY seq',
   // Every endpoint of the account (the disabled ones are left out by the caller) with the checksum the
-  // publish statements compare (ENDPOINTS_CHECK), read in the same snapshot.
+  // publish statements compare (staleAccountsSql), read in the same snapshot.
   endpointsToPublishTo: `SELECT *, sum(${ENDPOINT_CHECK_TERM}) OVER () AS endpoints_check
     FROM endpoints e WHERE account_id = $1 ORDER BY seq`,
   // The accounts whose endpoints changed since their check was read (transaction path of publishing).
-  staleEndpoints: `SELECT c.account_id FROM unnest($1::text[], $2::numeric[]) AS c (account_id, value)
-    WHERE c.value <> ${endpointsCheckOf('c.account_id')}`,
+  staleEndpoints: staleAccountsSql(1, 2),
   getEndpointsByIds: 'SELECT * FROM endpoints WHERE id = ANY($1::text[])',
   updateEndpoint: (sets: readonly string[]) =>
     `UPDATE endpoints SET ${sets.join(', ')} WHERE id = $1 AND account_id = $2 RETURNING *`,
@@ -376,10 +379,7 @@ const SQL = {
   // it wrote, so a group of replays sends none.
   // The publishes of an account whose endpoints changed since they were read ($18, $19: the checks the
   // deliveries were planned with) write nothing and are answered by a row without an id.
-  insertSingles: `WITH stale AS (
-      SELECT c.account_id FROM unnest($18::text[], $19::numeric[]) AS c (account_id, value)
-      WHERE c.value <> ${endpointsCheckOf('c.account_id')}
-    ), input AS (
+  insertSingles: `WITH stale AS (${staleAccountsSql(18, 19)}), input AS (
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
           $7::boolean[], $8::text[])
         WITH ORDINALITY AS i (account_id, id, type, data, occurred_at, created_at, has_deliveries, ordering_key, ord)
@@ -1242,7 +1242,11 @@ export class PostgresStore implements Store {
     basis?: PublishBasis,
   ): Promise<InsertEventResult[]> {
     if (this.closing) return Promise.reject(new Error('the store is closed'));
-    return this.publishes.add(accountId, events, basis?.check);
+    return this.publishes.add(accountId, events, basis?.check).catch((error: unknown) => {
+      // Either publish path found the endpoints changed: the caller's next read goes to the database.
+      if (error instanceof StaleEndpointsError) this.forgetPublishBasis(accountId, basis?.check);
+      throw error;
+    });
   }
 
   private startInsertGroups(pending: readonly PendingInsert[]): void {
@@ -1281,18 +1285,12 @@ export class PostgresStore implements Store {
     const rest: PendingInsert[] = [];
     for (const item of group) {
       const { event, deliveries } = item.events[0]!;
-      if (stale.has(item.accountId)) this.refuseStale(item);
+      if (stale.has(item.accountId)) item.reject(new StaleEndpointsError(item.accountId));
       else if (inserted.has(eventKey(item.accountId, event.id))) {
         item.resolve([{ inserted: true, event, deliveryIds: deliveries.map((d) => d.id) }]);
       } else rest.push(item);
     }
     if (rest.length > 0) await this.commitEach(rest);
-  }
-
-  /** Answers a publish planned with endpoints that changed since: it is planned again by the caller. */
-  private refuseStale(item: PendingInsert): void {
-    this.forgetPublishBasis(item.accountId, item.check);
-    item.reject(new StaleEndpointsError(item.accountId));
   }
 
   /** {@link commitInserts} in groups of at most {@link MAX_GROUP}, at once. */
@@ -1357,12 +1355,6 @@ export class PostgresStore implements Store {
       settle(group, { error });
       return;
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome && 'error' in outcome && outcome.error instanceof StaleEndpointsError) {
-        this.forgetPublishBasis(item.accountId, item.check);
-      }
-    });
     settle(group, outcomes);
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { apiKeyRecord } from '../store.contract.ts';
+import { accountRecord, apiKeyRecord } from '../store.contract.ts';
 import type { NewEvent } from '../store.ts';
 import { nextVacuumSlice, SqliteStore } from './sqlite-store.ts';
 
@@ -22,18 +22,7 @@ async function prunedFile(name: string) {
   const look = new Database(path, { readonly: true });
   const pragma = (pragmaName: string) => look.pragma(pragmaName, { simple: true }) as number;
   assert.equal(pragma('auto_vacuum'), 2, 'incremental auto-vacuum');
-  await store.createAccount(
-    {
-      id: 'acc_1',
-      name: 'Shop',
-      maxActiveUrls: null,
-      maxConcurrency: null,
-      retentionMs: null,
-      createdAt: T0,
-    },
-    apiKeyRecord('key_1', { accountId: 'acc_1' }),
-    'hash',
-  );
+  await store.createAccount(accountRecord('acc_1'), apiKeyRecord('key_1', { accountId: 'acc_1' }), 'hash');
   const data = JSON.stringify({ note: 'x'.repeat(2_000) });
   for (let batch = 0; batch < 10; batch++) {
     const events: NewEvent[] = Array.from({ length: 200 }, (_, i) => ({

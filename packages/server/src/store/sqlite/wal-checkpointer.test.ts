@@ -13,7 +13,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { apiKeyRecord } from '../store.contract.ts';
+import { accountRecord, apiKeyRecord } from '../store.contract.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { type CheckpointLimits, WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -106,19 +106,7 @@ test("a RESTART checkpoint under way fails none of the store's transactions, eve
     },
   );
   try {
-    const T0 = Date.parse('2025-03-01T12:00:00.000Z');
-    await store.createAccount(
-      {
-        id: 'acc_1',
-        name: 'Shop',
-        maxActiveUrls: null,
-        maxConcurrency: null,
-        retentionMs: null,
-        createdAt: T0,
-      },
-      apiKeyRecord('key_1', { accountId: 'acc_1' }),
-      'hash',
-    );
+    await store.createAccount(accountRecord('acc_1'), apiKeyRecord('key_1', { accountId: 'acc_1' }), 'hash');
     // `updateAccount` reads the account before it writes: with a deferred BEGIN, its first write came
     // while the checkpoint held the lock and failed at once with SQLITE_BUSY, about half the time.
     for (let i = 0; i < 2_000; i++) {
