@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { BENCH_ADMIN_TOKEN, hooklineEnv, useSettings } from './hookline-process.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  hooklineEnv,
+  NODE_FLAGS,
+  REPO_ROOT,
+  startScriptNodeFlags,
+  useSettings,
+} from './hookline-process.ts';
 
 afterEach(() => useSettings({}));
 
@@ -26,4 +35,19 @@ test("a Hookline process's settings: the shell's dropped, then the bench's, --se
   } finally {
     delete process.env['HOOKLINE_RETENTION'];
   }
+});
+
+test("the bench starts Hookline with the start script's node flags, and refuses a script of another form", () => {
+  assert.deepEqual(
+    startScriptNodeFlags('node --max-semi-space-size=4 packages/server/bin/hookline.js start'),
+    ['--max-semi-space-size=4'],
+  );
+  assert.deepEqual(startScriptNodeFlags('node packages/server/bin/hookline.js start'), []);
+  assert.throws(() => startScriptNodeFlags('tsx packages/server/bin/hookline.js start'), /not "node <flags>/);
+  assert.throws(() => startScriptNodeFlags('node packages/server/bin/hookline.js demo'), /not "node <flags>/);
+  // What the quick start runs: the young generation capped (ARCHITECTURE.md, "A heap sized for
+  // short-lived garbage"), for the demo as for the server.
+  assert.ok(NODE_FLAGS.includes('--max-semi-space-size=4'));
+  const demo = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.demo as string;
+  assert.ok(demo.startsWith(`node ${NODE_FLAGS.join(' ')} packages/server/bin/hookline.js demo`));
 });

@@ -1,10 +1,11 @@
 /**
- * Hookline started the way a user starts it: `node packages/server/bin/hookline.js start` from the
- * repository root, configured by environment variables only, on a fresh data dir. Durability settings
+ * Hookline started the way a user starts it: as `npm start` runs it (`node <flags>
+ * packages/server/bin/hookline.js start`, with the start script's node flags) from the repository
+ * root, configured by environment variables only, on a fresh data dir. Durability settings
  * are never touched: the benchmark measures the defaults (WAL, `synchronous=FULL`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,27 @@ import { ProcessSampler } from './process-sampler.ts';
 
 /** The repository root: the working directory of Hookline, as for a user who cloned it. */
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** The script every Hookline process runs. */
+const HOOKLINE_SCRIPT = 'packages/server/bin/hookline.js';
+
+/**
+ * The node flags of a `start` script of the form `node <flags> packages/server/bin/hookline.js start`.
+ * @throws when the script has another form, so that the bench never quietly starts Hookline otherwise
+ */
+export function startScriptNodeFlags(script: string): string[] {
+  const words = script.trim().split(/\s+/);
+  const at = words.indexOf(HOOKLINE_SCRIPT);
+  if (words[0] !== 'node' || at < 0 || words.slice(at + 1).join(' ') !== 'start') {
+    throw new Error(`the start script is not "node <flags> ${HOOKLINE_SCRIPT} start": ${script}`);
+  }
+  return words.slice(1, at);
+}
+
+/** The node flags `npm start` gives Hookline (the root package's start script). */
+export const NODE_FLAGS: readonly string[] = startScriptNodeFlags(
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.start,
+);
 
 /** The admin token every benchmark server uses (at least 16 printable characters). */
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -141,7 +163,7 @@ export async function runHooklineCommand(
   args: readonly string[],
   options: { readonly dataDir: string; readonly env?: Readonly<Record<string, string>>; timeoutMs?: number },
 ): Promise<string> {
-  const child = spawn(process.execPath, ['packages/server/bin/hookline.js', ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, HOOKLINE_SCRIPT, ...args], {
     cwd: REPO_ROOT,
     env: hooklineEnv(options.dataDir, undefined, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,15 +187,11 @@ export async function runHooklineCommand(
 /** Starts Hookline and resolves once `/readyz` answers 200. */
 export async function startHookline(options: HooklineOptions): Promise<HooklineProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    process.execPath,
-    ['packages/server/bin/hookline.js', 'start', ...(options.args ?? [])],
-    {
-      cwd: REPO_ROOT,
-      env: hooklineEnv(options.dataDir, port, options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...NODE_FLAGS, HOOKLINE_SCRIPT, 'start', ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env: hooklineEnv(options.dataDir, port, options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const name = options.name ?? 'hookline';
   if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
   const pid = child.pid;

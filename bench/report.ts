@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_FLAGS } from './hookline-process.ts';
 import { PEER_SYSTEMS, PEERS_SCENARIO_ID, type PeerWorkload, peerMetricKey } from './peers/systems.ts';
 import { type BenchReport, type MetricResult, meets, type ScenarioResult } from './results.ts';
 
@@ -364,8 +365,9 @@ in full.
 
 const HOW_MEASURED = `## How it is measured
 
-- \`npm run bench\` (\`bench/run.ts\`) starts Hookline the way a user does: \`node
-  packages/server/bin/hookline.js start\` in its own process, configured only by environment
+- \`npm run bench\` (\`bench/run.ts\`) starts Hookline the way a user does, as \`npm start\` runs it:
+  \`${['node', ...NODE_FLAGS, 'packages/server/bin/hookline.js', 'start'].join(' ')}\` (the flags are
+  read from the start script) in its own process, configured only by environment
   (\`PORT\`, \`HOOKLINE_HOST=127.0.0.1\`, a fresh \`HOOKLINE_DATA_DIR\` per run under the system temp
   dir, \`HOOKLINE_ALLOW_TARGETS=127.0.0.0/8\`, \`HOOKLINE_LOG_LEVEL=warn\`). Durability is Hookline's
   default and never changed: SQLite in WAL mode with \`synchronous=FULL\`, so every 202 and every
