@@ -1302,6 +1302,8 @@ export function storeContract(
         })),
         T0 + 60 * 60_000,
       );
+      // … and three of those are being sent again.
+      assert.equal((await claim(T0 + 60 * 60_000, 3)).length, 3);
 
       const all = await allDeliveries(ACCOUNT, {});
       const count = created.reduce((n, _, i) => n + fanOut[i % 4]!.length, 0);
@@ -1312,7 +1314,7 @@ export function storeContract(
         'paging by 2 gives the one-page list',
       );
       const statuses = new Set(all.map((d) => d.status));
-      assert.deepEqual([...statuses].sort(), ['cancelled', 'failed', 'pending', 'succeeded']);
+      assert.deepEqual([...statuses].sort(), ['cancelled', 'failed', 'pending', 'sending', 'succeeded']);
       // An event delivered to ep_a and ep_b, not ep_c.
       const endpointsOf = (eventId: string) =>
         all
@@ -1329,6 +1331,7 @@ export function storeContract(
         [{ status: 'cancelled' }, (d) => d.status === 'cancelled'],
         [{ status: 'succeeded' }, (d) => d.status === 'succeeded'],
         [{ status: 'pending' }, (d) => d.status === 'pending'],
+        [{ status: 'sending' }, (d) => d.status === 'sending'],
         [{ endpointId: 'ep_c' }, (d) => d.endpointId === 'ep_c'],
         [{ endpointIds: ['ep_a', 'ep_c'] }, (d) => d.endpointId !== 'ep_b'],
         [{ endpointIds: ['ep_b'] }, (d) => d.endpointId === 'ep_b'],

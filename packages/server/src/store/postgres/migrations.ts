@@ -299,6 +299,34 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER endpoints_version BEFORE UPDATE ON endpoints
     FOR EACH ROW EXECUTE FUNCTION hookline_endpoint_version();
   `,
+  `
+  -- The queue beside the delivery log (postgres-store.ts, "The queue"): a narrow row for each live
+  -- delivery, with its due time, its lease and whether it is being sent. A claim updates the queue
+  -- alone, and the log's wide row, with its five indexes, is written only when an attempt ends. The
+  -- log keeps a live delivery as 'pending' (it no longer says 'sending'), the due time of its lane
+  -- (NULL: waiting behind its lane) and the last lease that ended an attempt, so that a result that
+  -- comes after its delivery left the queue (cancelled meanwhile) is still fenced.
+  CREATE TABLE queue (
+    seq         bigint PRIMARY KEY,  -- the delivery's
+    bucket      smallint NOT NULL,
+    account_id  text NOT NULL,
+    due_at      bigint,  -- due time while waiting, lease expiry while sending; NULL: behind its lane
+    lease       bigint NOT NULL,  -- fencing token, bumped by every claim
+    sending     boolean NOT NULL DEFAULT false
+  ) WITH (fillfactor = 70);
+  INSERT INTO queue (seq, bucket, account_id, due_at, lease, sending)
+    SELECT seq, bucket, account_id, next_attempt_at, lease, status = 'sending' FROM deliveries
+    WHERE status IN ('pending', 'sending');
+  UPDATE deliveries SET status = 'pending' WHERE status = 'sending';
+  CREATE INDEX queue_due ON queue (bucket, account_id, due_at);
+  DROP INDEX deliveries_due_bucket;
+  DROP INDEX deliveries_due_bucket_account;
+  -- A process of an earlier version would claim from the log and publish without queueing: both now
+  -- fail (docs/scaling.md, "Deploying"), its claims by the constraint, its publishes because they
+  -- leave out the lease, which has no default any more. A refused publish is sent again by its client.
+  ALTER TABLE deliveries ADD CONSTRAINT deliveries_not_sending CHECK (status <> 'sending');
+  ALTER TABLE deliveries ALTER COLUMN lease DROP DEFAULT;
+  `,
 ];
 
 // The advisory lock every migrating process takes: the ASCII bytes of "hookline" as a bigint

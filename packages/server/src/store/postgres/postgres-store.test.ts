@@ -273,6 +273,101 @@ describe('migrations', { skip }, () => {
     );
   });
 
+  test('step 16: live deliveries move to the queue as they were; a claim or publish of an earlier version fails', async () => {
+    const url = await pgsrv.createDatabase();
+    await withClient(url, async (c) => {
+      // The database as the Hookline of schema version 15 left it: one delivery in each state.
+      await c.query('CREATE TABLE hookline_schema (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
+      for (const [index, step] of POSTGRES_MIGRATIONS.slice(0, 15).entries()) {
+        await c.query(step);
+        await c.query('INSERT INTO hookline_schema VALUES ($1, 0)', [index + 1]);
+      }
+      await c.query(`INSERT INTO accounts (id, name, created_at) VALUES ($1, 'Shop', $2)`, [ACCOUNT, T0]);
+      await c.query(
+        `INSERT INTO events (account_id, id, type, data, occurred_at, created_at) VALUES ($1, 'evt_1', 't', '{}', $2, $2)`,
+        [ACCOUNT, T0],
+      );
+      const rows: [string, string, number | null, number][] = [
+        ['dlv_pending', 'pending', T0 + 5, 0],
+        ['dlv_sending', 'sending', T0 + LEASE_MS, 3],
+        ['dlv_waiting', 'pending', null, 0],
+        ['dlv_done', 'succeeded', null, 1],
+      ];
+      for (const [id, status, due, lease] of rows) {
+        await c.query(
+          `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, status, next_attempt_at, lease,
+             created_at, updated_at, bucket)
+           SELECT $1, $2, seq, 'ep_a', 'https://example.com/a', $3, $4, $5, $6, $6, 7 FROM events`,
+          [id, ACCOUNT, status, due, lease, T0],
+        );
+      }
+    });
+    await migratePostgres(url);
+    await withClient(url, async (c) => {
+      const queued = await c.query(
+        `SELECT d.id, d.status, q.due_at::float8, q.lease::int, q.sending, q.bucket, q.account_id
+         FROM queue q JOIN deliveries d ON d.seq = q.seq ORDER BY d.id`,
+      );
+      assert.deepEqual(queued.rows, [
+        {
+          id: 'dlv_pending',
+          status: 'pending',
+          due_at: T0 + 5,
+          lease: 0,
+          sending: false,
+          bucket: 7,
+          account_id: ACCOUNT,
+        },
+        {
+          id: 'dlv_sending',
+          status: 'pending',
+          due_at: T0 + LEASE_MS,
+          lease: 3,
+          sending: true,
+          bucket: 7,
+          account_id: ACCOUNT,
+        },
+        {
+          id: 'dlv_waiting',
+          status: 'pending',
+          due_at: null,
+          lease: 0,
+          sending: false,
+          bucket: 7,
+          account_id: ACCOUNT,
+        },
+      ]);
+      // What a process of schema version 15 would run to claim, and to publish: refused, rather than
+      // sent twice, or stored where no worker looks.
+      await assert.rejects(
+        c.query(`UPDATE deliveries SET status = 'sending', lease = lease + 1 WHERE id = 'dlv_pending'`),
+        /deliveries_not_sending/,
+      );
+      await assert.rejects(
+        c.query(
+          `INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, status, next_attempt_at,
+             created_at, updated_at, bucket)
+           SELECT 'dlv_old', $1, seq, 'ep_a', 'https://example.com/a', 'pending', $2, $2, $2, 7 FROM events`,
+          [ACCOUNT, T0],
+        ),
+        /null value in column "lease"/,
+      );
+    });
+    const store = await connect({ url });
+    const sending = await store.getDelivery(ACCOUNT, 'dlv_sending');
+    assert.equal(sending?.status, 'sending');
+    assert.equal(sending?.nextAttemptAt, T0 + LEASE_MS);
+    // Its lease runs out: claimed again, with the next token.
+    const claims = await store.claimDue({ nowMs: T0 + LEASE_MS, limit: 10, leaseMs: LEASE_MS });
+    assert.deepEqual(
+      claims.map((c) => [c.id, c.lease]),
+      [
+        ['dlv_pending', 1],
+        ['dlv_sending', 4],
+      ],
+    );
+  });
+
   test('the hash function in SQL is the engine’s (it fills the bucket of old rows)', async () => {
     const url = await pgsrv.createDatabase();
     await migratePostgres(url);
@@ -508,6 +603,89 @@ describe('several processes on one database', { skip }, () => {
       T0 + 5_000,
       'stale release ignored',
     );
+  });
+
+  test('a result that comes after its delivery left the queue is fenced by the lease it left with', async () => {
+    const { url, store: a } = await freshStore();
+    const b = await connect({ url });
+    const [inserted] = await a.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    const deliveryId = inserted?.deliveryIds[0] as string;
+    const [first] = await a.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
+    // Another process disables the endpoint while A sends, and then sends the delivery again by hand.
+    await b.updateEndpoint(ACCOUNT, 'ep_a', { enabled: false }, T0 + 1, NO_LIMIT);
+    assert.equal((await b.getDelivery(ACCOUNT, deliveryId))?.status, 'cancelled');
+    await b.updateEndpoint(ACCOUNT, 'ep_a', { enabled: true }, T0 + 2, NO_LIMIT);
+    const again = await b.retryDelivery(ACCOUNT, deliveryId, T0 + 3);
+    assert.equal(again?.status, 'pending');
+
+    // A's failure is counted, but moves nothing: the delivery waits to be sent again, as it was.
+    await a.recordAttempts([result(first as ClaimedDelivery, 503)], T0 + 4);
+    let state = await a.getDelivery(ACCOUNT, deliveryId);
+    assert.equal(state?.status, 'pending');
+    assert.equal(state?.nextAttemptAt, T0 + 3);
+    assert.equal(state?.attemptCount, 1);
+    assert.equal(state?.lastStatusCode, 503);
+    const [second] = await b.claimDue({ nowMs: T0 + 3, limit: 1, leaseMs: LEASE_MS });
+    assert.equal(second?.id, deliveryId);
+    assert.ok((second?.lease ?? 0) > (first?.lease ?? 0), 'the new claim has a newer token');
+
+    // While B sends it, A's late success neither ends it nor is written.
+    await a.recordAttempts([result(first as ClaimedDelivery, 200)], T0 + 5);
+    state = await a.getDelivery(ACCOUNT, deliveryId);
+    assert.equal(state?.status, 'sending');
+    assert.equal(state?.lastStatusCode, 503);
+    await b.recordAttempts([result(second as ClaimedDelivery, 200)], T0 + 6);
+    state = await a.getDelivery(ACCOUNT, deliveryId);
+    assert.equal(state?.status, 'succeeded');
+    assert.equal(state?.attemptCount, 2);
+    assert.deepEqual(await a.queueDepth(), { pending: 0, sending: 0 });
+  });
+
+  test('a result whose lease another claim takes while it waits for the row writes nothing', async () => {
+    const { url, store } = await freshStore();
+    const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    const deliveryId = inserted?.deliveryIds[0] as string;
+    const [first] = await store.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
+    await withClient(url, async (other) => {
+      // Another process's claim of the expired lease, not yet committed: the result's statement reads
+      // the queue as it was (lease 1, being sent), then waits for the row.
+      await other.query('BEGIN');
+      await other.query(
+        `UPDATE queue SET lease = lease + 1, sending = true, due_at = $2
+         WHERE seq = (SELECT seq FROM deliveries WHERE id = $1)`,
+        [deliveryId, T0 + 2 * LEASE_MS],
+      );
+      const late = store.recordAttempts([result(first as ClaimedDelivery, 200)], T0 + LEASE_MS + 1);
+      for (let waiting = false; !waiting; await delay(5)) {
+        const { rows } = await other.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        waiting = rows[0].n > 0;
+      }
+      await other.query('COMMIT');
+      await late;
+    });
+    const state = await store.getDelivery(ACCOUNT, deliveryId);
+    assert.equal(state?.status, 'sending', 'the other claim holds it');
+    assert.equal(state?.attemptCount, 0);
+    assert.equal(state?.lastStatusCode, null);
+    assert.deepEqual(await store.queueDepth(), { pending: 0, sending: 1 });
+  });
+
+  test('a late success of a delivery sent again by hand ends it, and it leaves the queue', async () => {
+    const { store } = await freshStore();
+    const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    const deliveryId = inserted?.deliveryIds[0] as string;
+    const [first] = await store.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
+    await store.updateEndpoint(ACCOUNT, 'ep_a', { enabled: false }, T0 + 1, NO_LIMIT);
+    await store.updateEndpoint(ACCOUNT, 'ep_a', { enabled: true }, T0 + 2, NO_LIMIT);
+    await store.retryDelivery(ACCOUNT, deliveryId, T0 + 3);
+    assert.deepEqual(await store.queueDepth(), { pending: 1, sending: 0 });
+    // The receiver did get it: nothing is left to send.
+    await store.recordAttempts([result(first as ClaimedDelivery, 200)], T0 + 4);
+    assert.equal((await store.getDelivery(ACCOUNT, deliveryId))?.status, 'succeeded');
+    assert.deepEqual(await store.queueDepth(), { pending: 0, sending: 0 });
+    assert.deepEqual(await store.claimDue({ nowMs: T0 + 3, limit: 1, leaseMs: LEASE_MS }), []);
   });
 
   test('a 410 disables an endpoint or deletes a REST hook, and cancels their live deliveries', async () => {

@@ -6,6 +6,11 @@
  * What sharing the database changes:
  * - The queue is claimed with `FOR UPDATE SKIP LOCKED`: concurrent claims from any number of processes
  *   take disjoint rows without waiting on each other. The lease (fencing token) works as in SQLite.
+ * - The queue is its own table (`queue`, migrations.ts): a narrow row per live delivery with its due
+ *   time, lease and whether it is being sent. A claim writes that row alone, and the delivery's wide
+ *   row in the log, with its five indexes, is written once per attempt, when the attempt ends; in
+ *   SQLite the delivery row is the queue. The log so keeps a delivery being sent as 'pending', and
+ *   reads take 'sending' from the queue.
  * - Nothing is cached, but that an account exists (accounts are never deleted): another process may
  *   change an account or disable an endpoint at any time, and SQLite's caches are only exact because
  *   one process owns the file.
@@ -172,20 +177,42 @@ const LISTEN_RETRY_MAX_MS = 5_000;
 const KEEPALIVE_DELAY_MS = 10_000;
 
 /**
- * Only the holder of the current lease writes (a worker whose lease was taken over writes nothing).
- * The attempt is counted even when the delivery was cancelled meanwhile, but then its state moves
- * only for a success, because the receiver did get the event. SET expressions read the row as it was.
+ * The common table expressions of {@link finishAttemptsSql}: each result (`r`) with its delivery's
+ * place in the log and in the queue as they were, and the queue rows of the results whose worker
+ * still holds the lease (`held`): removed for a final state, or waiting for their retry.
  * Parameters: $1 the time, then one array per column of `r`.
  */
-const FINISH_ATTEMPTS = `UPDATE deliveries d SET
-    status = CASE WHEN d.status = 'sending' OR r.status = 'succeeded' THEN r.status ELSE d.status END,
-    next_attempt_at = CASE WHEN d.status = 'sending' OR r.status = 'succeeded' THEN r.next_attempt_at
+const FINISH_CTES = `r AS (
+    SELECT r.*, d.seq, d.lease AS logged_lease, q.lease AS queued_lease, q.sending AS queued_sending
+    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::int[], $9::text[])
+      AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
+    JOIN deliveries d ON d.id = r.id LEFT JOIN queue q ON q.seq = d.seq
+  ), left_queue AS (
+    DELETE FROM queue q USING r WHERE q.seq = r.seq AND q.lease = r.lease
+      AND (q.sending AND r.status <> 'pending' OR NOT q.sending AND r.status = 'succeeded')
+    RETURNING q.seq, q.sending
+  ), waits AS (
+    UPDATE queue q SET due_at = r.next_attempt_at, sending = false FROM r
+    WHERE q.seq = r.seq AND q.lease = r.lease AND q.sending AND r.status = 'pending'
+    RETURNING q.seq, true AS sending
+  ), held AS (SELECT * FROM left_queue UNION ALL SELECT * FROM waits)`;
+
+/**
+ * Only the holder of the current lease writes (a worker whose lease was taken over writes nothing):
+ * the lease is the queue row's while the delivery is queued, and the log's (the last one that ended
+ * an attempt or that the delivery left the queue with) after. The attempt is counted even when the
+ * delivery was cancelled meanwhile, or sent again by hand after that, but then its state moves only
+ * for a success, because the receiver did get the event. SET expressions read the row as it was.
+ */
+const FINISH_UPDATE = `UPDATE deliveries d SET
+    status = CASE WHEN h.sending OR r.status = 'succeeded' THEN r.status ELSE d.status END,
+    next_attempt_at = CASE WHEN h.sending OR r.status = 'succeeded' THEN r.next_attempt_at
       ELSE d.next_attempt_at END,
-    attempt_count = r.attempt_count, last_attempt_at = r.last_attempt_at, last_status_code = r.last_status_code,
-    last_error_code = r.last_error_code, updated_at = $1
-  FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::int[], $9::text[])
-    AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
-  WHERE d.id = r.id AND d.lease = r.lease`;
+    lease = r.lease, attempt_count = r.attempt_count, last_attempt_at = r.last_attempt_at,
+    last_status_code = r.last_status_code, last_error_code = r.last_error_code, updated_at = $1
+  FROM r LEFT JOIN held h ON h.seq = r.seq
+  WHERE d.seq = r.seq AND (h.sending OR (coalesce(r.queued_lease, r.logged_lease) = r.lease
+    AND NOT coalesce(r.queued_sending, false)))`;
 
 /** Inserts one attempt per element of the 17 arrays from parameter `$first` on ({@link attemptColumns}). */
 function insertAttemptsSql(first: number): string {
@@ -229,6 +256,50 @@ function staleAccountsSql(accounts: number, checks: number): string {
   return `SELECT c.account_id FROM unnest($${accounts}::text[], $${checks}::numeric[]) AS c (account_id, value)
     WHERE c.value <> coalesce((SELECT sum(${ENDPOINT_CHECK_TERM}) FROM endpoints e WHERE e.account_id = c.account_id), 0)`;
 }
+
+/**
+ * Each account with queued deliveries in each of the buckets in the array parameter `buckets`, with its
+ * head's due time there (NULL when all of them wait behind their lanes): one seek of queue_due per
+ * account and bucket. For a `WITH RECURSIVE` clause.
+ */
+function queuedAccountsSql(buckets: string): string {
+  return `pairs (bucket, account_id, due_at) AS (
+      SELECT b.bucket, f.account_id, f.due_at FROM unnest(${buckets}::smallint[]) AS b (bucket)
+      CROSS JOIN LATERAL (
+        SELECT account_id, due_at FROM queue WHERE bucket = b.bucket
+        ORDER BY account_id, due_at LIMIT 1) AS f
+    UNION ALL
+      SELECT p.bucket, n.account_id, n.due_at FROM pairs p
+      CROSS JOIN LATERAL (
+        SELECT account_id, due_at FROM queue WHERE bucket = p.bucket AND account_id > p.account_id
+        ORDER BY account_id, due_at LIMIT 1) AS n
+    )`;
+}
+
+/**
+ * Cancels the queued deliveries that `where` (on `deliveries d`) selects: out of the queue, and
+ * cancelled in the log with the lease they had (a result of an attempt in flight is still fenced).
+ */
+function cancelQueuedSql(where: string, now: string): string {
+  return `WITH gone AS (
+      DELETE FROM queue q USING deliveries d WHERE q.seq = d.seq AND d.status = 'pending' AND ${where}
+      RETURNING q.seq, q.lease)
+    UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, lease = g.lease, updated_at = ${now}
+    FROM gone g WHERE d.seq = g.seq`;
+}
+
+/**
+ * A delivery's columns for reading (DELIVERY_COLUMNS) with the queue joined as `q`: the log keeps a
+ * delivery being sent as 'pending'; the queue says it is being sent, and when a queued one is due
+ * (its lease expiry while it is being sent).
+ */
+const QUEUED_DELIVERY_COLUMNS = DELIVERY_COLUMNS.replace(
+  'd.status',
+  "CASE WHEN q.sending THEN 'sending' ELSE d.status END AS status",
+).replace(
+  'd.next_attempt_at',
+  'CASE WHEN q.seq IS NOT NULL THEN q.due_at ELSE d.next_attempt_at END AS next_attempt_at',
+);
 
 /** Every statement of this backend. Arrays travel as one parameter each and are expanded with `unnest`. */
 const SQL = {
@@ -310,14 +381,15 @@ const SQL = {
   updateEndpoint: (sets: readonly string[]) =>
     `UPDATE endpoints SET ${sets.join(', ')} WHERE id = $1 AND account_id = $2 RETURNING *`,
   deleteEndpoint: 'DELETE FROM endpoints WHERE id = $1 AND account_id = $2 RETURNING *',
-  cancelLiveForEndpoint: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
-    WHERE endpoint_id = $1 AND account_id = $2 AND status IN ${LIVE}`,
+  cancelLiveForEndpoint: cancelQueuedSql('d.endpoint_id = $1 AND d.account_id = $2', '$3'),
   // A URL replaced by another: every delivery not yet delivered follows it, so "fix the URL, then
   // recover" sends to the fixed URL.
   retargetDeliveries: `UPDATE deliveries SET url = $5, updated_at = $3
     WHERE endpoint_id = $1 AND account_id = $2 AND url = $4 AND status <> 'succeeded'`,
-  cancelLiveForUrls: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $3
-    WHERE endpoint_id = $1 AND account_id = $2 AND url = ANY($4::text[]) AND status IN ${LIVE}`,
+  cancelLiveForUrls: cancelQueuedSql(
+    'd.endpoint_id = $1 AND d.account_id = $2 AND d.url = ANY($4::text[])',
+    '$3',
+  ),
 
   insertAuditEntry: `INSERT INTO audit_log (id, account_id, created_at, actor_type, actor_id, actor_label, address,
       action, target_type, target_id, details)
@@ -358,18 +430,22 @@ const SQL = {
       RETURNING seq, id
     ), new_deliveries AS (
       INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
-        created_at, updated_at, bucket, ordering_key)
+        created_at, updated_at, bucket, ordering_key, lease)
       SELECT d.id, $1::text, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending',
         CASE WHEN d.ordering_key IS NOT NULL AND (d.behind OR EXISTS (
           SELECT 1 FROM deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key
             AND o.url = d.url AND o.status IN ${LIVE})) THEN NULL ELSE d.next_attempt_at END,
-        d.created_at, d.created_at, d.bucket, d.ordering_key
+        d.created_at, d.created_at, d.bucket, d.ordering_key, 0
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::bigint[],
           $16::smallint[], $17::text[], $18::boolean[])
         WITH ORDINALITY AS d (event_id, id, endpoint_id, url, line_id, next_attempt_at, created_at, bucket,
           ordering_key, behind, ord)
       JOIN inserted ON inserted.id = d.event_id
       ORDER BY d.ord
+      RETURNING seq, bucket, next_attempt_at
+    ), queued AS (
+      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
+      SELECT seq, bucket, $1::text, next_attempt_at, 0 FROM new_deliveries
     )
     SELECT id FROM inserted`,
   // Publishes of one event each, of any accounts, without ordered deliveries: all of a group in one
@@ -391,16 +467,19 @@ const SQL = {
       RETURNING seq, account_id, id
     ), new_deliveries AS (
       INSERT INTO deliveries (id, account_id, event_seq, endpoint_id, url, line_id, status, next_attempt_at,
-        created_at, updated_at, bucket)
+        created_at, updated_at, bucket, lease)
       SELECT d.id, inserted.account_id, inserted.seq, d.endpoint_id, d.url, d.line_id, 'pending',
-        d.next_attempt_at, d.created_at, d.created_at, d.bucket
+        d.next_attempt_at, d.created_at, d.created_at, d.bucket, 0
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[],
           $16::bigint[], $17::smallint[])
         WITH ORDINALITY AS d (account_id, event_id, id, endpoint_id, url, line_id, next_attempt_at, created_at,
           bucket, ord)
       JOIN inserted ON inserted.account_id = d.account_id AND inserted.id = d.event_id
       ORDER BY d.ord
-      RETURNING bucket
+      RETURNING seq, bucket, account_id, next_attempt_at
+    ), queued AS (
+      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
+      SELECT seq, bucket, account_id, next_attempt_at, 0 FROM new_deliveries
     ), notified AS (
       SELECT pg_notify('${DUE_CHANNEL}', string_agg(DISTINCT bucket::text, ',')) FROM new_deliveries
       HAVING count(*) > 0
@@ -410,7 +489,7 @@ const SQL = {
   // Ordered delivery (domain/ordering.ts). Each lane locked for the transaction, in the order given.
   lockLanes: 'SELECT pg_advisory_xact_lock(hashtextextended(l.lane, 0)) FROM unnest($1::text[]) AS l (lane)',
   // The first waiting delivery of each lane without a head becomes its head, due now.
-  promoteLanes: `UPDATE deliveries d SET next_attempt_at = $1, updated_at = $1
+  promoteLanes: `WITH promoted AS (UPDATE deliveries d SET next_attempt_at = $1, updated_at = $1
     FROM (
       SELECT (
         SELECT min(x.seq) FROM deliveries x
@@ -423,20 +502,26 @@ const SQL = {
           AND y.status IN ${LIVE} AND y.next_attempt_at IS NOT NULL)
     ) AS head
     WHERE d.seq = head.seq
-    RETURNING d.endpoint_id`,
+    RETURNING d.seq, d.endpoint_id
+    ), due AS (UPDATE queue q SET due_at = $1 FROM promoted p WHERE q.seq = p.seq)
+    SELECT endpoint_id FROM promoted`,
   laneOfDelivery: 'SELECT endpoint_id, url, ordering_key FROM deliveries WHERE id = $1 AND account_id = $2',
   // A delivery sent again by hand waits behind a live delivery of its lane.
-  waitBehindLane: `UPDATE deliveries d SET next_attempt_at = NULL
-    WHERE d.id = $1 AND d.ordering_key IS NOT NULL AND EXISTS (
-      SELECT 1 FROM deliveries o
-      WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key AND o.url = d.url
-        AND o.status IN ${LIVE} AND o.id <> d.id)`,
+  waitBehindLane: `WITH waiting AS (UPDATE deliveries d SET next_attempt_at = NULL
+      WHERE d.id = $1 AND d.ordering_key IS NOT NULL AND EXISTS (
+        SELECT 1 FROM deliveries o
+        WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key AND o.url = d.url
+          AND o.status IN ${LIVE} AND o.id <> d.id)
+      RETURNING d.seq)
+    UPDATE queue q SET due_at = NULL FROM waiting w WHERE q.seq = w.seq`,
   recoverableLanes: `SELECT DISTINCT ordering_key, url FROM deliveries
     WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
       AND created_at >= $3 AND created_at < $4 AND ordering_key IS NOT NULL`,
-  releaseLanes: `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
-    WHERE endpoint_id = $1 AND account_id = $2 AND ordering_key IS NOT NULL AND status IN ${LIVE}
-      AND next_attempt_at IS NULL`,
+  releaseLanes: `WITH released AS (UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
+      WHERE endpoint_id = $1 AND account_id = $2 AND ordering_key IS NOT NULL AND status IN ${LIVE}
+        AND next_attempt_at IS NULL
+      RETURNING seq)
+    UPDATE queue q SET due_at = $3 FROM released r WHERE q.seq = r.seq`,
   // Events published before, with their deliveries in creation order.
   storedEvents: `SELECT e.*, ARRAY(SELECT d.id FROM deliveries d WHERE d.event_seq = e.seq ORDER BY d.seq) AS delivery_ids
     FROM events e WHERE e.account_id = $1 AND e.id = ANY($2::text[])`,
@@ -445,10 +530,12 @@ const SQL = {
     `SELECT * FROM events WHERE account_id = $1 AND seq < $2 ${where.map((term) => `AND ${term}`).join(' ')}
      ORDER BY seq DESC LIMIT $3`,
 
-  getDelivery: `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+  getDelivery: `SELECT ${QUEUED_DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+    LEFT JOIN queue q ON q.seq = d.seq
     WHERE d.id = $1 AND d.account_id = $2`,
   listDeliveries: (where: readonly string[]) =>
-    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+    `SELECT ${QUEUED_DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+     LEFT JOIN queue q ON q.seq = d.seq
      WHERE ${where.join(' AND ')} ORDER BY d.seq DESC LIMIT $3`,
   // The newest page of each endpoint (`$ids`: one descent of deliveries_endpoint_seq each), then the
   // newest of those: a plain `endpoint_id = ANY(…)` reads every row of those endpoints in the account's
@@ -456,7 +543,8 @@ const SQL = {
   // took the account's whole log instead of the endpoint's index (21 ms instead of 1 for three
   // endpoints of 300,000 deliveries). The page's rows are handed over as an array, as the claim does.
   listDeliveriesMerged: (where: readonly string[], ids: string, withEvent: boolean) =>
-    `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+    `SELECT ${QUEUED_DELIVERY_COLUMNS} FROM deliveries d JOIN events e ON e.seq = d.event_seq
+     LEFT JOIN queue q ON q.seq = d.seq
      WHERE d.seq = ANY (ARRAY(
        SELECT newest.seq FROM unnest(${ids}::text[]) AS ep (id) CROSS JOIN LATERAL (
          SELECT d.seq FROM deliveries d ${withEvent ? 'JOIN events e ON e.seq = d.event_seq' : ''}
@@ -473,7 +561,8 @@ const SQL = {
   listDeliveriesOfType: (type: string, where: readonly string[]) =>
     `WITH cursor AS (
        SELECT coalesce((SELECT event_seq FROM deliveries WHERE seq = $2), ${Number.MAX_SAFE_INTEGER}) AS event_seq)
-     SELECT ${DELIVERY_COLUMNS} FROM cursor, events e JOIN deliveries d ON d.event_seq = e.seq
+     SELECT ${QUEUED_DELIVERY_COLUMNS} FROM cursor, events e JOIN deliveries d ON d.event_seq = e.seq
+     LEFT JOIN queue q ON q.seq = d.seq
      WHERE e.account_id = $1 AND e.type = ${type} AND e.has_deliveries AND d.account_id = $1
        AND e.seq <= cursor.event_seq AND (e.seq < cursor.event_seq OR d.seq < $2)
        ${where.map((term) => `AND ${term}`).join(' ')}
@@ -481,23 +570,35 @@ const SQL = {
   listAttempts: 'SELECT * FROM attempts WHERE delivery_id = $1 AND account_id = $2 ORDER BY seq',
   // Sending again by hand starts the retry schedule over (schedule_start), so a recovered delivery
   // gets the same chances as a new one.
-  requeueDelivery: `UPDATE deliveries d SET status = 'pending', next_attempt_at = $3, schedule_start = d.attempt_count,
-      updated_at = $3
-    FROM events e
-    WHERE e.seq = d.event_seq AND d.id = $1 AND d.account_id = $2 AND d.status NOT IN ${LIVE}
-    RETURNING ${DELIVERY_COLUMNS}`,
-  recoverDeliveries: `UPDATE deliveries SET status = 'pending', schedule_start = attempt_count, updated_at = $3,
-      next_attempt_at = CASE WHEN ordering_key IS NULL THEN $3::bigint END
-    WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
-      AND created_at >= $4 AND created_at < $5`,
+  // It joins the queue with the lease it left with, so that a result still in flight from before is fenced.
+  requeueDelivery: `WITH requeued AS (
+      UPDATE deliveries d SET status = 'pending', next_attempt_at = $3, schedule_start = d.attempt_count,
+        updated_at = $3
+      WHERE d.id = $1 AND d.account_id = $2 AND d.status NOT IN ${LIVE}
+      RETURNING d.*
+    ), queued AS (
+      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
+      SELECT seq, bucket, account_id, next_attempt_at, lease FROM requeued
+    )
+    SELECT ${DELIVERY_COLUMNS} FROM requeued d JOIN events e ON e.seq = d.event_seq`,
+  recoverDeliveries: `WITH recovered AS (
+      UPDATE deliveries SET status = 'pending', schedule_start = attempt_count, updated_at = $3,
+        next_attempt_at = CASE WHEN ordering_key IS NULL THEN $3::bigint END
+      WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
+        AND created_at >= $4 AND created_at < $5
+      RETURNING seq, bucket, account_id, next_attempt_at, lease
+    )
+    INSERT INTO queue (seq, bucket, account_id, due_at, lease)
+    SELECT seq, bucket, account_id, next_attempt_at, lease FROM recovered`,
 
-  // Claiming takes the head of the due index, bumps the fencing token and pushes next_attempt_at to
-  // the lease expiry: a delivery whose worker died becomes due again by the same index that serves new
-  // work, with no sweeper. SKIP LOCKED passes over rows another process is claiming or finishing right
-  // now instead of queueing behind it; a row another claim committed meanwhile is re-checked against
-  // the WHERE clause (its next_attempt_at is now in the future) and left out, so two claims never
-  // return the same delivery under one lease.
-  // The queue is found by bucket and account (deliveries_due_bucket_account): the claim walks this
+  // Claiming takes the head of the queue, bumps the fencing token and pushes due_at to the lease
+  // expiry: a delivery whose worker died becomes due again by the same index that serves new work,
+  // with no sweeper. It writes the queue row alone (the delivery's row in the log is read, not
+  // written). SKIP LOCKED passes over rows another process is claiming or finishing right now instead
+  // of queueing behind it; a row another claim committed meanwhile is re-checked against the WHERE
+  // clause (its due_at is now in the future) and left out, so two claims never return the same
+  // delivery under one lease.
+  // The queue is found by bucket and account (queue_due): the claim walks this
   // worker's buckets ($4; all 64 for a lone worker) for the accounts with live deliveries in each, one
   // index seek per account and bucket (breadth first, at most CLAIM_PAIRS with due work), and reads
   // the due head of each, at most $5 entries, and no more than the account's room ($6, $7: the
@@ -537,8 +638,7 @@ const SQL = {
     ORDER BY seq LIMIT $4`,
   erasedLanes: `SELECT DISTINCT endpoint_id, url, ordering_key FROM deliveries
     WHERE event_seq = ANY($1::bigint[]) AND ordering_key IS NOT NULL AND status IN ${LIVE}`,
-  cancelErased: `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = $2
-    WHERE event_seq = ANY($1::bigint[]) AND status IN ${LIVE}`,
+  cancelErased: cancelQueuedSql('d.event_seq = ANY($1::bigint[])', '$2'),
   // An ordering key may be a customer's id: it goes with the data.
   forgetErasedKeys: `UPDATE deliveries SET ordering_key = NULL
     WHERE event_seq = ANY($1::bigint[]) AND ordering_key IS NOT NULL`,
@@ -570,48 +670,37 @@ const SQL = {
   pruneEventRows: `DELETE FROM events e WHERE e.seq = ANY($1::bigint[])
     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq)`,
   claim: `WITH claimed AS (
-      UPDATE deliveries SET status = 'sending', next_attempt_at = $2, lease = lease + 1, updated_at = $1
+      UPDATE queue SET sending = true, due_at = $2, lease = lease + 1
       WHERE seq IN (
-        SELECT seq FROM deliveries
+        SELECT seq FROM queue
         WHERE seq = ANY (ARRAY(
-          WITH RECURSIVE pairs (bucket, account_id, due_at) AS (
-              SELECT b.bucket, f.account_id, f.next_attempt_at FROM unnest($4::smallint[]) AS b (bucket)
-              CROSS JOIN LATERAL (
-                SELECT account_id, next_attempt_at FROM deliveries
-                WHERE bucket = b.bucket AND status IN ${LIVE}
-                ORDER BY account_id, next_attempt_at LIMIT 1) AS f
-            UNION ALL
-              SELECT p.bucket, n.account_id, n.next_attempt_at FROM pairs p
-              CROSS JOIN LATERAL (
-                SELECT account_id, next_attempt_at FROM deliveries
-                WHERE bucket = p.bucket AND status IN ${LIVE} AND account_id > p.account_id
-                ORDER BY account_id, next_attempt_at LIMIT 1) AS n
-          ), due AS (
+          WITH RECURSIVE ${queuedAccountsSql('$4')}, due AS (
             SELECT p.bucket, p.account_id, coalesce(r.room, $3::integer) AS room FROM pairs p
             LEFT JOIN unnest($6::text[], $7::integer[]) AS r (account_id, room) ON r.account_id = p.account_id
             WHERE p.due_at <= $1 AND coalesce(r.room, $3::integer) > 0
             LIMIT ${CLAIM_PAIRS}
           ), heads AS (
-            SELECT h.seq, h.next_attempt_at, d.room,
-              row_number() OVER (PARTITION BY d.account_id ORDER BY h.next_attempt_at) AS turn
+            SELECT h.seq, h.due_at, d.room,
+              row_number() OVER (PARTITION BY d.account_id ORDER BY h.due_at) AS turn
             FROM due d CROSS JOIN LATERAL (
-              SELECT seq, next_attempt_at FROM deliveries
-              WHERE bucket = d.bucket AND account_id = d.account_id AND status IN ${LIVE} AND next_attempt_at <= $1
-              ORDER BY next_attempt_at LIMIT least(d.room, $5::integer)) AS h
+              SELECT seq, due_at FROM queue
+              WHERE bucket = d.bucket AND account_id = d.account_id AND due_at <= $1
+              ORDER BY due_at LIMIT least(d.room, $5::integer)) AS h
           )
-          SELECT seq FROM heads WHERE turn <= room ORDER BY turn, next_attempt_at LIMIT $3::integer))
-        AND status IN ${LIVE} AND next_attempt_at <= $1
+          SELECT seq FROM heads WHERE turn <= room ORDER BY turn, due_at LIMIT $3::integer))
+        AND due_at <= $1
         FOR UPDATE SKIP LOCKED)
-      RETURNING seq, id, account_id, event_seq, endpoint_id, url, line_id, attempt_count, schedule_start, lease,
-        ordering_key)
-    SELECT c.*, e.id AS event_id, e.type AS event_type, e.occurred_at AS event_occurred_at,
-      CASE WHEN c.seq = min(c.seq) OVER (PARTITION BY c.event_seq) THEN e.data END AS event_data
-    FROM claimed c JOIN events e ON e.seq = c.event_seq
-    ORDER BY c.seq`,
+      RETURNING seq, lease)
+    SELECT d.seq, d.id, d.account_id, d.event_seq, d.endpoint_id, d.url, d.line_id, d.attempt_count,
+      d.schedule_start, c.lease, d.ordering_key, e.id AS event_id, e.type AS event_type,
+      e.occurred_at AS event_occurred_at,
+      CASE WHEN d.seq = min(d.seq) OVER (PARTITION BY d.event_seq) THEN e.data END AS event_data
+    FROM claimed c JOIN deliveries d ON d.seq = c.seq JOIN events e ON e.seq = d.event_seq
+    ORDER BY d.seq`,
   insertAttempts: insertAttemptsSql(1),
-  finishAttempts: `${FINISH_ATTEMPTS} RETURNING d.id, d.lease`,
+  finishAttempts: `WITH ${FINISH_CTES} ${FINISH_UPDATE} RETURNING d.id, d.lease`,
   // A group without a 410 (nearly all): both statements in one, a single round trip that commits alone.
-  recordAttempts: `WITH attempt_rows AS (${insertAttemptsSql(10)}) ${FINISH_ATTEMPTS}`,
+  recordAttempts: `WITH attempt_rows AS (${insertAttemptsSql(10)}), ${FINISH_CTES} ${FINISH_UPDATE}`,
   // Endpoints that answered 410 in a group are locked before its deliveries, as endpoint changes do
   // (endpoint row, then its deliveries), so a 410 racing an edit of the same endpoint cannot deadlock.
   lockEndpoints: 'SELECT id FROM endpoints WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
@@ -620,16 +709,18 @@ const SQL = {
   deleteEndpointById: 'DELETE FROM endpoints WHERE id = $1',
   disableEndpoint: `UPDATE endpoints SET enabled = false, disabled_reason = $2, updated_at = $3
     WHERE id = $1 AND enabled`,
-  releaseClaims: `UPDATE deliveries d SET status = 'pending', next_attempt_at = $1
-    FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
-    WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
-  cancelClaims: `UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, updated_at = $1
-    FROM unnest($2::text[], $3::bigint[]) AS c (id, lease)
-    WHERE d.id = c.id AND d.lease = c.lease AND d.status = 'sending'`,
-  nextDue: `SELECT min(head.at) AS at FROM unnest($1::smallint[]) AS b (bucket)
-    CROSS JOIN LATERAL (
-      SELECT next_attempt_at AS at FROM deliveries
-      WHERE bucket = b.bucket AND status IN ${LIVE} ORDER BY next_attempt_at LIMIT 1) AS head`,
+  releaseClaims: `UPDATE queue q SET sending = false, due_at = $1
+    FROM unnest($2::text[], $3::bigint[]) AS c (id, lease) JOIN deliveries d ON d.id = c.id
+    WHERE q.seq = d.seq AND q.lease = c.lease AND q.sending`,
+  cancelClaims: `WITH gone AS (
+      DELETE FROM queue q USING unnest($2::text[], $3::bigint[]) AS c (id, lease) JOIN deliveries d ON d.id = c.id
+      WHERE q.seq = d.seq AND q.lease = c.lease AND q.sending
+      RETURNING q.seq, q.lease)
+    UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, lease = g.lease, updated_at = $1
+    FROM gone g WHERE d.seq = g.seq`,
+  // The earliest head of the accounts in each bucket: the queue has no index by bucket and due time
+  // alone (one more for every claim to write), and the claim walks the same accounts.
+  nextDue: `WITH RECURSIVE ${queuedAccountsSql('$1')} SELECT min(due_at) AS at FROM pairs`,
   // Renews this worker and lists the live ones, sorted by byte order (as JavaScript sorts ASCII ids),
   // whatever the database's collation. The statement cannot see its own upsert, hence the UNION.
   registerWorker: `WITH renewed AS (
@@ -647,7 +738,8 @@ const SQL = {
   sweepWorkers: `DELETE FROM workers WHERE id IN (
       SELECT id FROM workers WHERE alive_until <= $1 FOR UPDATE SKIP LOCKED)`,
   unregisterWorker: 'DELETE FROM workers WHERE id = $1',
-  queueDepth: `SELECT status, count(*) AS n FROM deliveries WHERE status IN ${LIVE} GROUP BY status`,
+  queueDepth: `SELECT count(*) FILTER (WHERE NOT sending) AS pending, count(*) FILTER (WHERE sending) AS sending
+    FROM queue`,
   // Each endpoint of the account, then its attempts since the time from attempts_endpoint_started,
   // which holds every column read.
   endpointAttemptStats: `SELECT e.id AS endpoint_id, count(*) AS attempts,
@@ -1401,7 +1493,13 @@ export class PostgresStore implements Store {
       return `$${values.length}`;
     };
     const terms: string[] = [];
-    if (filter.status !== undefined) terms.push(`d.status = ${param(filter.status)}`);
+    if (filter.status !== undefined) {
+      // The log keeps a delivery being sent as 'pending'; the queue says which are being sent.
+      const sending = 'EXISTS (SELECT 1 FROM queue s WHERE s.seq = d.seq AND s.sending)';
+      if (filter.status === 'sending') terms.push(`d.status = 'pending'`, sending);
+      else if (filter.status === 'pending') terms.push(`d.status = 'pending'`, `NOT ${sending}`);
+      else terms.push(`d.status = ${param(filter.status)}`);
+    }
     if (filter.eventId !== undefined) {
       terms.push(
         `d.event_seq = (SELECT seq FROM events WHERE account_id = $1 AND id = ${param(filter.eventId)})`,
@@ -1758,11 +1856,8 @@ export class PostgresStore implements Store {
   }
 
   async queueDepth(): Promise<{ pending: number; sending: number }> {
-    const depth = { pending: 0, sending: 0 };
-    for (const row of await this.query(SQL.queueDepth)) {
-      depth[row['status'] as 'pending' | 'sending'] = row['n'] as number;
-    }
-    return depth;
+    const [row] = await this.query(SQL.queueDepth);
+    return { pending: Number(row?.['pending'] ?? 0), sending: Number(row?.['sending'] ?? 0) };
   }
 
   async endpointAttemptStats(accountId: string, sinceMs: number): Promise<readonly EndpointAttemptStats[]> {
