@@ -348,7 +348,13 @@ in full.
   four. Both are one statement now (the claim returns its events), on connections opened with
   \`synchronous_commit=off\` for the claims. With two processes and one endpoint, the process without
   it ran a claim that found nothing for every publish (573 to 986 in an 8 s run); due notifications
-  now name the buckets they are for, and a worker of another share stays asleep.
+  now name the buckets they are for, and a worker of another share stays asleep. Since schema version
+  16 the queue is a table of its own: a claim updates a narrow queue row (two index entries) and the
+  wide row is written once per attempt, with its result. In B6 (three alternating runs of each build
+  on 2026-12-07), PostgreSQL CPU per delivery fell by 10 % with one endpoint (0.263 → 0.237 ms) and
+  16 % with ten (0.255 → 0.215 ms), one process each; at 1,000 single publishes a second it stayed
+  where it was (0.44–0.47 ms per event before, 0.45–0.54 after), as a claim and a group of results
+  hold a few rows each there, and the queue's own rows are one more insert and delete per delivery.
 - **Single publishes on PostgreSQL** (1,000 a second to one endpoint, one process, on the machine of
   2026-12-07 with a fifth of the reference machine's HTTP ceiling): socket writes to the database were
   16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
