@@ -672,6 +672,21 @@ describe('several processes on one database', { skip }, () => {
     assert.deepEqual(await store.queueDepth(), { pending: 0, sending: 1 });
   });
 
+  test('a stale result after another worker ended the delivery is fenced by the lease the log keeps', async () => {
+    const { url, store: a } = await freshStore();
+    const b = await connect({ url });
+    const [inserted] = await a.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
+    const deliveryId = inserted?.deliveryIds[0] as string;
+    const [stale] = await a.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
+    const [current] = await b.claimDue({ nowMs: T0 + LEASE_MS, limit: 1, leaseMs: LEASE_MS });
+    // B's success takes the delivery out of the queue; A's late failure finds no queue row to check.
+    await b.recordAttempts([result(current as ClaimedDelivery, 200)], T0 + LEASE_MS + 10);
+    await a.recordAttempts([result(stale as ClaimedDelivery, 503)], T0 + LEASE_MS + 20);
+    const state = await a.getDelivery(ACCOUNT, deliveryId);
+    assert.equal(state?.status, 'succeeded');
+    assert.equal(state?.lastStatusCode, 200);
+  });
+
   test('a late success of a delivery sent again by hand ends it, and it leaves the queue', async () => {
     const { store } = await freshStore();
     const [inserted] = await store.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);

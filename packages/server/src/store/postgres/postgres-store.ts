@@ -183,7 +183,7 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * Parameters: $1 the time, then one array per column of `r`.
  */
 const FINISH_CTES = `r AS (
-    SELECT r.*, d.seq, d.lease AS logged_lease, q.lease AS queued_lease, q.sending AS queued_sending
+    SELECT r.*, d.seq, q.lease AS queued_lease, q.sending AS queued_sending
     FROM unnest($2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::int[], $9::text[])
       AS r (id, lease, status, next_attempt_at, attempt_count, last_attempt_at, last_status_code, last_error_code)
     JOIN deliveries d ON d.id = r.id LEFT JOIN queue q ON q.seq = d.seq
@@ -211,7 +211,7 @@ const FINISH_UPDATE = `UPDATE deliveries d SET
     lease = r.lease, attempt_count = r.attempt_count, last_attempt_at = r.last_attempt_at,
     last_status_code = r.last_status_code, last_error_code = r.last_error_code, updated_at = $1
   FROM r LEFT JOIN held h ON h.seq = r.seq
-  WHERE d.seq = r.seq AND (h.sending OR (coalesce(r.queued_lease, r.logged_lease) = r.lease
+  WHERE d.seq = r.seq AND (h.sending OR (coalesce(r.queued_lease, d.lease) = r.lease
     AND NOT coalesce(r.queued_sending, false)))`;
 
 /** Inserts one attempt per element of the 17 arrays from parameter `$first` on ({@link attemptColumns}). */
@@ -274,6 +274,20 @@ function queuedAccountsSql(buckets: string): string {
         SELECT account_id, due_at FROM queue WHERE bucket = p.bucket AND account_id > p.account_id
         ORDER BY account_id, due_at LIMIT 1) AS n
     )`;
+}
+
+/**
+ * Puts the deliveries of `rows` (a CTE or table expression with `seq`, `bucket`, `next_attempt_at`)
+ * in the queue, with `account` (an SQL expression) and the lease they start from.
+ */
+function enqueueSql(rows: string, account = 'account_id', lease = 'lease'): string {
+  return `INSERT INTO queue (seq, bucket, account_id, due_at, lease)
+    SELECT seq, bucket, ${account}, next_attempt_at, ${lease} FROM ${rows}`;
+}
+
+/** Moves the queue's due time of the deliveries of `rows` (with `seq`) to `dueAt` (an SQL expression). */
+function requeueAtSql(rows: string, dueAt: string): string {
+  return `UPDATE queue q SET due_at = ${dueAt} FROM ${rows} r WHERE q.seq = r.seq`;
 }
 
 /**
@@ -443,10 +457,7 @@ const SQL = {
       JOIN inserted ON inserted.id = d.event_id
       ORDER BY d.ord
       RETURNING seq, bucket, next_attempt_at
-    ), queued AS (
-      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
-      SELECT seq, bucket, $1::text, next_attempt_at, 0 FROM new_deliveries
-    )
+    ), queued AS (${enqueueSql('new_deliveries', '$1::text', '0')})
     SELECT id FROM inserted`,
   // Publishes of one event each, of any accounts, without ordered deliveries: all of a group in one
   // statement, committed on its own (no BEGIN, savepoints or COMMIT: one round trip for the group).
@@ -477,10 +488,7 @@ const SQL = {
       JOIN inserted ON inserted.account_id = d.account_id AND inserted.id = d.event_id
       ORDER BY d.ord
       RETURNING seq, bucket, account_id, next_attempt_at
-    ), queued AS (
-      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
-      SELECT seq, bucket, account_id, next_attempt_at, 0 FROM new_deliveries
-    ), notified AS (
+    ), queued AS (${enqueueSql('new_deliveries', 'account_id', '0')}), notified AS (
       SELECT pg_notify('${DUE_CHANNEL}', string_agg(DISTINCT bucket::text, ',')) FROM new_deliveries
       HAVING count(*) > 0
     )
@@ -503,7 +511,7 @@ const SQL = {
     ) AS head
     WHERE d.seq = head.seq
     RETURNING d.seq, d.endpoint_id
-    ), due AS (UPDATE queue q SET due_at = $1 FROM promoted p WHERE q.seq = p.seq)
+    ), due AS (${requeueAtSql('promoted', '$1')})
     SELECT endpoint_id FROM promoted`,
   laneOfDelivery: 'SELECT endpoint_id, url, ordering_key FROM deliveries WHERE id = $1 AND account_id = $2',
   // A delivery sent again by hand waits behind a live delivery of its lane.
@@ -513,7 +521,7 @@ const SQL = {
         WHERE o.endpoint_id = d.endpoint_id AND o.ordering_key = d.ordering_key AND o.url = d.url
           AND o.status IN ${LIVE} AND o.id <> d.id)
       RETURNING d.seq)
-    UPDATE queue q SET due_at = NULL FROM waiting w WHERE q.seq = w.seq`,
+    ${requeueAtSql('waiting', 'NULL')}`,
   recoverableLanes: `SELECT DISTINCT ordering_key, url FROM deliveries
     WHERE account_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'cancelled')
       AND created_at >= $3 AND created_at < $4 AND ordering_key IS NOT NULL`,
@@ -521,7 +529,7 @@ const SQL = {
       WHERE endpoint_id = $1 AND account_id = $2 AND ordering_key IS NOT NULL AND status IN ${LIVE}
         AND next_attempt_at IS NULL
       RETURNING seq)
-    UPDATE queue q SET due_at = $3 FROM released r WHERE q.seq = r.seq`,
+    ${requeueAtSql('released', '$3')}`,
   // Events published before, with their deliveries in creation order.
   storedEvents: `SELECT e.*, ARRAY(SELECT d.id FROM deliveries d WHERE d.event_seq = e.seq ORDER BY d.seq) AS delivery_ids
     FROM events e WHERE e.account_id = $1 AND e.id = ANY($2::text[])`,
@@ -576,10 +584,7 @@ const SQL = {
         updated_at = $3
       WHERE d.id = $1 AND d.account_id = $2 AND d.status NOT IN ${LIVE}
       RETURNING d.*
-    ), queued AS (
-      INSERT INTO queue (seq, bucket, account_id, due_at, lease)
-      SELECT seq, bucket, account_id, next_attempt_at, lease FROM requeued
-    )
+    ), queued AS (${enqueueSql('requeued')})
     SELECT ${DELIVERY_COLUMNS} FROM requeued d JOIN events e ON e.seq = d.event_seq`,
   recoverDeliveries: `WITH recovered AS (
       UPDATE deliveries SET status = 'pending', schedule_start = attempt_count, updated_at = $3,
@@ -588,8 +593,7 @@ const SQL = {
         AND created_at >= $4 AND created_at < $5
       RETURNING seq, bucket, account_id, next_attempt_at, lease
     )
-    INSERT INTO queue (seq, bucket, account_id, due_at, lease)
-    SELECT seq, bucket, account_id, next_attempt_at, lease FROM recovered`,
+    ${enqueueSql('recovered')}`,
 
   // Claiming takes the head of the queue, bumps the fencing token and pushes due_at to the lease
   // expiry: a delivery whose worker died becomes due again by the same index that serves new work,
