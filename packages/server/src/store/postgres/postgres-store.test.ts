@@ -575,14 +575,19 @@ describe('several processes on one database', { skip }, () => {
     for (const c of claimed) assert.equal(c.occurredAt, T0 - 1_000);
   });
 
-  test('a stale lease from another process cannot overwrite the newer result', async () => {
+  /** Two stores on one database; A's claim of the one delivery runs out and B takes it over. */
+  async function takenOver() {
     const { url, store: a } = await freshStore();
     const b = await connect({ url });
     const [inserted] = await a.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
     const deliveryId = inserted?.deliveryIds[0] as string;
     const [stale] = await a.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
-    // A's lease runs out; B takes the delivery over.
     const [current] = await b.claimDue({ nowMs: T0 + LEASE_MS, limit: 1, leaseMs: LEASE_MS });
+    return { a, b, deliveryId, stale, current };
+  }
+
+  test('a stale lease from another process cannot overwrite the newer result', async () => {
+    const { a, b, deliveryId, stale, current } = await takenOver();
     assert.equal(current?.id, deliveryId);
     assert.ok((current?.lease ?? 0) > (stale?.lease ?? 0));
 
@@ -673,12 +678,7 @@ describe('several processes on one database', { skip }, () => {
   });
 
   test('a stale result after another worker ended the delivery is fenced by the lease the log keeps', async () => {
-    const { url, store: a } = await freshStore();
-    const b = await connect({ url });
-    const [inserted] = await a.insertEvents(ACCOUNT, [newEvent(['ep_a'])]);
-    const deliveryId = inserted?.deliveryIds[0] as string;
-    const [stale] = await a.claimDue({ nowMs: T0, limit: 1, leaseMs: LEASE_MS });
-    const [current] = await b.claimDue({ nowMs: T0 + LEASE_MS, limit: 1, leaseMs: LEASE_MS });
+    const { a, b, deliveryId, stale, current } = await takenOver();
     // B's success takes the delivery out of the queue; A's late failure finds no queue row to check.
     await b.recordAttempts([result(current as ClaimedDelivery, 200)], T0 + LEASE_MS + 10);
     await a.recordAttempts([result(stale as ClaimedDelivery, 503)], T0 + LEASE_MS + 20);
