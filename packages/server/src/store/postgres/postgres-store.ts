@@ -103,6 +103,7 @@ import {
   StaleEndpointsError,
 } from '../store.ts';
 import { urlChangePlan } from '../url-change.ts';
+import { boolArray, int2Array, int4Array, int8Array, textArray } from './binary-arrays.ts';
 import { applyPostgresMigrations } from './migrations.ts';
 
 export { migratePostgres } from './migrations.ts';
@@ -2055,41 +2056,41 @@ function singlesParams(group: readonly PendingInsert[]): unknown[] {
     only!.deliveries.map((d) => ({ ...d, eventId: only!.event.id, createdAt: only!.event.createdAt })),
   );
   return [
-    group.map((item) => item.accountId),
+    textArray(group.map((item) => item.accountId)),
     ...eventColumns(events),
-    group.flatMap((item) => item.events[0]!.deliveries.map(() => item.accountId)),
+    textArray(group.flatMap((item) => item.events[0]!.deliveries.map(() => item.accountId))),
     ...deliveryColumns(deliveries),
-    checked.map((item) => item.accountId),
+    textArray(checked.map((item) => item.accountId)),
     checked.map((item) => item.check),
   ];
 }
 
 /** Events as the publish statements take them: one array parameter per column. */
-function eventColumns(events: readonly NewEvent[]): unknown[] {
+function eventColumns(events: readonly NewEvent[]): Buffer[] {
   return [
-    events.map((e) => e.event.id),
-    events.map((e) => e.event.type),
-    events.map((e) => e.event.dataJson),
-    events.map((e) => e.event.occurredAt),
-    events.map((e) => e.event.createdAt),
-    events.map((e) => e.deliveries.length > 0),
-    events.map((e) => e.event.orderingKey),
+    textArray(events.map((e) => e.event.id)),
+    textArray(events.map((e) => e.event.type)),
+    textArray(events.map((e) => e.event.dataJson)),
+    int8Array(events.map((e) => e.event.occurredAt)),
+    int8Array(events.map((e) => e.event.createdAt)),
+    boolArray(events.map((e) => e.deliveries.length > 0)),
+    textArray(events.map((e) => e.event.orderingKey)),
   ];
 }
 
 /** Deliveries (with their event's id and creation time) as the publish statements take them. */
 function deliveryColumns(
   deliveries: readonly (NewEvent['deliveries'][number] & { eventId: string; createdAt: number })[],
-): unknown[] {
+): Buffer[] {
   return [
-    deliveries.map((d) => d.eventId),
-    deliveries.map((d) => d.id),
-    deliveries.map((d) => d.endpointId),
-    deliveries.map((d) => d.url),
-    deliveries.map((d) => d.lineId),
-    deliveries.map((d) => d.nextAttemptAt),
-    deliveries.map((d) => d.createdAt),
-    deliveries.map((d) => endpointBucket(d.endpointId)),
+    textArray(deliveries.map((d) => d.eventId)),
+    textArray(deliveries.map((d) => d.id)),
+    textArray(deliveries.map((d) => d.endpointId)),
+    textArray(deliveries.map((d) => d.url)),
+    textArray(deliveries.map((d) => d.lineId)),
+    int8Array(deliveries.map((d) => d.nextAttemptAt)),
+    int8Array(deliveries.map((d) => d.createdAt)),
+    int2Array(deliveries.map((d) => endpointBucket(d.endpointId))),
   ];
 }
 
@@ -2135,8 +2136,8 @@ async function insertEventsNow(
     accountId,
     ...eventColumns(fresh),
     ...deliveryColumns(deliveries),
-    deliveries.map((d) => d.orderingKey),
-    behindInBatch(deliveries),
+    textArray(deliveries.map((d) => d.orderingKey)),
+    boolArray(behindInBatch(deliveries)),
   ]);
   const inserted = new Set(rows.map((row) => row['id'] as string));
   const stored = new Map<string, { event: EventRecord; deliveryIds: string[] }>();
@@ -2177,16 +2178,16 @@ async function finishAttempts(
 }
 
 /** The arrays of the `r` rows of {@link FINISH_ATTEMPTS}: each delivery's new state. */
-function finishColumns(results: readonly AttemptResult[]): unknown[] {
+function finishColumns(results: readonly AttemptResult[]): Buffer[] {
   return [
-    results.map((r) => r.claim.id),
-    results.map((r) => r.claim.lease),
-    results.map((r) => r.status),
-    results.map((r) => r.nextAttemptAt),
-    results.map((r) => r.attempt.number),
-    results.map((r) => r.attempt.startedAt),
-    results.map((r) => r.attempt.statusCode),
-    results.map((r) => r.attempt.errorCode),
+    textArray(results.map((r) => r.claim.id)),
+    int8Array(results.map((r) => r.claim.lease)),
+    textArray(results.map((r) => r.status)),
+    int8Array(results.map((r) => r.nextAttemptAt)),
+    int4Array(results.map((r) => r.attempt.number)),
+    int8Array(results.map((r) => r.attempt.startedAt)),
+    int4Array(results.map((r) => r.attempt.statusCode)),
+    textArray(results.map((r) => r.attempt.errorCode)),
   ];
 }
 
@@ -2244,26 +2245,26 @@ function leaseKey(deliveryId: string, lease: number): string {
 }
 
 /** The parameters of `insertAttempts`: one array per column. */
-function attemptColumns(results: readonly AttemptResult[]): unknown[] {
+function attemptColumns(results: readonly AttemptResult[]): Buffer[] {
   const attempts = results.map((r) => r.attempt);
   return [
-    attempts.map((a) => a.id),
-    attempts.map((a) => a.deliveryId),
-    attempts.map((a) => a.accountId),
-    attempts.map((a) => a.number),
-    attempts.map((a) => a.startedAt),
-    attempts.map((a) => a.durationMs),
-    attempts.map((a) => a.statusCode),
-    attempts.map((a) => a.errorCode),
-    attempts.map((a) => withoutNul(a.errorMessage)),
-    attempts.map((a) => withoutNul(a.responseBody)),
-    attempts.map((a) => a.responseBodyTruncated),
-    attempts.map((a) => a.succeeded),
-    results.map((r) => r.claim.endpointId),
-    attempts.map((a) => withoutNul(a.responseHeadersJson)),
-    attempts.map((a) => withoutNul(a.requestHeadersJson)),
-    attempts.map((a) => withoutNul(a.requestBody)),
-    attempts.map((a) => a.requestBodyTruncated),
+    textArray(attempts.map((a) => a.id)),
+    textArray(attempts.map((a) => a.deliveryId)),
+    textArray(attempts.map((a) => a.accountId)),
+    int4Array(attempts.map((a) => a.number)),
+    int8Array(attempts.map((a) => a.startedAt)),
+    int4Array(attempts.map((a) => a.durationMs)),
+    int4Array(attempts.map((a) => a.statusCode)),
+    textArray(attempts.map((a) => a.errorCode)),
+    textArray(attempts.map((a) => withoutNul(a.errorMessage))),
+    textArray(attempts.map((a) => withoutNul(a.responseBody))),
+    boolArray(attempts.map((a) => a.responseBodyTruncated)),
+    boolArray(attempts.map((a) => a.succeeded)),
+    textArray(results.map((r) => r.claim.endpointId)),
+    textArray(attempts.map((a) => withoutNul(a.responseHeadersJson))),
+    textArray(attempts.map((a) => withoutNul(a.requestHeadersJson))),
+    textArray(attempts.map((a) => withoutNul(a.requestBody))),
+    boolArray(attempts.map((a) => a.requestBodyTruncated)),
   ];
 }
 
@@ -2276,15 +2277,15 @@ function withoutNul(text: string | null): string | null {
   return text?.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
-/** The ids and leases of claims, as two parameters. */
 /** The lanes of these ordered deliveries as three parallel arrays (endpoint, URL, key), for `promoteLanes`. */
 function laneColumns(members: readonly LaneMember[]): [string[], string[], string[]] {
   const keyed = members.filter((m) => m.orderingKey !== null);
   return [keyed.map((m) => m.endpointId), keyed.map((m) => m.url), keyed.map((m) => m.orderingKey as string)];
 }
 
-function claimColumns(claims: readonly ClaimedDelivery[]): [string[], number[]] {
-  return [claims.map((c) => c.id), claims.map((c) => c.lease)];
+/** The ids and leases of claims, as two parameters. */
+function claimColumns(claims: readonly ClaimedDelivery[]): [Buffer, Buffer] {
+  return [textArray(claims.map((c) => c.id)), int8Array(claims.map((c) => c.lease))];
 }
 
 /**
