@@ -138,11 +138,12 @@ describe('DeliveryEngine', () => {
     clock: { now: number },
     endpointConcurrency: number,
     accountConcurrency = 64,
+    metrics = new Metrics(async () => ({ pending: 0, sending: 0 })),
   ) {
     const engine = new DeliveryEngine({
       store: store as unknown as Store,
       sender,
-      metrics: new Metrics(async () => ({ pending: 0, sending: 0 })),
+      metrics,
       logger: createLogger('silent'),
       newId: (kind) => `${kind}_${Math.random().toString(36).slice(2)}`,
       now: () => clock.now,
@@ -188,6 +189,47 @@ describe('DeliveryEngine', () => {
       },
     );
   }
+
+  test('a pause between checking the rate limit and handing the attempt over brings the next start no closer', async () => {
+    // Five a second: attempts handed to the sender, and their recorded starts, at least 200 ms apart.
+    // The engine's clock follows real time and jumps 7 ms, as a pause of the process would move it,
+    // between the first attempt's check against the limit and its hand-over (where the engine counts it
+    // in flight).
+    const endpoint = endpointRecord('ep_r', { rateLimitPerSecond: 5 });
+    const store = new FakeStore([endpoint]);
+    store.waiting = [claimOf(1, endpoint), claimOf(2, endpoint)];
+    const sender = new HeldSender();
+    const began = performance.now();
+    let pausedMs = 0;
+    const clock = {
+      get now() {
+        return T0 + Math.floor(performance.now() - began) + pausedMs;
+      },
+    };
+    const metrics = new Metrics(async () => ({ pending: 0, sending: 0 }));
+    const gauge = metrics.inFlight;
+    const countInFlight = gauge.inc.bind(gauge) as () => void;
+    gauge.inc = (() => {
+      if (sender.sent.length === 0) pausedMs = 7;
+      countInFlight();
+    }) as typeof gauge.inc;
+    const sentAt: number[] = [];
+    const send = sender.send.bind(sender);
+    sender.send = (request) => {
+      sentAt.push(clock.now);
+      return send(request);
+    };
+    engineFor(store, sender, clock, 4, 64, metrics).start();
+    await until(() => sender.sent.length === 2, 'both attempts');
+    assert.ok(
+      sentAt[1]! - sentAt[0]! >= 200,
+      `the two attempts were sent ${sentAt[1]! - sentAt[0]!} ms apart`,
+    );
+    sender.answerAll();
+    await until(() => store.recorded.length === 2, 'both results');
+    const [first, second] = store.recorded.map((r) => r.attempt.startedAt).sort((a, b) => a - b);
+    assert.ok(second! - first! >= 200, `the two attempts are recorded ${second! - first!} ms apart`);
+  });
 
   test('an endpoint is handed one round of its cap while its latency is unknown; the rest go back, deferred', async () => {
     const endpoint = endpointRecord('ep_b');

@@ -744,15 +744,12 @@ export class DeliveryEngine {
         this.dequeue(slot);
         continue;
       }
-      if (rate !== null && rate > 0) {
-        if (nowMs < slot.nextStartAt) {
-          slot.rateTimer ??= setTimeout(() => {
-            slot.rateTimer = undefined;
-            this.dispatch();
-          }, slot.nextStartAt - nowMs);
-          return;
-        }
-        slot.nextStartAt = Math.max(nowMs, slot.nextStartAt) + 1_000 / rate;
+      if (rate !== null && rate > 0 && nowMs < slot.nextStartAt) {
+        slot.rateTimer ??= setTimeout(() => {
+          slot.rateTimer = undefined;
+          this.dispatch();
+        }, slot.nextStartAt - nowMs);
+        return;
       }
       this.dequeue(slot);
       slot.inFlight++;
@@ -765,6 +762,10 @@ export class DeliveryEngine {
       }
       this.options.metrics.inFlight.inc();
       void this.attempt(slot, claim, timeoutMs, cap);
+      // The next start of a rate-limited endpoint counts from after this hand-over, not from the check
+      // above: a pause of the process in between (a collection, a busy turn) then delays the next
+      // attempt instead of bringing it closer.
+      if (rate !== null && rate > 0) slot.nextStartAt = this.options.now() + 1_000 / rate;
     }
   }
 
