@@ -162,8 +162,8 @@ describe('per-endpoint limits', { concurrency: true }, () => {
         starts.at(-1)! - starts[0]! >= 1_600,
         `10 deliveries took only ${starts.at(-1)! - starts[0]!} ms`,
       );
-      // Recorded starts are the instants the limit spaced, so no two are closer than 200 ms, even after
-      // a pause of the process between checking the limit and handing the attempt over.
+      // Each start counts from the hand-over of the one before, which comes after its recorded start:
+      // no two are closer than 200 ms, even after a pause of the process between check and hand-over.
       for (let i = 1; i < starts.length; i++) {
         const gapMs = starts[i]! - starts[i - 1]!;
         assert.ok(gapMs >= 200, `two attempts started ${gapMs} ms apart`);
