@@ -369,7 +369,8 @@ in full.
   (fresh processes; seven and five alternating runs), with one endpoint Hookline CPU per delivery fell
   from 0.234 to 0.205 ms and PostgreSQL's stayed at 0.19 ms; with ten, both were higher after (0.162 →
   0.179 ms and 0.116 → 0.146 ms), which the warm runs do not show and which forcing custom plans did not
-  change.
+  change. At 1,000 single publishes a second, where each statement carries a few rows, nothing moved
+  (Hookline 0.73–0.76 ms and PostgreSQL 0.65–0.69 ms per event both before and after).
 - **Single publishes on PostgreSQL** (1,000 a second to one endpoint, one process, on the machine of
   2026-12-07 with a fifth of the reference machine's HTTP ceiling): socket writes to the database were
   16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
