@@ -366,11 +366,12 @@ in full.
   alternating runs); with ten endpoints at 10,000 deliveries/s offered, beyond what the machine keeps
   up with, 80,000 deliveries drained in 13.2–13.3 s instead of 15.0–16.3 s, with Hookline CPU per event
   1.40–1.42 ms instead of 1.66–1.77 ms and PostgreSQL's 1.15–1.20 ms instead of 1.24–1.40 ms. In B6
-  (fresh processes; seven and five alternating runs), with one endpoint Hookline CPU per delivery fell
-  from 0.234 to 0.205 ms and PostgreSQL's stayed at 0.19 ms; with ten, both were higher after (0.162 →
-  0.179 ms and 0.116 → 0.146 ms), which the warm runs do not show and which forcing custom plans did not
-  change. At 1,000 single publishes a second, where each statement carries a few rows, nothing moved
-  (Hookline 0.73–0.76 ms and PostgreSQL 0.65–0.69 ms per event both before and after).
+  (fresh processes; five alternating rounds, then two more runs of the new build), with one endpoint
+  Hookline CPU per delivery fell from 0.234 to 0.205 ms and PostgreSQL's stayed at 0.19 ms; with ten,
+  both were higher after (0.162 → 0.179 ms and 0.116 → 0.146 ms), which the warm runs do not show and
+  which forcing custom plans did not change. At 1,000 single publishes a second, where each statement
+  carries a few rows, nothing moved (Hookline 0.73–0.76 ms and PostgreSQL 0.65–0.69 ms per event both
+  before and after).
 - **Single publishes on PostgreSQL** (1,000 a second to one endpoint, one process, on the machine of
   2026-12-07 with a fifth of the reference machine's HTTP ceiling): socket writes to the database were
   16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
