@@ -62,12 +62,12 @@ export function textArray(values: readonly (string | null | undefined)[]): Buffe
   let at = header(buffer, values.length, hasNull, TEXT_OID);
   for (let i = 0; i < values.length; i++) {
     const length = lengths[i] as number;
-    buffer.writeInt32BE(length, at);
-    at += 4;
-    if (length > 0 && buffer.write(values[i] as string, at, length, 'utf8') !== length) {
+    at = buffer.writeInt32BE(length, at);
+    if (length <= 0) continue;
+    if (buffer.write(values[i] as string, at, length, 'utf8') !== length) {
       throw new Error('a string changed its UTF-8 length while it was written');
     }
-    at += Math.max(length, 0);
+    at += length;
   }
   return buffer.subarray(0, at);
 }

@@ -178,9 +178,10 @@ const LISTEN_RETRY_MAX_MS = 5_000;
 const KEEPALIVE_DELAY_MS = 10_000;
 
 /**
- * The common table expressions of {@link finishAttemptsSql}: each result (`r`) with its delivery's
- * place in the log and in the queue as they were, and the queue rows of the results whose worker
- * still holds the lease (`held`): removed for a final state, or waiting for their retry.
+ * The common table expressions of the `finishAttempts` and `recordAttempts` statements: each result
+ * (`r`) with its delivery's place in the log and in the queue as they were, and the queue rows of the
+ * results whose worker still holds the lease (`held`): removed for a final state, or waiting for their
+ * retry.
  * Parameters: $1 the time, then one array per column of `r`.
  */
 const FINISH_CTES = `r AS (
@@ -2177,7 +2178,7 @@ async function finishAttempts(
   return new Set(rows.map((row) => leaseKey(row['id'] as string, row['lease'] as number)));
 }
 
-/** The arrays of the `r` rows of {@link FINISH_ATTEMPTS}: each delivery's new state. */
+/** The arrays of the `r` rows of {@link FINISH_CTES}: each delivery's new state. */
 function finishColumns(results: readonly AttemptResult[]): Buffer[] {
   return [
     textArray(results.map((r) => r.claim.id)),
