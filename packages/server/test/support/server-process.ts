@@ -54,8 +54,13 @@ export async function freePort(): Promise<number> {
 /**
  * Starts `hookline <args>` with `env` over a cleaned copy of this process's environment: inherited
  * `PORT` and `HOOKLINE_*` variables are dropped so a developer's shell cannot change what a test runs.
+ * `bin` runs another copy of the command (absolute path) instead of {@link HOOKLINE_BIN}.
  */
-export function runHookline(args: readonly string[], env: Readonly<Record<string, string>>): HooklineProcess {
+export function runHookline(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  bin: string = HOOKLINE_BIN,
+): HooklineProcess {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
@@ -66,7 +71,7 @@ export function runHookline(args: readonly string[], env: Readonly<Record<string
         name !== 'NODE_OPTIONS',
     ),
   );
-  const child = spawn(process.execPath, [HOOKLINE_BIN, ...args], {
+  const child = spawn(process.execPath, [bin, ...args], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
