@@ -384,7 +384,16 @@ in full.
   than a tenth, but that is what this machine lacked to keep up with 1,000 a second.
 - **Fresh processes** spend their first second compiling their hot paths: B1 accepted 4,500 to 9,500
   events/s with an ack p99 of 18 to 130 ms then, against about 14,000/s and 8 to 11 ms from the second
-  second on. B1, B3, B4 and B6 leave a warm-up out of what they measure.`;
+  second on. B1, B3, B4 and B6 leave a warm-up out of what they measure.
+- **A start that builds its bundle** (2026-12-08): \`bin/hookline.js\` bundles the sources whenever one
+  is newer than the bundle, in the process that starts, as the first \`npm start\` after a clone does
+  (and, in these benchmarks, the first Hookline process after an edit). esbuild's synchronous API ran
+  that build on a worker thread the process then kept for its whole life: such a server had 151 MB of
+  RSS 5 s after it was ready, against 129–130 MB for one that found its bundle fresh (two starts each,
+  \`hookline start\` alone), and one thread more. The build now goes through esbuild's asynchronous API,
+  in a child process stopped once it is done: 131–133 MB. This was also why B5's "RSS when ready" moved
+  between runs of the same code (115 to 146 MB on 2026-12-07 and 08): the runs right after an edit
+  started a process that built its bundle.`;
 
 const HOW_MEASURED = `## How it is measured
 
