@@ -377,7 +377,7 @@ in full.
   16 % of the main thread's samples, and 8 of every 10 statements were the read of the account's
   endpoints that each publish made before its write. A publish now plans with the endpoints its
   process last read and the write checks them (see ARCHITECTURE.md). Measured with
-  \`node --import tsx scripts/postgres-publish-latency.ts\` (a warm process: 2 s of warm-up at the same
+  \`node --import tsx scripts/publish-latency.ts\` (a warm process: 2 s of warm-up at the same
   rate first), six runs of each build in alternating blocks of three, medians: publish → receipt p50
   395 ms before and 33.5 ms after, p99 538 ms and 95 ms; per event and its delivery, 0.96 ms of
   Hookline CPU and 0.53 ms of PostgreSQL CPU before, 0.88 ms and 0.51 ms after. The CPU falls by less
