@@ -25,7 +25,7 @@ import type { HooklineClient } from '../bench/hookline-client.ts';
 import { POSTGRES_SETTINGS, type PostgresServer, startPostgres } from '../bench/postgres-server.ts';
 import { killAllChildren } from '../bench/process-registry.ts';
 import { startReceiverProcess } from '../bench/receiver-control.ts';
-import { LatencyHistogram } from '../bench/stats.ts';
+import { LatencyHistogram, percentileOf } from '../bench/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -74,12 +74,6 @@ async function publishPaced(
     );
   }
   return Promise.all(answers);
-}
-
-/** The `q` quantile of `values`, as the nearest rank. */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** What PostgreSQL did during the measured run: its busiest statements, and the tables' rows. */
@@ -159,7 +153,7 @@ try {
       const perEvent = (seconds: number) => `${((seconds * 1000) / published).toFixed(2)} ms`;
       console.log(
         `run ${run} (${values.store}): ${published} published, ${latency.count} received; answered p50 ` +
-          `${quantile(answered, 0.5).toFixed(2)} ms, p99 ${quantile(answered, 0.99).toFixed(2)} ms; ` +
+          `${percentileOf(answered, 0.5).toFixed(2)} ms, p99 ${percentileOf(answered, 0.99).toFixed(2)} ms; ` +
           `publish → receipt p50 ${latency.percentile(0.5).toFixed(2)} ms, p99 ` +
           `${latency.percentile(0.99).toFixed(2)} ms; CPU per event: Hookline ` +
           perEvent(hookline.lastCpuSeconds - hooklineCpu) +
