@@ -64,6 +64,13 @@ export interface HooklineOptions {
   readonly args?: readonly string[];
   /** What the process is called in diagnostics (`hookline` by default). */
   readonly name?: string;
+  /** Node's flags; those of `npm start` ({@link NODE_FLAGS}) when absent. */
+  readonly nodeFlags?: readonly string[];
+  /**
+   * Another checkout to run Hookline from (a `git worktree` whose `node_modules` links to this one's),
+   * to measure two builds side by side; this repository when absent.
+   */
+  readonly repoRoot?: string;
 }
 
 /** A running Hookline process. */
@@ -187,8 +194,9 @@ export async function runHooklineCommand(
 /** Starts Hookline and resolves once `/readyz` answers 200. */
 export async function startHookline(options: HooklineOptions): Promise<HooklineProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...NODE_FLAGS, HOOKLINE_SCRIPT, 'start', ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
+  const nodeFlags = options.nodeFlags ?? NODE_FLAGS;
+  const child = spawn(process.execPath, [...nodeFlags, HOOKLINE_SCRIPT, 'start', ...(options.args ?? [])], {
+    cwd: options.repoRoot ?? REPO_ROOT,
     env: hooklineEnv(options.dataDir, port, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

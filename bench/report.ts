@@ -395,7 +395,19 @@ in full.
   between runs of the same code (115 to 146 MB on 2026-12-07 and 08): the runs right after an edit
   started a process that built its bundle. The dashboard, built the same way when one of its sources is
   newer, left esbuild's service running as a child process of the server (24 MB of its own); it is now
-  stopped once the dashboard is built.`;
+  stopped once the dashboard is built.
+- **Where a delivery's CPU goes, by thread** (2026-12-08; B2 fan-out 1, one run, each thread's
+  \`utime + stime\` from \`/proc/<pid>/task\`): the main thread 19.3 s, the sending thread 10.3 s, V8's
+  four helper threads (parallel scavenges, concurrent marking and sweeping) 5.9 s, the WAL checkpointer
+  1.9 s and libuv's pool (the WAL's fsyncs) 0.7 s, 38 s in all. So garbage collection on the helper
+  threads is a sixth of the process's CPU, on top of its 13 % of the main thread's samples and 14 % of
+  the sending thread's. Doing it on the threads that make the garbage does not make it cheaper.
+  Measured side by side (\`scripts/side-by-side.ts\`, batches of 100 to one endpoint, 2,500
+  deliveries/s to each side, 20 s after 8 s of warm-up, three rounds), \`--single-threaded-gc\` used
+  1.003 × the CPU per delivery of \`npm start\`'s flags (1.000 to 1.036), with 8 to 10 MB more peak
+  RSS. With an earlier probe of the same kind (one pair each), \`--no-parallel-scavenge\` used 0.987 ×;
+  a young generation of 16 MB per half instead of 4 used 0.994 ×, but 40 to 50 MB more RSS in B2; and
+  \`MALLOC_ARENA_MAX=2\` lowered neither the CPU nor the peak. None was kept.`;
 
 const HOW_MEASURED = `## How it is measured
 
@@ -446,7 +458,13 @@ const HOW_MEASURED = `## How it is measured
   offered load exceeds its capacity for minutes. B5 covers a large backlog.
 - Latencies are from the publisher's send to the receiver's receipt on one clock; they include the
   publish request, the durable commit, the claim, the signed POST and the receiver's own parsing and
-  verification.`;
+  verification.
+- The machine's speed drifts: its HTTP ceiling moved between about 9,500 and 24,000 POSTs a second
+  within an hour on 2026-12-07 and 08, and runs taken one after the other then differ by more than a
+  change worth a few percent. \`scripts/side-by-side.ts\` runs two Hookline processes at once (two
+  builds, or two sets of node flags), each with its own receiver and the same offered load below what
+  the machine keeps up with, and reports each one's CPU per delivery: two processes of one build agree
+  within 1 to 5 %, however fast the machine is at the time.`;
 
 /** Other processes' CPU (cores) above which the page warns that the machine was shared. */
 const NOISE_WARNING_CORES = 0.1;
