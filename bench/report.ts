@@ -405,7 +405,7 @@ in full.
   Measured side by side (\`scripts/side-by-side.ts\`, batches of 100 to one endpoint, 2,500
   deliveries/s to each side, 20 s after 8 s of warm-up, three rounds), \`--single-threaded-gc\` used
   1.003 × the CPU per delivery of \`npm start\`'s flags (1.000 to 1.036), with 8 to 10 MB more peak
-  RSS. With an earlier probe of the same kind (one pair each), \`--no-parallel-scavenge\` used 0.987 ×;
+  RSS. With an earlier probe of the same kind (one or two pairs each), \`--no-parallel-scavenge\` used 0.979 and 0.987 ×;
   a young generation of 16 MB per half instead of 4 used 0.994 ×, but 40 to 50 MB more RSS in B2; and
   \`MALLOC_ARENA_MAX=2\` lowered neither the CPU nor the peak. None was kept.`;
 
