@@ -398,15 +398,16 @@ in full.
   stopped once the dashboard is built.
 - **Where a delivery's CPU goes, by thread** (2026-12-08; B2 fan-out 1, one run, each thread's
   \`utime + stime\` from \`/proc/<pid>/task\`): the main thread 19.3 s, the sending thread 10.3 s, V8's
-  four helper threads (parallel scavenges, concurrent marking and sweeping) 5.9 s, the WAL checkpointer
-  1.9 s and libuv's pool (the WAL's fsyncs) 0.7 s, 38 s in all. So garbage collection on the helper
-  threads is a sixth of the process's CPU, on top of its 13 % of the main thread's samples and 14 % of
-  the sending thread's. Doing it on the threads that make the garbage does not make it cheaper.
+  four helper threads (parallel scavenges, concurrent marking and sweeping, optimising compilation)
+  5.9 s, the WAL checkpointer 1.9 s and libuv's pool (the WAL's fsyncs) 0.7 s, 38 s in all. So V8's
+  helper threads take a sixth of the process's CPU, besides garbage collection's 13 % of the main
+  thread's samples and 14 % of the sending thread's. Doing all of it on the threads that make the
+  garbage does not make it cheaper.
   Measured side by side (\`scripts/side-by-side.ts\`, batches of 100 to one endpoint, 2,500
   deliveries/s to each side, 20 s after 8 s of warm-up, three rounds), \`--single-threaded-gc\` used
   1.003 × the CPU per delivery of \`npm start\`'s flags (1.000 to 1.036), with 8 to 10 MB more peak
-  RSS. With an earlier probe of the same kind (one or two pairs each), \`--no-parallel-scavenge\` used 0.979 and 0.987 ×;
-  a young generation of 16 MB per half instead of 4 used 0.994 ×, but 40 to 50 MB more RSS in B2; and
+  RSS. With an earlier probe of the same kind (one or two pairs each), \`--no-parallel-scavenge\` used
+  0.979 and 0.987 ×; a young generation of 16 MB per half instead of 4 used 0.994 ×, but 40 to 50 MB more RSS in B2; and
   \`MALLOC_ARENA_MAX=2\` lowered neither the CPU nor the peak. None was kept.`;
 
 const HOW_MEASURED = `## How it is measured
