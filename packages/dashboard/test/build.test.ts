@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { buildDashboard, distDir } from '../build.mjs';
 
 /**
@@ -37,15 +38,11 @@ function runningChildren(): Set<string> {
 async function settlesTo(expected: Set<string>): Promise<void> {
   const deadline = Date.now() + 10_000;
   let children = runningChildren();
-  while (!isSame(children, expected) && Date.now() < deadline) {
+  while (!isDeepStrictEqual(children, expected) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     children = runningChildren();
   }
   assert.deepEqual(children, expected);
-}
-
-function isSame(a: Set<string>, b: Set<string>): boolean {
-  return a.size === b.size && [...a].every((id) => b.has(id));
 }
 
 test('a build leaves no process behind, and a call made while it runs shares it', {
